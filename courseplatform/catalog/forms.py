@@ -1,0 +1,109 @@
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Course, Storefront
+from .uploads import clean_logo
+from .validators import parse_brand_colors, parse_keywords
+
+
+def _clean_text(value: str) -> str:
+    """Drop control characters (keeps newlines/tabs) so they never reach pages or covers."""
+    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+
+
+class StorefrontForm(forms.ModelForm):
+    brand_keywords_text = forms.CharField(
+        label=_("Brand keywords"),
+        required=False,
+        max_length=400,
+        help_text=_("Comma-separated, in English or Chinese, e.g. “tech, trust” or “科技, 成长”."),
+    )
+    logo = forms.FileField(
+        label=_("Logo"), required=False, help_text=_("PNG, JPEG or WebP, at most 5 MB and 4096×4096 pixels.")
+    )
+    brand_colors_text = forms.CharField(
+        label=_("Brand colours"),
+        required=False,
+        max_length=80,
+        help_text=_("Up to three colours as #rrggbb, separated by commas, e.g. #1e88e5, #f9a825."),
+    )
+
+    class Meta:
+        model = Storefront
+        fields = ("name", "slug", "tagline", "logo")
+        help_texts = {"slug": _("Letters, numbers and hyphens; your storefront lives at /s/<address>/.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["brand_keywords_text"].initial = ", ".join(self.instance.brand_keywords)
+            self.fields["brand_colors_text"].initial = ", ".join(self.instance.brand_colors)
+
+    def clean_name(self):
+        return _clean_text(self.cleaned_data["name"])
+
+    def clean_tagline(self):
+        return _clean_text(self.cleaned_data.get("tagline", ""))
+
+    def clean_brand_keywords_text(self):
+        return parse_keywords(self.cleaned_data.get("brand_keywords_text", ""))
+
+    def clean_brand_colors_text(self):
+        return parse_brand_colors(self.cleaned_data.get("brand_colors_text", ""))
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
+            return clean_logo(logo)
+        return logo
+
+    def service_data(self) -> dict:
+        data = {k: self.cleaned_data[k] for k in ("name", "slug", "tagline")}
+        data["brand_keywords"] = self.cleaned_data["brand_keywords_text"]
+        data["brand_colors"] = self.cleaned_data["brand_colors_text"]
+        if "logo" in self.changed_data:
+            data["logo"] = self.cleaned_data.get("logo") or ""
+        return data
+
+
+class CourseForm(forms.ModelForm):
+    tags_text = forms.CharField(
+        label=_("Tags"), required=False, max_length=300, help_text=_("Comma-separated, e.g. python, data.")
+    )
+
+    class Meta:
+        model = Course
+        fields = ("title", "subtitle", "description", "category", "level", "language", "price", "published")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["tags_text"].initial = ", ".join(self.instance.tags)
+
+    def clean_title(self):
+        title = _clean_text(self.cleaned_data["title"])
+        if not title:
+            raise ValidationError(_("The title cannot be empty."))
+        return title
+
+    def clean_subtitle(self):
+        return _clean_text(self.cleaned_data.get("subtitle", ""))
+
+    def clean_tags_text(self):
+        return parse_keywords(self.cleaned_data.get("tags_text", ""))
+
+    def service_data(self) -> dict:
+        data = {k: self.cleaned_data[k] for k in self.Meta.fields}
+        data["tags"] = self.cleaned_data["tags_text"]
+        return data
+
+
+class ReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Rating"), coerce=int, choices=[(i, "★" * i) for i in range(5, 0, -1)]
+    )
+    text = forms.CharField(label=_("Your review"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                           max_length=5000)

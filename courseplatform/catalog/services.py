@@ -1,0 +1,119 @@
+"""Writes for the marketplace core. Views, forms, admin and tasks call these; they own the invariants."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Course, Enrollment, Review, Storefront
+
+STOREFRONT_FIELDS = ("name", "slug", "tagline", "brand_keywords", "brand_colors", "logo")
+COURSE_FIELDS = (
+    "title", "subtitle", "description", "category", "tags", "level", "language", "price", "published",
+)
+
+
+def _ensure_creator(actor) -> None:
+    if not (actor.is_authenticated and (actor.is_creator or actor.is_staff)):
+        raise PermissionDenied(_("Only course creators can do this."))
+
+
+def _ensure_owner(actor, storefront: Storefront) -> None:
+    if storefront.owner_id != actor.pk:
+        raise PermissionDenied(_("You can only change your own storefront."))
+
+
+def _apply(instance, data: dict[str, Any], allowed: tuple[str, ...]) -> list[str]:
+    changed = []
+    for field in allowed:
+        if field in data:
+            setattr(instance, field, data[field])
+            changed.append(field)
+    return changed
+
+
+@transaction.atomic
+def storefront_create(*, owner, data: dict[str, Any]) -> Storefront:
+    _ensure_creator(owner)
+    storefront = Storefront(owner=owner)
+    _apply(storefront, data, STOREFRONT_FIELDS)
+    storefront.full_clean()
+    storefront.save()
+    return storefront
+
+
+@transaction.atomic
+def storefront_update(*, storefront: Storefront, actor, data: dict[str, Any]) -> Storefront:
+    _ensure_owner(actor, storefront)
+    changed = _apply(storefront, data, STOREFRONT_FIELDS)
+    storefront.full_clean()
+    storefront.save(update_fields=[*changed, "updated_at"])
+    return storefront
+
+
+@transaction.atomic
+def course_create(*, storefront: Storefront, actor, data: dict[str, Any]) -> Course:
+    _ensure_owner(actor, storefront)
+    course = Course(storefront=storefront)
+    _apply(course, data, COURSE_FIELDS)
+    course.full_clean()
+    course.save()
+    return course
+
+
+@transaction.atomic
+def course_update(*, course: Course, actor, data: dict[str, Any]) -> Course:
+    _ensure_owner(actor, course.storefront)
+    changed = _apply(course, data, COURSE_FIELDS)
+    course.full_clean()
+    course.save(update_fields=[*changed, "updated_at"])
+    return course
+
+
+def enroll(*, learner, course: Course) -> tuple[Enrollment, bool]:
+    """Enrol ``learner`` in ``course``; returns (enrolment, created). Enrolling twice is harmless."""
+    from recommender.services import record_server_event
+
+    if not course.published:
+        raise ValidationError(_("This course is not open for enrolment."))
+    if course.storefront.owner_id == learner.pk:
+        raise ValidationError(_("You cannot enrol in your own course."))
+    try:
+        with transaction.atomic():
+            enrollment = Enrollment.objects.create(
+                learner=learner, course=course, price_paid=course.price, created_at=timezone.now()
+            )
+    except IntegrityError:
+        return Enrollment.objects.get(learner=learner, course=course), False
+    record_server_event(user=learner, course=course, event_type="enroll", surface="course_page")
+    return enrollment, True
+
+
+@transaction.atomic
+def course_complete(*, learner, course: Course) -> Enrollment:
+    from recommender.services import record_server_event
+
+    enrollment = Enrollment.objects.select_for_update().filter(learner=learner, course=course).first()
+    if enrollment is None:
+        raise ValidationError(_("Enrol in the course before marking it complete."))
+    if enrollment.completed_at is None:
+        enrollment.completed_at = timezone.now()
+        enrollment.save(update_fields=["completed_at"])
+        record_server_event(user=learner, course=course, event_type="complete", surface="course_page")
+    return enrollment
+
+
+@transaction.atomic
+def review_submit(*, learner, course: Course, rating: int, text: str = "") -> Review:
+    from recommender.services import record_server_event
+
+    if not Enrollment.objects.filter(learner=learner, course=course).exists():
+        raise ValidationError(_("Only learners enrolled in this course can review it."))
+    review, _created = Review.objects.update_or_create(
+        learner=learner, course=course, defaults={"rating": rating, "text": text}
+    )
+    review.full_clean()
+    record_server_event(user=learner, course=course, event_type="rate", surface="course_page", value=rating)
+    return review

@@ -1,0 +1,197 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import CourseForm, ReviewForm, StorefrontForm
+from .models import Course, Storefront
+from .permissions import creator_required
+
+
+@require_GET
+def home(request):
+    from recommender.selectors import feed_for_request
+
+    query = request.GET.get("q", "")[:100]
+    category = request.GET.get("category", "")[:50]
+    language = request.GET.get("language", "")[:10]
+    courses = selectors.catalogue_courses(query=query, category=category, language=language)
+    page = Paginator(courses, 24).get_page(request.GET.get("page"))
+    feed = feed_for_request(request, limit=8) if not (query or category or language) else []
+    return render(
+        request,
+        "catalog/home.html",
+        {
+            "page": page,
+            "categories": selectors.categories(),
+            "course_languages": Course.Language.choices,
+            "q": query,
+            "category": category,
+            "language": language,
+            "feed": feed,
+        },
+    )
+
+
+@require_GET
+def storefront_detail(request, slug):
+    try:
+        storefront = selectors.storefront_public(slug)
+    except Storefront.DoesNotExist:
+        raise Http404 from None
+    courses = selectors.storefront_courses(storefront)
+    return render(request, "catalog/storefront.html", {"storefront": storefront, "courses": courses})
+
+
+@require_GET
+def course_detail(request, pk):
+    try:
+        course = selectors.course_visible_to(pk, request.user)
+    except Course.DoesNotExist:
+        raise Http404 from None
+    enrollment = selectors.enrollment_for(request.user, course)
+    return render(
+        request,
+        "catalog/course.html",
+        {
+            "course": course,
+            "storefront": course.storefront,
+            "enrollment": enrollment,
+            "reviews": course.reviews.select_related("learner")[:20],
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+def _course_or_404(request, pk) -> Course:
+    try:
+        return selectors.course_visible_to(pk, request.user)
+    except Course.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def course_enroll(request, pk):
+    course = _course_or_404(request, pk)
+    try:
+        _enrollment, created = services.enroll(learner=request.user, course=course)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if created:
+            messages.success(request, _("You are enrolled. Enjoy the course!"))
+    return redirect(course)
+
+
+@login_required
+@require_POST
+def course_complete(request, pk):
+    course = _course_or_404(request, pk)
+    try:
+        services.course_complete(learner=request.user, course=course)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Marked as complete. Well done!"))
+    return redirect(course)
+
+
+@login_required
+@require_POST
+def course_review(request, pk):
+    course = _course_or_404(request, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a rating from 1 to 5 stars."))
+        return redirect(course)
+    try:
+        services.review_submit(learner=request.user, course=course, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you for your review."))
+    return redirect(course)
+
+
+@creator_required
+@require_GET
+def studio(request):
+    return render(
+        request,
+        "catalog/studio.html",
+        {"storefronts": selectors.storefronts_for(request.user), "courses": selectors.courses_for(request.user)},
+    )
+
+
+@creator_required
+@require_http_methods(["GET", "POST"])
+def storefront_create(request):
+    form = StorefrontForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            storefront = services.storefront_create(owner=request.user, data=form.service_data())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Storefront created."))
+            return redirect("catalog:studio_storefront", slug=storefront.slug)
+    return render(request, "catalog/storefront_form.html", {"form": form, "creating": True})
+
+
+@creator_required
+@require_http_methods(["GET", "POST"])
+def storefront_edit(request, slug):
+    storefront = get_object_or_404(Storefront.objects.owned_by(request.user), slug=slug)
+    form = StorefrontForm(request.POST or None, request.FILES or None, instance=storefront)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.storefront_update(storefront=storefront, actor=request.user, data=form.service_data())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Storefront saved."))
+            return redirect("catalog:studio_storefront", slug=storefront.slug)
+    courses = selectors.storefront_courses(storefront, include_unpublished=True)
+    return render(
+        request, "catalog/storefront_form.html", {"form": form, "storefront": storefront, "courses": courses}
+    )
+
+
+@creator_required
+@require_http_methods(["GET", "POST"])
+def course_create(request, slug):
+    storefront = get_object_or_404(Storefront.objects.owned_by(request.user), slug=slug)
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(storefront=storefront, actor=request.user, data=form.service_data())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Course created."))
+            return redirect("catalog:studio_course", pk=course.pk)
+    return render(request, "catalog/course_form.html", {"form": form, "storefront": storefront, "creating": True})
+
+
+@creator_required
+@require_http_methods(["GET", "POST"])
+def course_edit(request, pk):
+    course = get_object_or_404(Course.objects.owned_by(request.user).select_related("storefront"), pk=pk)
+    form = CourseForm(request.POST or None, instance=course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_update(course=course, actor=request.user, data=form.service_data())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Course saved."))
+            return redirect("catalog:studio_course", pk=course.pk)
+    return render(
+        request, "catalog/course_form.html", {"form": form, "storefront": course.storefront, "course": course}
+    )

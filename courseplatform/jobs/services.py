@@ -1,0 +1,116 @@
+"""Job life cycle: dispatch on commit, claim (idempotent under redelivery), progress, finish, sweep."""
+
+import logging
+from datetime import timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import JobStatus, TrackedJob, WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+
+def job_dispatch(job: TrackedJob) -> None:
+    """Mark ``job`` queued and send its task once the surrounding transaction commits."""
+    from workers import app
+
+    type(job).objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, queued_at=timezone.now())
+    task_name, pk = job.TASK_NAME, job.pk
+    transaction.on_commit(lambda: _send(app, task_name, pk))
+
+
+def _send(app, task_name: str, pk: int) -> None:
+    try:
+        app.send_task(task_name, args=[pk])
+    except Exception:  # broker down: the row stays queued and the sweeper re-dispatches it
+        logger.warning("could not send %s(%s); the sweeper will retry", task_name, pk, exc_info=True)
+
+
+def job_claim(model: type[TrackedJob], pk: int) -> TrackedJob | None:
+    """Move a queued job to running and return it; None if another delivery owns or finished it.
+
+    A redelivered message (acks_late) for a job that is running with a fresh heartbeat, or already
+    finished, does nothing, so a duplicate delivery never produces duplicate results.
+    """
+    stale_before = timezone.now() - timedelta(seconds=model.TIME_LIMIT_S)
+    with transaction.atomic():
+        job = model.objects.select_for_update().filter(pk=pk).first()
+        if job is None or job.is_finished:
+            return None
+        if job.status == JobStatus.RUNNING and job.heartbeat_at and job.heartbeat_at > stale_before:
+            return None
+        if job.attempts >= settings.JOBS_MAX_ATTEMPTS:
+            _finish(job, JobStatus.FAILED, f"gave up after {job.attempts} attempts")
+            return None
+        now = timezone.now()
+        job.status, job.started_at, job.heartbeat_at = JobStatus.RUNNING, now, now
+        job.attempts += 1
+        job.progress = 0.0
+        job.save(update_fields=["status", "started_at", "heartbeat_at", "attempts", "progress"])
+        return job
+
+
+def job_progress(job: TrackedJob, fraction: float) -> None:
+    fraction = min(max(float(fraction), 0.0), 1.0)
+    job.progress = fraction
+    type(job).objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+        progress=fraction, heartbeat_at=timezone.now()
+    )
+
+
+def _finish(job: TrackedJob, status: str, reason: str = "") -> None:
+    job.status, job.reason, job.finished_at = status, reason[:2000], timezone.now()
+    fields = ["status", "reason", "finished_at"]
+    if status == JobStatus.SUCCEEDED:
+        job.progress = 1.0
+        fields.append("progress")
+    job.save(update_fields=fields)
+
+
+def job_succeed(job: TrackedJob, *, device: str = "", note: str = "") -> None:
+    job.device = device or job.device
+    job.save(update_fields=["device"])
+    _finish(job, JobStatus.SUCCEEDED, note)
+
+
+def job_fail(job: TrackedJob, reason: str) -> None:
+    _finish(job, JobStatus.FAILED, reason)
+
+
+def tracked_job_models() -> list[type[TrackedJob]]:
+    return [m for m in apps.get_models() if issubclass(m, TrackedJob) and m.TASK_NAME]
+
+
+def sweep_jobs(now=None) -> dict[str, int]:
+    """Re-dispatch jobs queued too long; fail jobs running past their limit without a heartbeat."""
+    now = now or timezone.now()
+    requeue_before = now - timedelta(seconds=settings.JOBS_REQUEUE_AFTER_S)
+    counts = {"requeued": 0, "failed": 0}
+    for model in tracked_job_models():
+        stuck_before = now - timedelta(seconds=model.TIME_LIMIT_S)
+        stuck = model.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stuck_before)
+        for job in stuck:
+            if job.attempts >= settings.JOBS_MAX_ATTEMPTS:
+                counts["failed"] += model.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+                    status=JobStatus.FAILED,
+                    finished_at=now,
+                    reason=f"no progress for {model.TIME_LIMIT_S} s after {job.attempts} attempts "
+                    "(worker lost or deadline exceeded)",
+                )
+            else:
+                model.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, queued_at=now)
+                job_dispatch(job)
+                counts["requeued"] += 1
+        for job in model.objects.filter(status=JobStatus.QUEUED, queued_at__lt=requeue_before):
+            job_dispatch(job)
+            counts["requeued"] += 1
+    if any(counts.values()):
+        logger.info("job sweep: %s", counts)
+    return counts
+
+
+def heartbeat_record(queue: str, hostname: str) -> None:
+    WorkerHeartbeat.objects.update_or_create(queue=queue, defaults={"hostname": hostname, "seen_at": timezone.now()})

@@ -1,0 +1,151 @@
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.factories import CourseFactory, CreatorFactory, StaffFactory, StorefrontFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def creator(db):
+    return CreatorFactory()
+
+
+@pytest.fixture
+def other_creator(db):
+    return CreatorFactory()
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory()
+
+
+@pytest.fixture
+def storefront(creator):
+    return StorefrontFactory(owner=creator)
+
+
+@pytest.fixture
+def course(storefront):
+    return CourseFactory(storefront=storefront)
+
+
+def redis_available(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+def worker_env(extra: dict | None = None) -> dict:
+    """Environment for a worker subprocess that sees the test database and the test broker."""
+    from django.conf import settings
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "courseplatform.settings.test",
+        "DATABASE_URL": url,
+        "TEST_CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PYTORCH_NVML_BASED_CUDA_CHECK": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.update(extra or {})
+    return env
+
+
+class WorkerProcess:
+    """A real ``celery worker`` subprocess consuming the given queues."""
+
+    def __init__(self, queues: str, pool: str = "solo", concurrency: int = 1, extra_env: dict | None = None):
+        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"celery-worker-{os.getpid()}-{queues}.log"
+        celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+        self.proc = subprocess.Popen(
+            [celery, "-A", "workers", "worker", "-Q", queues, f"--pool={pool}", "-c", str(concurrency),
+             "-n", f"test-{queues.replace(',', '-')}-{os.getpid()}@%h", "--loglevel=INFO",
+             "--without-gossip", "--without-mingle", "--prefetch-multiplier=1"],
+            cwd=ROOT, env=worker_env(extra_env), stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited early:\n{self.log.read_text()[-3000:]}")
+            if "ready." in self.log.read_text():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"worker not ready after {timeout}s:\n{self.log.read_text()[-3000:]}")
+
+    def kill(self, sig=signal.SIGKILL) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, sig)
+            self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def broker(settings):
+    url = settings.CELERY_BROKER_URL
+    if not redis_available(url):
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required in CI but {url} does not answer")
+        pytest.skip(f"Redis not reachable at {url}")
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
+@pytest.fixture
+def start_worker(broker, transactional_db):
+    workers: list[WorkerProcess] = []
+
+    def start(queues: str = "default", **kwargs) -> WorkerProcess:
+        worker = WorkerProcess(queues, **kwargs)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+def wait_for(predicate, timeout: float = 60, interval: float = 0.25):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
