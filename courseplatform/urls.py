@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("themes.urls")),
+    path("api/", include("recommender.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
