@@ -9,12 +9,12 @@ from . import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("themes.urls")),
     path("api/", include("recommender.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("courseplatform.accounts.urls")),
+    path("", include("themes.urls")),
     path("", include("courseplatform.catalog.urls")),
     prefix_default_language=False,
 )

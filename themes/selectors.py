@@ -1,15 +1,77 @@
-"""Reads for theming: the active palette of a storefront, stylesheet and cover URLs."""
+"""Reads for theming: active palettes, presets, stylesheet and cover URLs, review queue."""
 
+import hashlib
+
+from django.core.cache import cache
 from django.urls import reverse
+
+from .models import CoverBatch, Palette, PaletteJob, PaletteStatus
+
+_MISSING = object()
+
+
+def active_palette(storefront) -> Palette | None:
+    """The storefront's active palette, memoised on the instance and cached across requests."""
+    cached = getattr(storefront, "_active_palette", _MISSING)
+    if cached is not _MISSING:
+        return cached
+    key = f"themes:active:{storefront.pk}"
+    palette_id = cache.get(key)
+    palette = None
+    if palette_id != 0:
+        palette = Palette.objects.filter(storefront_id=storefront.pk, status=PaletteStatus.ACTIVE).first()
+        cache.set(key, palette.pk if palette else 0, 300)
+    storefront._active_palette = palette
+    return palette
+
+
+def invalidate_active_palette(storefront_id: int) -> None:
+    cache.delete(f"themes:active:{storefront_id}")
 
 
 def active_palette_roles(storefront) -> dict[str, str] | None:
-    return None
+    palette = active_palette(storefront)
+    return dict(palette.colors) if palette else None
+
+
+def palette_version(palette: Palette) -> str:
+    raw = repr((palette.pk, sorted(palette.colors.items()), sorted(palette.dark.items())))
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 def theme_stylesheet_url(storefront) -> str:
-    return ""
+    palette = active_palette(storefront)
+    if palette is None:
+        return ""
+    return reverse("themes:theme_css", args=[storefront.slug]) + f"?v={palette_version(palette)}"
+
+
+def theme_preset(storefront):
+    from .plugins import THEME_PRESETS
+
+    return THEME_PRESETS.get(storefront.theme_preset) or THEME_PRESETS.get("classic")
 
 
 def cover_url(course, size: str = "card") -> str:
-    return reverse("themes:course_cover", args=[course.pk]) + f"?size={size}"
+    from . import cover_store
+
+    digest = cover_store.cover_digest(course, size)
+    return reverse("themes:course_cover", args=[course.pk]) + f"?size={size}&v={digest[:16]}"
+
+
+def jobs_for_storefront(storefront):
+    return PaletteJob.objects.filter(storefront=storefront).order_by("-created_at")
+
+
+def palettes_for_storefront(storefront):
+    return Palette.objects.filter(storefront=storefront).exclude(status=PaletteStatus.PROPOSED).order_by(
+        "-updated_at")
+
+
+def review_queue():
+    return (Palette.objects.filter(status=PaletteStatus.SUBMITTED)
+            .select_related("storefront__owner", "job").order_by("updated_at"))
+
+
+def latest_cover_batch(storefront) -> CoverBatch | None:
+    return CoverBatch.objects.filter(storefront=storefront).order_by("-created_at").first()

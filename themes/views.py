@@ -1,9 +1,228 @@
+"""Theming pages (creator studio, staff review) and assets (theme.css, previews, tokens, covers)."""
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseNotModified
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import quote_etag
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courseplatform.catalog.models import Course
+from courseplatform.catalog.models import Course, Storefront
+from courseplatform.catalog.permissions import creator_required
 
-from . import cover_store
+from . import cover_store, presentation, selectors, services
+from .css import preview_css, theme_css
+from .forms import PaletteBriefForm, ReviewForm
+from .models import Palette, PaletteJob, PaletteStatus
+from .plugins import TOKEN_EXPORTERS
+
+
+def _cached_text(request, body: str, content_type: str, *, immutable: bool = False) -> HttpResponse:
+    import hashlib
+
+    etag = quote_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified(headers={"ETag": etag})
+    response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=31536000, immutable" if immutable else "no-cache"
+    return response
+
+
+# --- creator studio -------------------------------------------------------------------------------
+
+@creator_required
+@require_http_methods(["GET", "POST"])
+def palette_studio(request, slug):
+    storefront = get_object_or_404(Storefront.objects.owned_by(request.user), slug=slug)
+    form = PaletteBriefForm(request.POST or None, initial=PaletteBriefForm.initial_for(storefront))
+    if request.method == "POST" and form.is_valid():
+        job, created = services.palette_job_request(storefront=storefront, actor=request.user, brief=form.brief())
+        if not created:
+            messages.info(request, _("The same brief is already being worked on; here is that job."))
+        return redirect("themes:palette_job", pk=job.pk)
+    return render(request, "themes/palette_studio.html", {
+        "storefront": storefront, "form": form, "jobs": selectors.jobs_for_storefront(storefront)[:10],
+        "palettes": selectors.palettes_for_storefront(storefront),
+        "cover_batch": selectors.latest_cover_batch(storefront),
+        "exporters": TOKEN_EXPORTERS.all(),
+    })
+
+
+def _own_job(request, pk) -> PaletteJob:
+    return get_object_or_404(PaletteJob.objects.select_related("storefront").filter(
+        storefront__owner=request.user), pk=pk)
+
+
+@creator_required
+@require_GET
+def palette_job(request, pk):
+    job = _own_job(request, pk)
+    return render(request, "themes/palette_job.html", _job_context(job))
+
+
+@creator_required
+@require_GET
+def palette_job_progress(request, pk):
+    job = _own_job(request, pk)
+    return render(request, "themes/_job_progress.html", _job_context(job))
+
+
+def _job_context(job: PaletteJob) -> dict:
+    palettes = list(job.palettes.order_by("rank")) if job.is_finished else []
+    return {
+        "job": job, "storefront": job.storefront,
+        "candidates": [{"palette": p, "swatches": presentation.swatches(p),
+                        "contrast": presentation.contrast_rows(p)} for p in palettes],
+    }
+
+
+def _own_palette(request, pk) -> Palette:
+    return get_object_or_404(Palette.objects.select_related("storefront").filter(
+        storefront__owner=request.user), pk=pk)
+
+
+def _palette_action(request, pk, action, success: str):
+    palette = _own_palette(request, pk)
+    try:
+        action(palette=palette, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("themes:palette_studio", slug=palette.storefront.slug)
+
+
+@creator_required
+@require_POST
+def palette_submit(request, pk):
+    return _palette_action(request, pk, services.palette_submit, _("Submitted for review."))
+
+
+@creator_required
+@require_POST
+def palette_activate(request, pk):
+    return _palette_action(request, pk, services.palette_activate,
+                           _("The palette is live. Covers are being re-rendered."))
+
+
+@creator_required
+@require_POST
+def palette_retire(request, pk):
+    return _palette_action(request, pk, services.palette_retire, _("The palette was retired."))
+
+
+@creator_required
+@require_GET
+def cover_batch_progress(request, slug):
+    storefront = get_object_or_404(Storefront.objects.owned_by(request.user), slug=slug)
+    return render(request, "themes/_cover_batch.html", {"cover_batch": selectors.latest_cover_batch(storefront),
+                                                         "storefront": storefront})
+
+
+@creator_required
+@require_GET
+def cover_preview(request, pk):
+    from .plugins import COVER_LAYOUTS
+
+    course = get_object_or_404(Course.objects.owned_by(request.user).select_related("storefront", "category"), pk=pk)
+    layout = request.GET.get("layout", "")
+    if layout not in COVER_LAYOUTS:
+        raise Http404
+    response = HttpResponse(cover_store.render_preview(course, layout), content_type="image/webp")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+# --- staff review ---------------------------------------------------------------------------------
+
+@staff_member_required
+@require_GET
+def review_queue(request):
+    items = [{"palette": p, "swatches": presentation.swatches(p), "contrast": presentation.contrast_rows(p)}
+             for p in selectors.review_queue()]
+    return render(request, "themes/review_queue.html", {"items": items, "form": ReviewForm()})
+
+
+@staff_member_required
+@require_POST
+def review_decide(request, pk, decision):
+    palette = get_object_or_404(Palette.objects.select_related("storefront"), pk=pk)
+    form = ReviewForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    action = {"approve": services.palette_approve, "reject": services.palette_reject}.get(decision)
+    if action is None:
+        raise Http404
+    try:
+        action(palette=palette, actor=request.user, note=note)
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Palette approved.") if decision == "approve" else _("Palette rejected."))
+    return redirect("themes:review_queue")
+
+
+# --- public pages and assets ----------------------------------------------------------------------
+
+@require_GET
+def style_guide(request, slug):
+    storefront = get_object_or_404(Storefront, slug=slug)
+    palette = selectors.active_palette(storefront)
+    return render(request, "themes/style_guide.html", {
+        "storefront": storefront, "palette": palette,
+        "swatches": presentation.swatches(palette) if palette else [],
+        "contrast": presentation.contrast_rows(palette) if palette else [],
+        "exporters": TOKEN_EXPORTERS.all(),
+    })
+
+
+@require_GET
+def storefront_theme_css(request, slug):
+    storefront = get_object_or_404(Storefront, slug=slug)
+    palette = selectors.active_palette(storefront)
+    if palette is None:
+        raise Http404
+    preset = selectors.theme_preset(storefront)
+    body = theme_css(palette.colors, palette.dark, preset.role_map if preset else None)
+    return _cached_text(request, body, "text/css; charset=utf-8", immutable="v" in request.GET)
+
+
+@require_GET
+def palette_preview_css(request):
+    """Scoped preview classes for palettes the visitor may see (their own, or any for reviewers)."""
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        ids = [int(i) for i in request.GET.get("ids", "").split(",") if i][:50]
+    except ValueError:
+        raise Http404 from None
+    palettes = Palette.objects.filter(pk__in=ids)
+    if not user.is_staff:
+        palettes = palettes.filter(Q(storefront__owner=user) | Q(status=PaletteStatus.ACTIVE))
+    body = preview_css([(p.pk, p.colors, p.dark) for p in palettes])
+    return _cached_text(request, body, "text/css; charset=utf-8")
+
+
+@require_GET
+def download_tokens(request, slug, exporter):
+    storefront = get_object_or_404(Storefront, slug=slug)
+    palette = selectors.active_palette(storefront)
+    plugin = TOKEN_EXPORTERS.get(exporter)
+    if palette is None or plugin is None:
+        raise Http404
+    from .css import validated_roles
+
+    tokens = {"name": storefront.slug, "light": validated_roles(palette.colors), "dark": validated_roles(palette.dark)}
+    response = HttpResponse(plugin.export(tokens), content_type=f"{plugin.media_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{storefront.slug}-{plugin.filename}"'
+    return response
 
 
 @require_GET
@@ -15,10 +234,11 @@ def course_cover(request, pk):
     if size not in cover_store.SIZES:
         raise Http404
     cover = cover_store.cover_for(course, size)
-    etag = f'"{cover.digest}"'
+    etag = quote_etag(cover.digest)
     if request.headers.get("If-None-Match") == etag:
         return HttpResponseNotModified(headers={"ETag": etag})
     response = HttpResponse(cover.path.read_bytes(), content_type=cover.content_type)
     response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=31536000, immutable" if request.GET.get("v") else "public, max-age=300"
+    fresh = request.GET.get("v") == cover.digest[:16]
+    response["Cache-Control"] = "public, max-age=31536000, immutable" if fresh else "public, max-age=60"
     return response

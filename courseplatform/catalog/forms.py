@@ -76,10 +76,16 @@ class CourseForm(forms.ModelForm):
 
     class Meta:
         model = Course
-        fields = ("title", "subtitle", "description", "category", "level", "language", "price", "published")
+        fields = ("title", "subtitle", "description", "category", "level", "language", "price", "published",
+                  "cover_layout")
 
     def __init__(self, *args, **kwargs):
+        from themes.plugins import COVER_LAYOUTS
+
         super().__init__(*args, **kwargs)
+        self.fields["cover_layout"] = forms.ChoiceField(
+            label=_("Cover layout"), required=False,
+            choices=[("", _("Storefront default"))] + [(lay.name, lay.label) for lay in COVER_LAYOUTS.all()])
         if self.instance.pk:
             self.fields["tags_text"].initial = ", ".join(self.instance.tags)
 

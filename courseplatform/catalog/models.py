@@ -43,6 +43,8 @@ class Storefront(models.Model):
     brand_keywords = models.JSONField(_("brand keywords"), default=list, blank=True)
     brand_colors = models.JSONField(_("brand colours"), default=list, blank=True, validators=[validate_brand_colors])
     logo = models.ImageField(_("logo"), upload_to="storefronts/logos/", blank=True)
+    theme_preset = models.CharField(_("theme preset"), max_length=40, default="classic")
+    default_cover_layout = models.CharField(_("default cover layout"), max_length=40, default="gradient-band")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

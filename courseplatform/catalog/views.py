@@ -44,8 +44,12 @@ def storefront_detail(request, slug):
         storefront = selectors.storefront_public(slug)
     except Storefront.DoesNotExist:
         raise Http404 from None
+    from themes.selectors import theme_preset
+
     courses = selectors.storefront_courses(storefront)
-    return render(request, "catalog/storefront.html", {"storefront": storefront, "courses": courses})
+    preset = theme_preset(storefront)
+    template = preset.template if preset else "catalog/storefront.html"
+    return render(request, template, {"storefront": storefront, "courses": courses, "preset": preset})
 
 
 @require_GET
@@ -192,6 +196,7 @@ def course_edit(request, pk):
         else:
             messages.success(request, _("Course saved."))
             return redirect("catalog:studio_course", pk=course.pk)
-    return render(
-        request, "catalog/course_form.html", {"form": form, "storefront": course.storefront, "course": course}
-    )
+    from themes.plugins import COVER_LAYOUTS
+
+    return render(request, "catalog/course_form.html", {
+        "form": form, "storefront": course.storefront, "course": course, "cover_layouts": COVER_LAYOUTS.all()})

@@ -206,3 +206,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Theme plugins: modules implementing hooks from themes/plugins/hookspecs.py, in order.
+THEMES_PLUGINS = env.list("THEMES_PLUGINS", default=[
+    "themes.builtin.presets",
+    "themes.builtin.covers",
+    "themes.builtin.tokens",
+])

@@ -1,0 +1,70 @@
+"""Theme stylesheets from palette roles. Only re-validated ``#rrggbb`` values are ever written.
+
+OWASP XSS Prevention Cheat Sheet, rule 4: never put untrusted data in CSS unless strictly validated.
+Role and variable names come from an allow-list (the preset's role map), never from user text.
+"""
+
+import re
+
+from themes.covers.wcag import contrast_ratio, parse_hex
+
+HEX = re.compile(r"#[0-9a-f]{6}")
+ALLOWED_ROLES = ("background", "surface", "text", "primary", "secondary", "accent")
+VARIABLE = re.compile(r"--c-[a-z0-9-]{1,30}")
+DEFAULT_ROLE_MAP = {f"--c-{role}": role for role in ALLOWED_ROLES}
+
+
+def validated_roles(roles: dict) -> dict[str, str]:
+    """The allowed roles of ``roles``, each checked to be lower-case ``#rrggbb``; raises ValueError otherwise."""
+    clean = {}
+    for role in ALLOWED_ROLES:
+        value = str(roles.get(role, "")).strip().lower()
+        if not HEX.fullmatch(value):
+            raise ValueError(f"palette role {role!r} is not a #rrggbb colour")
+        clean[role] = value
+    return clean
+
+
+def on_color(fill: str, candidates: tuple[str, ...]) -> str:
+    """The candidate with the highest WCAG contrast against ``fill`` (used for text on buttons)."""
+    return max(candidates, key=lambda c: contrast_ratio(parse_hex(fill), parse_hex(c)))
+
+
+def _block(selector: str, roles: dict[str, str], role_map: dict[str, str]) -> str:
+    lines = []
+    for variable, role in role_map.items():
+        if not VARIABLE.fullmatch(variable) or role not in roles:
+            raise ValueError(f"invalid role mapping {variable!r} → {role!r}")
+        lines.append(f"  {variable}: {roles[role]};")
+    lines.append(f"  --c-on-primary: {on_color(roles['primary'], ('#ffffff', '#000000', roles['text'], roles['background']))};")
+    return selector + " {\n" + "\n".join(lines) + "\n}\n"
+
+
+def theme_css(light: dict, dark: dict, role_map: dict[str, str] | None = None, selector: str = ":root") -> str:
+    """CSS custom properties for the light palette, and the dark one under ``prefers-color-scheme: dark``."""
+    role_map = role_map or DEFAULT_ROLE_MAP
+    light, dark = validated_roles(light), validated_roles(dark)
+    if not re.fullmatch(r"[:.a-z0-9_-]{1,40}", selector):
+        raise ValueError("invalid selector")
+    return (
+        "/* generated from validated palette tokens */\n"
+        + _block(selector, light, role_map)
+        + "@media (prefers-color-scheme: dark) {\n"
+        + _block(selector, dark, role_map)
+        + "}\n"
+    )
+
+
+def preview_css(palettes: list[tuple[int, dict, dict]]) -> str:
+    """Scoped classes for live previews and swatches: ``.pv-<id>`` (light), ``.pv-<id>-dark`` (dark), and
+    ``.sw-<id>-<variant>-<role>`` swatches, so pages need no inline styles under the CSP."""
+    out = []
+    for palette_id, light, dark in palettes:
+        pid = int(palette_id)
+        light, dark = validated_roles(light), validated_roles(dark)
+        out.append(_block(f".pv-{pid}", light, DEFAULT_ROLE_MAP))
+        out.append(_block(f".pv-{pid}-dark", dark, DEFAULT_ROLE_MAP))
+        for variant, roles in (("light", light), ("dark", dark)):
+            for role, value in roles.items():
+                out.append(f".sw-{pid}-{variant}-{role} {{ background: {value}; }}\n")
+    return "".join(out)

@@ -1,0 +1,254 @@
+"""Writes for theming: palette jobs, the review workflow, activation and cover re-renders."""
+
+import hashlib
+import json
+import logging
+import time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from courseplatform.jobs import services as jobs
+from courseplatform.jobs.models import JobStatus
+
+from .models import CoverBatch, Palette, PaletteJob, PaletteStatus, PaletteTransition
+
+logger = logging.getLogger(__name__)
+
+S = PaletteStatus
+TRANSITIONS: dict[str, set[str]] = {
+    S.PROPOSED: {S.SUBMITTED},
+    S.SUBMITTED: {S.APPROVED, S.REJECTED},
+    S.APPROVED: {S.ACTIVE, S.RETIRED},
+    S.REJECTED: set(),
+    S.ACTIVE: {S.RETIRED},
+    S.RETIRED: {S.ACTIVE},
+}
+COVER_BATCH_SIZE = 25
+
+
+class InvalidTransition(ValidationError):
+    pass
+
+
+def brief_hash(brief: dict) -> str:
+    return hashlib.sha256(json.dumps(brief, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def palette_job_request(*, storefront, actor, brief: dict) -> tuple[PaletteJob, bool]:
+    """Create and dispatch a palette job; the same brief while one is queued or running returns that job."""
+    if storefront.owner_id != actor.pk:
+        raise PermissionDenied(_("You can only request palettes for your own storefront."))
+    digest = brief_hash(brief)
+    with transaction.atomic():
+        running = (PaletteJob.objects.select_for_update()
+                   .filter(storefront=storefront, brief_hash=digest,
+                           status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first())
+        if running:
+            return running, False
+        job = PaletteJob.objects.create(storefront=storefront, requested_by=actor, brief=brief, brief_hash=digest)
+        jobs.job_dispatch(job)
+    return job, True
+
+
+def _engine_brief(brief: dict, device: str):
+    from themes.palette import Brief
+
+    locks = [(hex_, role or None) for hex_, role in brief.get("locks", [])]
+    fields = {k: brief[k] for k in ("k", "alpha", "beta", "gamma", "seed", "candidates", "starts", "steps")
+              if k in brief}
+    return Brief(brand_colors=list(brief.get("brand_colors", [])), locks=locks,
+                 keywords=brief.get("keywords", ""), device=device, deadline_s=240.0, **fields)
+
+
+def _run_engine(job: PaletteJob, device: str):
+    from themes.palette import generate
+
+    last = [0.0]
+
+    def progress(fraction: float) -> None:
+        if fraction - last[0] >= 0.05 or fraction >= 1.0:
+            last[0] = fraction
+            jobs.job_progress(job, 0.95 * fraction)
+
+    engine_brief = _engine_brief(job.brief, device)
+    engine_brief.validate()
+    return generate(engine_brief, progress=progress)
+
+
+def palette_job_execute(job_id: int, preferred_device: str = "auto") -> None:
+    """Run a claimed palette job; safe to call for a redelivered message (it then does nothing)."""
+    from workers.devices import is_cuda_oom, select_device
+
+    job = jobs.job_claim(PaletteJob, job_id)
+    if job is None:
+        return
+    device = select_device(preferred_device)
+    note = ""
+    if preferred_device == "cuda" and device == "cpu":
+        note = "no CUDA device on this worker; ran on CPU"
+    started = time.perf_counter()
+    result, oom = None, False
+    try:
+        result = _run_engine(job, device)
+    except ValueError as error:
+        jobs.job_fail(job, str(error))
+        return
+    except Exception as error:
+        if device != "cuda" or not is_cuda_oom(error):
+            raise
+        oom = True
+    if oom:  # recover outside the except block so the traceback frees GPU tensors (PyTorch FAQ)
+        import gc
+
+        import torch
+
+        gc.collect()
+        torch.cuda.empty_cache()
+        device, note = "cpu", "fell back to CPU: CUDA out of memory"
+        result = _run_engine(job, device)
+    _store_candidates(job, result.to_dict())
+    job.seconds = round(time.perf_counter() - started, 3)
+    job.save(update_fields=["seconds", "unknown_keywords", "engine_version"])
+    jobs.job_succeed(job, device=result.to_dict().get("device", device), note=note)
+
+
+def _plugin_scores(palette: dict) -> tuple[dict, float]:
+    from .plugins import OBJECTIVE_TERMS
+
+    scores, bonus = {}, 0.0
+    for term in OBJECTIVE_TERMS.all():
+        value = float(term.score(palette))
+        scores[term.name] = round(value, 4)
+        bonus += float(term.weight) * value
+    return scores, bonus
+
+
+@transaction.atomic
+def _store_candidates(job: PaletteJob, output: dict) -> None:
+    candidates = []
+    for item in output["palettes"]:
+        extra, bonus = _plugin_scores(item)
+        scores = {**item["scores"], "plugins": extra, "total": round(item["scores"]["U"] + bonus, 4)}
+        candidates.append((scores["total"], item, scores))
+    candidates.sort(key=lambda c: -c[0])
+    for rank, (_total, item, scores) in enumerate(candidates):
+        details = {k: item[k] for k in ("distances", "brand", "primary_exact_in") if k in item}
+        Palette.objects.get_or_create(  # idempotent by (job, rank): a second run writes nothing new
+            job=job, rank=rank,
+            defaults={"storefront_id": job.storefront_id, "colors": item["colors"], "dark": item["dark"],
+                      "scores": scores, "contrast": item.get("contrast", {}), "details": details})
+    job.unknown_keywords = output.get("unknown_keywords", [])
+    job.engine_version = output.get("engine_version", "")
+
+
+def _transition(palette: Palette, to_status: str, actor, note: str = "") -> Palette:
+    palette = Palette.objects.select_for_update().get(pk=palette.pk)
+    if to_status not in TRANSITIONS[palette.status]:
+        raise InvalidTransition(
+            _("A palette that is %(from)s cannot become %(to)s.")
+            % {"from": palette.get_status_display().lower(), "to": S(to_status).label.lower()},
+            code="invalid_transition")
+    PaletteTransition.objects.create(palette=palette, from_status=palette.status, to_status=to_status,
+                                     actor=actor, note=note)
+    palette.status = to_status
+    palette.save(update_fields=["status", "updated_at"])
+    return palette
+
+
+@transaction.atomic
+def palette_submit(*, palette: Palette, actor) -> Palette:
+    if palette.storefront.owner_id != actor.pk:
+        raise PermissionDenied(_("Only the storefront's owner can submit its palettes."))
+    return _transition(palette, S.SUBMITTED, actor)
+
+
+def _ensure_reviewer(palette: Palette, actor) -> None:
+    if not (actor.is_staff and actor.has_perm("themes.approve_palette")):
+        raise PermissionDenied(_("You do not have permission to review palettes."))
+    if palette.storefront.owner_id == actor.pk:
+        raise PermissionDenied(_("Nobody may review a palette of a storefront they own."))
+
+
+@transaction.atomic
+def palette_approve(*, palette: Palette, actor, note: str = "") -> Palette:
+    _ensure_reviewer(palette, actor)
+    return _transition(palette, S.APPROVED, actor, note)
+
+
+@transaction.atomic
+def palette_reject(*, palette: Palette, actor, note: str) -> Palette:
+    _ensure_reviewer(palette, actor)
+    if not note.strip():
+        raise ValidationError(_("Say why the palette is rejected, so the creator can act on it."))
+    return _transition(palette, S.REJECTED, actor, note)
+
+
+@transaction.atomic
+def palette_activate(*, palette: Palette, actor) -> Palette:
+    """Make an approved (or previously active) palette live; the current one retires; covers re-render."""
+    if palette.storefront.owner_id != actor.pk and not actor.is_staff:
+        raise PermissionDenied(_("Only the storefront's owner can activate its palettes."))
+    current = Palette.objects.select_for_update().filter(storefront_id=palette.storefront_id, status=S.ACTIVE).first()
+    if current and current.pk == palette.pk:
+        return palette
+    if palette.status not in (S.APPROVED, S.RETIRED):
+        raise InvalidTransition(_("Only an approved palette can be activated."), code="invalid_transition")
+    if current:
+        _transition(current, S.RETIRED, actor, note="replaced by palette %d" % palette.pk)
+    palette = _transition(palette, S.ACTIVE, actor)
+    cover_batch_request(storefront=palette.storefront)
+    return palette
+
+
+@transaction.atomic
+def palette_retire(*, palette: Palette, actor) -> Palette:
+    if palette.storefront.owner_id != actor.pk and not actor.is_staff:
+        raise PermissionDenied(_("Only the storefront's owner can retire its palettes."))
+    return _transition(palette, S.RETIRED, actor)
+
+
+def cover_batch_request(*, storefront) -> CoverBatch:
+    batch = CoverBatch.objects.create(storefront=storefront, total=storefront.courses.count())
+    jobs.job_dispatch(batch)
+    return batch
+
+
+def cover_batch_start(batch_id: int) -> None:
+    """Fan a claimed batch out into tasks of COVER_BATCH_SIZE courses each."""
+    from workers import app
+
+    batch = jobs.job_claim(CoverBatch, batch_id)
+    if batch is None:
+        return
+    ids = list(batch.storefront.courses.order_by("pk").values_list("pk", flat=True))
+    CoverBatch.objects.filter(pk=batch.pk).update(total=len(ids), done=0)
+    if not ids:
+        jobs.job_succeed(batch)
+        return
+    for i in range(0, len(ids), COVER_BATCH_SIZE):
+        chunk = ids[i:i + COVER_BATCH_SIZE]
+        transaction.on_commit(lambda c=chunk: app.send_task("themes.render_cover_batch", args=[batch.pk, c]))
+
+
+def cover_batch_render(batch_id: int, course_ids: list[int]) -> None:
+    """Render the covers of ``course_ids`` in every size; count them done (idempotent: files are content-hashed)."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from courseplatform.catalog.models import Course
+
+    from . import cover_store
+
+    for course in Course.objects.filter(pk__in=course_ids).select_related("storefront", "category"):
+        for size in cover_store.SIZES:
+            cover_store.cover_for(course, size)
+        CoverBatch.objects.filter(pk=batch_id).update(done=F("done") + 1, heartbeat_at=timezone.now())
+    batch = CoverBatch.objects.get(pk=batch_id)
+    done = min(batch.done, batch.total)
+    CoverBatch.objects.filter(pk=batch_id, status=JobStatus.RUNNING).update(
+        progress=done / batch.total if batch.total else 1.0)
+    if done >= batch.total and batch.status == JobStatus.RUNNING:
+        batch.refresh_from_db()
+        jobs.job_succeed(batch)
