@@ -9,7 +9,7 @@ from django.template.loader import get_template
 def check_theme_plugins(app_configs=None, **kwargs):
     from django.conf import settings
 
-    from .plugins import THEME_PRESETS, SECTIONS, load_plugins
+    from .plugins import SECTIONS, THEME_PRESETS, load_plugins
 
     errors = [
         Error(problem.message, hint="Fix or remove it in settings.THEMES_PLUGINS.", obj=problem.plugin, id=problem.code)

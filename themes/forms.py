@@ -15,13 +15,13 @@ class Slider(forms.NumberInput):
 class PaletteBriefForm(forms.Form):
     """The creator's brand brief. Defaults mirror the engine's (alpha = beta = gamma = 1)."""
 
-    color_1 = forms.CharField(label=_("Brand colour 1"), required=False, max_length=7)
+    color_1 = forms.CharField(label=_("Brand colour 1"), required=False, max_length=20)
     lock_1 = forms.BooleanField(label=_("keep exactly"), required=False)
     role_1 = forms.ChoiceField(label=_("as"), choices=ROLE_CHOICES, required=False)
-    color_2 = forms.CharField(label=_("Brand colour 2"), required=False, max_length=7)
+    color_2 = forms.CharField(label=_("Brand colour 2"), required=False, max_length=20)
     lock_2 = forms.BooleanField(label=_("keep exactly"), required=False)
     role_2 = forms.ChoiceField(label=_("as"), choices=ROLE_CHOICES, required=False)
-    color_3 = forms.CharField(label=_("Brand colour 3"), required=False, max_length=7)
+    color_3 = forms.CharField(label=_("Brand colour 3"), required=False, max_length=20)
     lock_3 = forms.BooleanField(label=_("keep exactly"), required=False)
     role_3 = forms.ChoiceField(label=_("as"), choices=ROLE_CHOICES, required=False)
     keywords = forms.CharField(label=_("Brand keywords"), required=False, max_length=300,

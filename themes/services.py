@@ -144,6 +144,7 @@ def _store_candidates(job: PaletteJob, output: dict) -> None:
 
 
 def _transition(palette: Palette, to_status: str, actor, note: str = "") -> Palette:
+    original = palette
     palette = Palette.objects.select_for_update().get(pk=palette.pk)
     if to_status not in TRANSITIONS[palette.status]:
         raise InvalidTransition(
@@ -152,7 +153,13 @@ def _transition(palette: Palette, to_status: str, actor, note: str = "") -> Pale
             code="invalid_transition")
     PaletteTransition.objects.create(palette=palette, from_status=palette.status, to_status=to_status,
                                      actor=actor, note=note)
-    palette.status = to_status
+    if S.ACTIVE in (palette.status, to_status):
+        from .selectors import invalidate_active_palette
+
+        sid = palette.storefront_id
+        transaction.on_commit(lambda: invalidate_active_palette(sid))
+        invalidate_active_palette(sid)
+    palette.status = original.status = to_status
     palette.save(update_fields=["status", "updated_at"])
     return palette
 
@@ -190,13 +197,14 @@ def palette_activate(*, palette: Palette, actor) -> Palette:
     """Make an approved (or previously active) palette live; the current one retires; covers re-render."""
     if palette.storefront.owner_id != actor.pk and not actor.is_staff:
         raise PermissionDenied(_("Only the storefront's owner can activate its palettes."))
+    palette = Palette.objects.select_for_update().select_related("storefront").get(pk=palette.pk)
     current = Palette.objects.select_for_update().filter(storefront_id=palette.storefront_id, status=S.ACTIVE).first()
     if current and current.pk == palette.pk:
         return palette
     if palette.status not in (S.APPROVED, S.RETIRED):
         raise InvalidTransition(_("Only an approved palette can be activated."), code="invalid_transition")
     if current:
-        _transition(current, S.RETIRED, actor, note="replaced by palette %d" % palette.pk)
+        _transition(current, S.RETIRED, actor, note=f"replaced by palette {palette.pk}")
     palette = _transition(palette, S.ACTIVE, actor)
     cover_batch_request(storefront=palette.storefront)
     return palette

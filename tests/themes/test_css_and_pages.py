@@ -1,0 +1,152 @@
+import json
+
+import pytest
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from themes.css import preview_css, theme_css, validated_roles
+from themes.models import Palette
+
+from .conftest import DARK, LIGHT
+
+pytestmark = pytest.mark.django_db
+
+PAYLOADS = ["red;}body{background:url(//x)}", "</style><script>alert(1)</script>", "#fff\\3c", "expression(alert(1))",
+            "#12345", "#1e88e5;color:red", "#1E88E5 !important"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_css_injection_payloads_never_reach_a_stylesheet(payload):
+    with pytest.raises(ValueError):
+        theme_css({**LIGHT, "primary": payload}, DARK)
+
+
+@given(st.text(max_size=30))
+def test_any_text_either_is_refused_or_becomes_a_strict_hex(value):
+    try:
+        roles = validated_roles({**LIGHT, "accent": value})
+    except ValueError:
+        return
+    assert roles["accent"] == value.strip().lower() and len(roles["accent"]) == 7
+
+
+def test_theme_css_has_light_and_dark_custom_properties_only():
+    css = theme_css(LIGHT, DARK)
+    assert "--c-primary: #1e88e5;" in css and "prefers-color-scheme: dark" in css and "--c-primary: #64b5f6;" in css
+    for line in css.splitlines():
+        line = line.strip()
+        assert (line.startswith(("--c-", "/*", ":root", "@media")) or line in ("}", "")), line
+
+
+def test_storefront_renders_with_the_active_palette_stylesheet(client, make_palette, creator):
+    palette = make_palette(status="active")
+    storefront = palette.storefront
+    page = client.get(storefront.get_absolute_url()).content.decode()
+    assert f"/s/{storefront.slug}/theme.css?v=" in page
+    response = client.get(reverse("themes:theme_css", args=[storefront.slug]))
+    assert response["Content-Type"].startswith("text/css") and response["ETag"]
+    assert "--c-background: #fafafa;" in response.content.decode()
+    again = client.get(reverse("themes:theme_css", args=[storefront.slug]), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_storefront_without_palette_has_no_theme_stylesheet(client, storefront):
+    assert "theme.css" not in client.get(storefront.get_absolute_url()).content.decode()
+    assert client.get(reverse("themes:theme_css", args=[storefront.slug])).status_code == 404
+
+
+def test_user_text_in_storefront_fields_is_escaped_not_interpolated(client, make_palette):
+    palette = make_palette(status="active")
+    storefront = palette.storefront
+    storefront.name = "</style><script>alert(1)</script>"
+    storefront.tagline = "red;}body{background:url(//evil)}"
+    storefront.save()
+    page = client.get(storefront.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in page
+    css = client.get(reverse("themes:theme_css", args=[storefront.slug])).content.decode()
+    assert "evil" not in css and "script" not in css
+
+
+@pytest.mark.parametrize("exporter", ["css", "w3c", "tailwind"])
+def test_design_tokens_download(client, make_palette, exporter):
+    palette = make_palette(status="active")
+    response = client.get(reverse("themes:download_tokens", args=[palette.storefront.slug, exporter]))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    body = response.content.decode()
+    assert "#1e88e5" in body and "#64b5f6" in body
+    if exporter == "w3c":
+        assert json.loads(body)["color"]["light"]["primary"] == {"$type": "color", "$value": "#1e88e5"}
+
+
+def test_style_guide_shows_roles_and_contrast(client, make_palette):
+    palette = make_palette(status="active")
+    page = client.get(reverse("themes:style_guide", args=[palette.storefront.slug])).content.decode()
+    assert "#1e88e5" in page and "contrast-table" in page
+
+
+def test_preview_css_only_serves_palettes_the_visitor_may_see(client, make_palette, other_creator, creator):
+    palette = make_palette(status="proposed")
+    client.force_login(other_creator)
+    assert f".pv-{palette.pk}" not in client.get(reverse("themes:preview_css") + f"?ids={palette.pk}").content.decode()
+    client.force_login(creator)
+    css = client.get(reverse("themes:preview_css") + f"?ids={palette.pk}").content.decode()
+    assert f".pv-{palette.pk} {{" in css and f".sw-{palette.pk}-dark-primary" in css
+
+
+def test_preview_css_refuses_bad_ids(client, creator):
+    client.force_login(creator)
+    assert client.get(reverse("themes:preview_css") + "?ids=1,abc").status_code == 404
+
+
+def test_preview_classes_are_scoped_per_palette():
+    css = preview_css([(7, LIGHT, DARK)])
+    assert ".pv-7 {" in css and ".pv-7-dark {" in css and ".sw-7-light-accent { background: #d81b60; }" in css
+
+
+def test_brief_form_creates_a_job_and_the_job_page_polls(client, creator, storefront):
+    client.force_login(creator)
+    response = client.post(reverse("themes:palette_studio", args=[storefront.slug]), {
+        "color_1": "#1E88E5", "lock_1": "on", "role_1": "primary", "keywords": "tech, 科技", "k": 6,
+        "alpha": 1, "beta": 1, "gamma": 1, "candidates": 3, "seed": 0})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert 'hx-trigger="every 1s"' in page and "<progress" in page
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("color_1", "red; } body {", "#rrggbb"), ("k", "11", "less than or equal"), ("alpha", "-1", "greater than"),
+])
+def test_brief_form_bad_input_is_explained(client, creator, storefront, field, value, message):
+    client.force_login(creator)
+    data = {"k": 6, "alpha": 1, "beta": 1, "gamma": 1, "candidates": 3, "seed": 0, field: value}
+    response = client.post(reverse("themes:palette_studio", args=[storefront.slug]), data)
+    assert response.status_code == 200 and message in response.content.decode()
+
+
+def test_all_zero_weights_are_refused(client, creator, storefront):
+    client.force_login(creator)
+    response = client.post(reverse("themes:palette_studio", args=[storefront.slug]), {
+        "k": 6, "alpha": 0, "beta": 0, "gamma": 0, "candidates": 3, "seed": 0})
+    assert "must be above zero" in response.content.decode()
+
+
+def test_job_page_of_another_creator_is_404(client, other_creator, make_palette):
+    palette = make_palette()
+    client.force_login(other_creator)
+    assert client.get(reverse("themes:palette_job", args=[palette.job_id])).status_code == 404
+    assert client.post(reverse("themes:palette_submit", args=[palette.pk])).status_code == 404
+    assert Palette.objects.get(pk=palette.pk).status == "proposed"
+
+
+def test_cover_is_served_with_etag_and_long_cache_and_changes_url_when_input_changes(client, course):
+    from themes.selectors import cover_url
+
+    url = cover_url(course, "thumb")
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/webp"
+    assert "immutable" in response["Cache-Control"] and response["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    course.title = "A different title"
+    course.save()
+    assert cover_url(course, "thumb") != url

@@ -1,0 +1,54 @@
+"""Palette engine: optimise U(S) = alpha H(S) + beta V(S) + gamma B(S) in PyTorch with guaranteed legibility.
+
+Pure PyTorch: imports no Django, Celery or settings. Public API (stable; the Django side calls only this)::
+
+    from themes.palette import Brief, generate, wcag_contrast, ROLES, ENGINE_VERSION
+
+    brief = Brief(brand_colors=["#1E88E5"], locks=[("#1E88E5", "primary")], keywords="tech, trust",
+                  k=6, candidates=5, seed=0)
+    brief.validate()                     # ValueError with an actionable message on bad input
+    result = generate(brief, progress=lambda f: ...)   # f in [0, 1]
+    result.to_dict()                     # {"palettes": [...], "device": "cpu", "seconds": 1.2, ...}
+
+- ``Brief``: see :class:`themes.palette.brief.Brief` for fields and defaults (alpha = beta = gamma = 1.0,
+  starts = 512, steps = 60, device "auto", deadline_s None).
+- ``generate(brief, progress=None) -> Result``: every returned palette satisfies, on its rounded ``#rrggbb``
+  values and in both the light and the dark variant, text/background >= 4.5, text/surface >= 4.5,
+  primary/background >= 3.0 (WCAG 2.x) and background/surface CIEDE2000 >= 2.5 (K >= 4). Locked colours are
+  exact; a locked primary is exact in every variant where physics allows and the smallest change in the
+  other is reported under ``brand`` (CIEDE2000). Candidates are at least ``DIVERSITY_MIN_DE00`` apart.
+- ``Result.to_dict()`` per palette: ``colors`` (light) and ``dark`` (role -> hex), ``scores`` (U, H, V, B),
+  ``contrast`` (per variant, role pairs -> ratio), ``distances`` (CIEDE2000 background/surface and minimum
+  between chromatic roles under normal vision, deuteranopia and protanopia), ``brand`` (per brand colour:
+  role, hex and CIEDE2000 in each variant), ``primary_exact_in``, ``rank``; top level ``device``, ``seconds``,
+  ``unknown_keywords``, ``steps_done``, ``engine_version``, ``diversity_min_de00``, ``brief``, ``warnings``.
+- ``ROLES``: background, surface, text, primary, secondary, accent, accent2 ... accent5; K < 6 merges roles
+  (:mod:`themes.palette.roles` documents how; merged roles still appear, carrying the merged colour).
+- ``wcag_contrast(hex_a, hex_b) -> float``: WCAG 2.x contrast ratio (1 to 21).
+"""
+
+from .brief import DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA, DEFAULT_STARTS, DEFAULT_STEPS, Brief
+from .legibility import wcag_contrast
+from .lexicon import LEXICON
+from .optimise import generate
+from .result import DIVERSITY_MIN_DE00, ENGINE_VERSION, Result
+from .roles import ROLES, chromatic_roles, distinct_roles, merges
+
+__all__ = [
+    "DEFAULT_ALPHA",
+    "DEFAULT_BETA",
+    "DEFAULT_GAMMA",
+    "DEFAULT_STARTS",
+    "DEFAULT_STEPS",
+    "DIVERSITY_MIN_DE00",
+    "ENGINE_VERSION",
+    "LEXICON",
+    "ROLES",
+    "Brief",
+    "Result",
+    "chromatic_roles",
+    "distinct_roles",
+    "generate",
+    "merges",
+    "wcag_contrast",
+]

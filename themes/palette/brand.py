@@ -1,0 +1,57 @@
+"""B(S): brand fit - closeness to the brand seed colours and to the keyword regions.
+
+Seed fit uses CIEDE2000 (Sharma, Wu & Dalal 2005); keyword fit uses soft membership of OKLCh regions
+(Ottosson 2020 for the space; regions from :mod:`themes.palette.lexicon`). Locked colours are placed exactly,
+so their seed fit is 1 wherever they stay exact.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from .colorspace import delta_e_2000, lab_to_lch, linear_to_lab, linear_to_oklab
+from .lexicon import Region
+
+#: CIEDE2000 at which a seed's fit has fallen to exp(-1): "clearly a different colour".
+SEED_SCALE_DE00 = 15.0
+
+
+def seed_fit(chrom_lab: torch.Tensor, seeds_lab: torch.Tensor) -> torch.Tensor:
+    """Fit of each seed (batch, seeds): exp(-(min_i dE00(seed, colour_i) / 15)^2) over the chromatic roles."""
+    d = delta_e_2000(chrom_lab[..., None, :, :], seeds_lab[:, None, :])  # (batch, seeds, chrom)
+    return torch.exp(-((d.min(-1).values / SEED_SCALE_DE00) ** 2))
+
+
+def _band(x: torch.Tensor, lo: float, hi: float, softness: float) -> torch.Tensor:
+    return torch.sigmoid((x - lo) / softness) * torch.sigmoid((hi - x) / softness)
+
+
+def region_membership(oklch: torch.Tensor, region: Region) -> torch.Tensor:
+    """Soft membership in [0, 1] of OKLCh colours in a keyword region.
+
+    m = band(L; l_range, 0.03) * band(C; c_range, 0.015) * exp(-(dh / hue_width)^2 / 2), where band is a product
+    of two logistic edges and dh the circular hue difference (the hue factor is 1 for hue-free regions).
+    """
+    L, c, h = oklch.unbind(-1)
+    m = _band(L, *region.l_range, 0.03) * _band(c, *region.c_range, 0.015)
+    if region.hue is not None:
+        dh = torch.remainder(h - region.hue + 180.0, 360.0) - 180.0
+        m = m * torch.exp(-0.5 * (dh / region.hue_width) ** 2)
+    return m
+
+
+def brand_score(chrom_lin: torch.Tensor, seeds_lin: torch.Tensor | None, regions: list[Region]) -> torch.Tensor:
+    """B(S) in [0, 1]: mean of the seed fits and, per keyword region, the best member's membership.
+
+    ``chrom_lin`` is (batch, chromatic roles, 3) in linear RGB. With no seeds and no known keywords B = 0 for
+    every palette, so gamma then has no effect on the ranking.
+    """
+    parts = []
+    if seeds_lin is not None and seeds_lin.shape[0] > 0:
+        parts.append(seed_fit(linear_to_lab(chrom_lin), linear_to_lab(seeds_lin.to(chrom_lin))))
+    if regions:
+        oklch = lab_to_lch(linear_to_oklab(chrom_lin))
+        parts.append(torch.stack([region_membership(oklch, r).max(-1).values for r in regions], dim=-1))
+    if not parts:
+        return torch.zeros(chrom_lin.shape[:-2], dtype=chrom_lin.dtype, device=chrom_lin.device)
+    return torch.cat(parts, dim=-1).mean(-1)

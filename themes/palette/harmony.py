@@ -1,0 +1,80 @@
+"""H(S): colour harmony from the Ou & Luo (2006) two-colour harmony model.
+
+Source: L.-C. Ou, M. R. Luo (2006), *A colour harmony model for two-colour combinations*, Color Research &
+Application 31(3):191-204. The model predicts the mean harmony rating of a colour pair from CIELAB values as
+three additive effects - chromatic difference, lightness (sum and difference) and hue - which is why it also
+covers the "lightness/chroma balance" of a palette: H_L rewards pairs whose lightness sum is high and whose
+lightness difference is clear, H_C penalises large chromatic differences.
+
+Limits (stated so nobody overfits to the number): the model was fitted to pairs on a grey surround and its
+agreement with individual observers' ratings is loose (it predicts group means, not a person's taste); multi-colour palettes
+are scored here as the mean over pairs, which Ou & Luo's later three-colour work supports only approximately.
+H is therefore a sound, documented prior in the objective, not a ground truth.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from .colorspace import lab_to_lch
+
+
+def ou_luo_pair(lab1: torch.Tensor, lab2: torch.Tensor) -> torch.Tensor:
+    """Ou & Luo (2006) harmony CH of two CIELAB colours (eqs. 2-10); > 0 harmonious, < 0 disharmonious.
+
+    CH = H_C + H_L + H_H with
+    H_C = 0.04 + 0.53 tanh(0.8 - 0.045 dC), dC = sqrt(dH*_ab^2 + (dC*_ab / 1.46)^2);
+    H_L = H_Lsum + H_dL, H_Lsum = 0.28 + 0.54 tanh(-3.88 + 0.029 L_sum), H_dL = 0.14 + 0.15 tanh(-2 + 0.2 dL);
+    H_H = H_SY1 + H_SY2, H_SY = E_C (H_S + E_Y), E_C = 0.5 + 0.5 tanh(-2 + 0.5 C*_ab),
+    H_S = -0.08 - 0.14 sin(h + 50 deg) - 0.07 sin(2h + 90 deg),
+    E_Y = ((0.22 L* - 12.8) / 10) exp((90 deg - h) / 10 - exp((90 deg - h) / 10)).
+    """
+    lch1, lch2 = lab_to_lch(lab1), lab_to_lch(lab2)
+    L1, c1, h1 = lch1.unbind(-1)
+    L2, c2, h2 = lch2.unbind(-1)
+    a1, b1 = lab1[..., 1], lab1[..., 2]
+    a2, b2 = lab2[..., 1], lab2[..., 2]
+    dH2 = (2.0 * (c1 * c2 - a1 * a2 - b1 * b2)).clamp_min(0.0)
+    dC = torch.sqrt(dH2 + ((c1 - c2) / 1.46) ** 2 + 1e-12)
+    h_c = 0.04 + 0.53 * torch.tanh(0.8 - 0.045 * dC)
+    h_lsum = 0.28 + 0.54 * torch.tanh(-3.88 + 0.029 * (L1 + L2))
+    h_dl = 0.14 + 0.15 * torch.tanh(-2.0 + 0.2 * (L1 - L2).abs())
+
+    def h_sy(L: torch.Tensor, c: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        e_c = 0.5 + 0.5 * torch.tanh(-2.0 + 0.5 * c)
+        rad = torch.deg2rad(h)
+        h_s = -0.08 - 0.14 * torch.sin(rad + math.radians(50)) - 0.07 * torch.sin(2 * rad + math.radians(90))
+        x = (90.0 - h) / 10.0
+        e_y = ((0.22 * L - 12.8) / 10.0) * torch.exp(x - torch.exp(x))
+        return e_c * (h_s + e_y)
+
+    return h_c + h_lsum + h_dl + h_sy(L1, c1, h1) + h_sy(L2, c2, h2)
+
+
+def harmony_pairs(n_chrom: int) -> tuple[list[int], list[int]]:
+    """Pairs of a variant palette (bg, surface, text, chromatic...) that H(S) averages over.
+
+    All pairs among background and the chromatic roles: the colours a viewer sees side by side as the
+    palette's character. Text and surface are excluded (near-neutral by design, they carry little harmony).
+    """
+    idx = [0] + list(range(3, 3 + n_chrom))
+    first, second = [], []
+    for i, a in enumerate(idx):
+        for b in idx[i + 1 :]:
+            first.append(a)
+            second.append(b)
+    return first, second
+
+
+def harmony_score(lab: torch.Tensor) -> torch.Tensor:
+    """H(S) for variant palettes given in CIELAB (..., roles, 3), in [0, 1].
+
+    H = (1 + tanh(mean CH)) / 2, the mean of Ou-Luo CH over :func:`harmony_pairs`.
+    """
+    first, second = harmony_pairs(lab.shape[-2] - 3)
+    fi = torch.tensor(first, device=lab.device)
+    si = torch.tensor(second, device=lab.device)
+    ch = ou_luo_pair(lab.index_select(-2, fi), lab.index_select(-2, si)).mean(-1)
+    return 0.5 * (1.0 + torch.tanh(ch))

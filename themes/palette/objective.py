@@ -1,0 +1,127 @@
+"""U(S) = alpha H(S) + beta V(S) + gamma B(S), and the soft penalties the optimiser adds.
+
+Palettes are scored as a (light, dark) pair of variant tensors (batch, 3 + n_chrom, 3) in linear RGB whose
+rows are background, surface, text, then the chromatic roles. Each term is the mean over the two variants:
+
+- H: :func:`themes.palette.harmony.harmony_score` (Ou & Luo 2006);
+- V: :func:`themes.palette.legibility.distance_term` + :func:`themes.palette.legibility.contrast_term`
+  (CIEDE2000 soft minimum under normal vision and Machado et al. 2009 CVD; WCAG contrast), range [0, 1];
+- B: :func:`themes.palette.brand.brand_score` on the chromatic rows.
+
+The penalties are *not* part of the reported U; they steer the optimiser towards the feasible region that
+:mod:`themes.palette.repair` then enforces exactly: hinges on ln(contrast) with an 8% margin for the hard WCAG
+constraints, on background/surface CIEDE2000 (target 3.2), on polarity (OKLab L of light background >= 0.92 and
+surface >= 0.88; dark background <= 0.25 and surface <= 0.32), on background/surface chroma (OKLab C <= 0.03 /
+0.04, the near-neutral grounds of current design systems), on chromatic roles' chroma (OKLab C >= 0.06), and on the accent-distance aims (CIEDE2000 20,
+and 10 under deuteranopia).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+
+from .brand import brand_score
+from .colorspace import delta_e_2000, lab_to_lch, linear_to_lab, linear_to_oklab, relative_luminance
+from .harmony import harmony_score
+from .legibility import (
+    AIM_ACCENT_DE00,
+    AIM_ACCENT_DE00_CVD,
+    MIN_PRIMARY_CONTRAST,
+    MIN_TEXT_CONTRAST,
+    contrast_term,
+    distance_term,
+    pairwise_indices,
+    simulate_cvd,
+)
+from .lexicon import Region
+
+PENALTY_WEIGHT = 10.0
+#: Chromatic roles are colours by definition: OKLab chroma below this is penalised (locked colours excepted,
+#: they are constants).
+MIN_ROLE_CHROMA = 0.06
+_MARGIN = 1.08
+
+
+@dataclass
+class Context:
+    """Everything about a brief the objective needs, prepared once."""
+
+    alpha: float
+    beta: float
+    gamma: float
+    seeds_lin: torch.Tensor | None
+    regions: list[Region]
+    primary_must_hold: dict[str, bool]
+    surface_merged: bool
+
+
+def _ratio(y: torch.Tensor, i: int, j: int | list[int]) -> torch.Tensor:
+    a, b = y[..., i : i + 1], y[..., j] if isinstance(j, list) else y[..., j : j + 1]
+    return (torch.maximum(a, b) + 0.05) / (torch.minimum(a, b) + 0.05)
+
+
+def _hinge_ln(cr: torch.Tensor, target: float) -> torch.Tensor:
+    return torch.relu(math.log(target * _MARGIN) - torch.log(cr)).sum(-1)
+
+
+def evaluate(light: torch.Tensor, dark: torch.Tensor, ctx: Context, with_penalty: bool = True) -> dict[str, torch.Tensor]:
+    """U, H, V, B (and the penalty P when asked) per palette, each of shape (batch,).
+
+    Batched for speed: the six palettes (light, dark; normal, deuteranopia, protanopia) go through one CIELAB
+    conversion and one CIEDE2000 call, the two variants through one Ou-Luo call.
+    """
+    n_roles = light.shape[-2]
+    n_chrom = n_roles - 3
+    pals = torch.stack((light, dark))  # (2, B, R, 3)
+    allp = torch.cat((pals, simulate_cvd(pals, "deuteranopia"), simulate_cvd(pals, "protanopia")))
+    lab = linear_to_lab(allp)  # (6, B, R, 3)
+    first, second = pairwise_indices(n_chrom)
+    n_v = len(first)
+    first, second = first + [0], second + [1]  # last pair: background/surface (penalty only)
+    fi = torch.tensor(first, device=lab.device)
+    si = torch.tensor(second, device=lab.device)
+    d = delta_e_2000(lab.index_select(-2, fi), lab.index_select(-2, si))  # (6, B, P + 1)
+    dist = distance_term(d[0:2, :, :n_v], d[2:4, :, :n_v], d[4:6, :, :n_v])  # (2, B)
+    y = relative_luminance(pals)  # (2, B, R)
+    cr_text = _ratio(y, 2, [0, 1])
+    cr_ui = _ratio(y, 0, list(range(3, n_roles)))
+    v = dist + contrast_term(cr_text, cr_ui)
+    h = harmony_score(lab[0:2])
+    seeds = None if ctx.seeds_lin is None else ctx.seeds_lin.to(light)
+    b = brand_score(pals[:, :, 3:], seeds, ctx.regions)
+    out = {"U": None, "H": h.mean(0), "V": v.mean(0), "B": b.mean(0)}
+    out["U"] = ctx.alpha * out["H"] + ctx.beta * out["V"] + ctx.gamma * out["B"]
+    if with_penalty:
+        out["P"] = _penalty(pals, y, cr_text, cr_ui, d, n_v, ctx)
+    return out
+
+
+def scores(light: torch.Tensor, dark: torch.Tensor, ctx: Context) -> dict[str, torch.Tensor]:
+    """H, V, B and U per palette (each of shape (batch,)), without the penalty."""
+    return evaluate(light, dark, ctx, with_penalty=False)
+
+
+def _penalty(pals, y, cr_text, cr_ui, d, n_v, ctx: Context) -> torch.Tensor:
+    """Soft constraint violation per palette (0 when comfortably feasible)."""
+    total = _hinge_ln(cr_text, MIN_TEXT_CONTRAST).sum(0)
+    must = torch.tensor([ctx.primary_must_hold["light"], ctx.primary_must_hold["dark"]], dtype=pals.dtype)
+    total = total + (must.to(pals.device)[:, None] * _hinge_ln(cr_ui[..., :1], MIN_PRIMARY_CONTRAST)).sum(0)
+    lch = lab_to_lch(linear_to_oklab(pals[:, :, :2]))  # (2, B, 2, 3) grounds in OKLCh
+    total = total + torch.relu(0.92 - lch[0, :, 0, 0]) + torch.relu(0.88 - lch[0, :, 1, 0])
+    total = total + torch.relu(lch[1, :, 0, 0] - 0.25) + torch.relu(lch[1, :, 1, 0] - 0.32)
+    total = total + 5.0 * (torch.relu(lch[..., 0, 1] - 0.03) + torch.relu(lch[..., 1, 1] - 0.04)).sum(0)
+    if not ctx.surface_merged:
+        total = total + (torch.relu(3.2 - d[0:2, :, -1]) / 3.2).sum(0)
+    chroma = lab_to_lch(linear_to_oklab(pals[0, :, 3:]))[..., 1]  # chromatic roles are shared by the variants
+    total = total + 5.0 * torch.relu(MIN_ROLE_CHROMA - chroma).sum(-1)
+    n_chrom = pals.shape[-2] - 3
+    if n_chrom > 1:
+        first, _ = pairwise_indices(n_chrom)
+        chrom_pairs = [i for i, a in enumerate(first) if a != 0]
+        aim = torch.relu(AIM_ACCENT_DE00 - d[0, :, chrom_pairs]) / AIM_ACCENT_DE00
+        aim_cvd = torch.relu(AIM_ACCENT_DE00_CVD - d[2, :, chrom_pairs]) / AIM_ACCENT_DE00_CVD
+        total = total + 0.2 * (aim.mean(-1) + aim_cvd.mean(-1))
+    return total
