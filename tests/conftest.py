@@ -34,6 +34,16 @@ def staff(db):
 
 
 @pytest.fixture
+def reviewer(db):
+    """Staff with the palette-approval permission (not a superuser)."""
+    from django.contrib.auth.models import Permission
+
+    user = StaffFactory(is_superuser=False)
+    user.user_permissions.add(Permission.objects.get(codename="approve_palette"))
+    return user
+
+
+@pytest.fixture
 def storefront(creator):
     return StorefrontFactory(owner=creator)
 

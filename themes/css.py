@@ -36,7 +36,9 @@ def _block(selector: str, roles: dict[str, str], role_map: dict[str, str]) -> st
         if not VARIABLE.fullmatch(variable) or role not in roles:
             raise ValueError(f"invalid role mapping {variable!r} → {role!r}")
         lines.append(f"  {variable}: {roles[role]};")
-    lines.append(f"  --c-on-primary: {on_color(roles['primary'], ('#ffffff', '#000000', roles['text'], roles['background']))};")
+    for role in ("primary", "accent"):
+        ink = on_color(roles[role], ("#ffffff", "#000000", roles["text"], roles["background"]))
+        lines.append(f"  --c-on-{role}: {ink};")
     return selector + " {\n" + "\n".join(lines) + "\n}\n"
 
 

@@ -1,7 +1,5 @@
 import pytest
-from django.contrib.auth.models import Permission
 
-from tests.factories import StaffFactory
 from themes.models import Palette, PaletteJob
 
 LIGHT = {"background": "#fafafa", "surface": "#eceff1", "text": "#212121", "primary": "#1e88e5",
@@ -10,13 +8,6 @@ DARK = {"background": "#121212", "surface": "#1e1e1e", "text": "#eeeeee", "prima
         "secondary": "#90a4ae", "accent": "#f48fb1"}
 FAST_BRIEF = {"brand_colors": ["#1e88e5"], "locks": [["#1e88e5", "primary"]], "keywords": "tech, trust",
               "k": 6, "alpha": 1.0, "beta": 1.0, "gamma": 1.0, "candidates": 2, "seed": 0, "starts": 64, "steps": 15}
-
-
-@pytest.fixture
-def reviewer(db):
-    user = StaffFactory(is_superuser=False)
-    user.user_permissions.add(Permission.objects.get(codename="approve_palette"))
-    return user
 
 
 @pytest.fixture
