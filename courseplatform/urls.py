@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("courseplatform.accounts.urls")),
     path("", include("themes.urls")),
+    path("", include("courseplatform.experiments.urls")),
     path("", include("courseplatform.catalog.urls")),
     prefix_default_language=False,
 )

@@ -13,7 +13,8 @@ class Slider(forms.NumberInput):
 
 
 class PaletteBriefForm(forms.Form):
-    """The creator's brand brief. Defaults mirror the engine's (alpha = beta = gamma = 1)."""
+    """The creator's brand brief. α, β, γ start from ``experiments.selectors.default_weights`` (fitted from
+    finished A/B tests; the engine's 1, 1, 1 until there are any)."""
 
     color_1 = forms.CharField(label=_("Brand colour 1"), required=False, max_length=20)
     lock_1 = forms.BooleanField(label=_("keep exactly"), required=False)
@@ -76,6 +77,11 @@ class PaletteBriefForm(forms.Form):
             initial[f"color_{i}"] = color
         if storefront.brand_colors:
             initial["lock_1"], initial["role_1"] = True, "primary"
+        # the feedback loop (courseplatform.experiments): α, β, γ fitted from finished palette A/B tests
+        from courseplatform.experiments.selectors import default_weights, storefront_category_slug
+
+        alpha, beta, gamma, source = default_weights(storefront_category_slug(storefront))
+        initial.update(alpha=alpha, beta=beta, gamma=gamma, weights_source=source)
         return initial
 
 

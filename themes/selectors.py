@@ -39,7 +39,16 @@ def palette_version(palette: Palette) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def theme_stylesheet_url(storefront) -> str:
+def theme_stylesheet_url(storefront, request=None) -> str:
+    """The storefront's theme stylesheet: the visitor's experiment variant palette when ``request`` is given
+    and an A/B test runs on the storefront (issue 8), else the active palette's ("" when there is none)."""
+    if request is not None:  # palette experiments (courseplatform.experiments)
+        from courseplatform.experiments.selectors import variant_palette
+
+        variant = variant_palette(request, storefront, create=True)
+        if variant is not None:
+            return (reverse("themes:palette_variant_asset", args=[variant.pk, "theme.css"])
+                    + f"?v={palette_version(variant)}")
     palette = active_palette(storefront)
     if palette is None:
         return ""
@@ -52,7 +61,17 @@ def theme_preset(storefront):
     return THEME_PRESETS.get(storefront.theme_preset) or THEME_PRESETS.get("classic")
 
 
-def cover_url(course, size: str = "card") -> str:
+def cover_url(course, size: str = "card", request=None) -> str:
+    if request is not None:  # palette experiments (courseplatform.experiments): covers in the variant's palette
+        from courseplatform.experiments.selectors import variant_palette
+
+        variant = variant_palette(request, course.storefront)
+        if variant is not None:
+            from courseplatform.experiments.covers import variant_cover_digest
+
+            digest = variant_cover_digest(course, size, variant)
+            return (reverse("themes:palette_variant_asset", args=[variant.pk, "cover.webp"])
+                    + f"?course={course.pk}&size={size}&v={digest[:16]}")
     from . import cover_store
 
     digest = cover_store.cover_digest(course, size)

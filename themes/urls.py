@@ -22,4 +22,6 @@ urlpatterns = [
     path("s/<slug:slug>/tokens/<slug:exporter>", views.download_tokens, name="download_tokens"),
     path("palette-previews.css", views.palette_preview_css, name="preview_css"),
     path("covers/<int:pk>/", views.course_cover, name="course_cover"),
+    # palette A/B tests (courseplatform.experiments): a variant palette's theme.css and covers
+    path("palettes/<int:pk>/<str:asset>", views.palette_variant_asset, name="palette_variant_asset"),
 ]

@@ -242,3 +242,37 @@ def course_cover(request, pk):
     fresh = request.GET.get("v") == cover.digest[:16]
     response["Cache-Control"] = "public, max-age=31536000, immutable" if fresh else "public, max-age=60"
     return response
+
+
+# --- palette A/B tests (courseplatform.experiments) ---------------------------------------------------------
+
+@require_GET
+def palette_variant_asset(request, pk, asset):
+    """``theme.css`` or ``cover.webp?course=&size=`` of a palette that is a variant of an experiment, so a
+    visitor sees the storefront, course pages and covers in their variant's palette."""
+    palette = Palette.objects.filter(pk=pk, experiment_variants__isnull=False).distinct().first()
+    if palette is None:
+        raise Http404
+    if asset == "theme.css":
+        storefront = Storefront.objects.get(pk=palette.storefront_id)
+        preset = selectors.theme_preset(storefront)
+        body = theme_css(palette.colors, palette.dark, preset.role_map if preset else None)
+        return _cached_text(request, body, "text/css; charset=utf-8", immutable="v" in request.GET)
+    if asset != "cover.webp":
+        raise Http404
+    from courseplatform.experiments.covers import variant_cover_for
+
+    size, raw = request.GET.get("size", "card"), request.GET.get("course", "")
+    course = Course.objects.select_related("storefront", "category").filter(
+        pk=int(raw) if raw.isdigit() else 0, storefront_id=palette.storefront_id, published=True).first()
+    if course is None or size not in cover_store.SIZES:
+        raise Http404
+    cover = variant_cover_for(course, size, palette)
+    etag = quote_etag(cover.digest)
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified(headers={"ETag": etag})
+    response = HttpResponse(cover.path.read_bytes(), content_type=cover.content_type)
+    response["ETag"] = etag
+    fresh = request.GET.get("v") == cover.digest[:16]
+    response["Cache-Control"] = "public, max-age=31536000, immutable" if fresh else "public, max-age=60"
+    return response

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import Experiment, Variant, WeightDefaults
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    extra = 0
+    readonly_fields = ("key", "palette", "share")
+    can_delete = False
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(admin.ModelAdmin):
+    """Read-only here: experiments change state through ``services`` (the studio pages), never by editing."""
+
+    list_display = ("id", "name", "storefront", "status", "min_sample_per_variant", "started_at", "stopped_at")
+    list_filter = ("status",)
+    search_fields = ("name", "storefront__name")
+    list_select_related = ("storefront",)
+    readonly_fields = ("storefront", "status", "primary_metric", "baseline_rate", "minimum_detectable_effect",
+                       "min_sample_per_variant", "winner", "created_by", "started_at", "stopped_at")
+    inlines = [VariantInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(WeightDefaults)
+class WeightDefaultsAdmin(admin.ModelAdmin):
+    list_display = ("scope", "category", "alpha", "beta", "gamma", "n_experiments", "fitted_at")
+    readonly_fields = list_display

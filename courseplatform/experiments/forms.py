@@ -1,0 +1,57 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Metric
+
+
+class PaletteChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        scores = obj.scores or {}
+        return _("Palette %(id)s (%(status)s; harmony %(h)s, legibility %(v)s, brand fit %(b)s)") % {
+            "id": obj.pk, "status": obj.get_status_display().lower(),
+            "h": f"{scores.get('H', 0):.2f}", "v": f"{scores.get('V', 0):.2f}", "b": f"{scores.get('B', 0):.2f}"}
+
+
+class ExperimentForm(forms.Form):
+    """A new experiment: which palettes, how traffic is split, and the fixed-horizon design."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    palettes = PaletteChoice(label=_("Palettes to compare"), queryset=None, widget=forms.CheckboxSelectMultiple,
+                             help_text=_("Approved or active palettes only. The active palette, if chosen, is the control (A)."))
+    shares = forms.CharField(label=_("Traffic split (%)"), required=False, max_length=100,
+                             help_text=_("e.g. “50, 50”; leave empty for an even split."))
+    primary_metric = forms.ChoiceField(label=_("Decide on"), choices=Metric.choices, initial=Metric.ENROLL)
+    baseline_rate = forms.FloatField(label=_("Current rate (%)"), min_value=0.01, max_value=99.0, initial=5.0,
+                                     help_text=_("Today's click-through or enrolment rate, in per cent."))
+    minimum_detectable_effect = forms.FloatField(
+        label=_("Smallest lift worth detecting (percentage points)"), min_value=0.01, max_value=50.0, initial=2.0,
+        help_text=_("The planned sample is what it takes to detect this lift 80 % of the time at 5 % "
+                    "significance."))
+
+    def __init__(self, *args, palettes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["palettes"].queryset = palettes
+
+    def clean_shares(self):
+        raw = self.cleaned_data.get("shares", "").replace("%", "").replace("，", ",")
+        if not raw.strip():
+            return None
+        try:
+            values = [float(part) for part in raw.split(",") if part.strip()]
+        except ValueError:
+            raise ValidationError(_("Write the shares as numbers separated by commas.")) from None
+        return [v / 100 for v in values]
+
+    def clean(self):
+        data = super().clean()
+        shares, palettes = data.get("shares"), data.get("palettes")
+        if shares and palettes is not None and len(shares) != len(palettes):
+            self.add_error("shares", _("Give one share per chosen palette."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {"name": d["name"], "palettes": sorted(d["palettes"], key=lambda p: (p.status != "active", p.pk)), "shares": d["shares"],
+                "primary_metric": d["primary_metric"], "baseline_rate": d["baseline_rate"] / 100,
+                "minimum_detectable_effect": d["minimum_detectable_effect"] / 100}

@@ -1,0 +1,243 @@
+"""Reads for experiments: which experiment and variant a visitor is in, results, fitted brief defaults."""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from . import stats
+from .assignment import assign
+from .models import Experiment, ExperimentStatus, Metric, Variant, WeightDefaults, WeightScope
+
+_MISSING = object()
+CACHE_S = 60
+#: interaction types that mean "the visitor clicked through to a course" (course-page views are logged
+#: server-side when a course page is shown; client click events tagged with the experiment count the same)
+CLICK_TYPES = ("click", "view")
+ENROLL_TYPES = ("enroll",)
+
+
+def _cache_key(storefront_id: int) -> str:
+    return f"experiments:running:{storefront_id}"
+
+
+def invalidate_running(storefront_id: int) -> None:
+    cache.delete(_cache_key(storefront_id))
+
+
+def running_experiment(storefront) -> Experiment | None:
+    """The storefront's running experiment (with its variants and palettes), cached for a minute."""
+    memo = getattr(storefront, "_running_experiment", _MISSING)
+    if memo is not _MISSING:
+        return memo
+    experiment_id = cache.get(_cache_key(storefront.pk))
+    experiment = None
+    if experiment_id != 0:
+        experiment = (Experiment.objects.filter(storefront_id=storefront.pk, status=ExperimentStatus.RUNNING)
+                      .prefetch_related("variants__palette").first())
+        cache.set(_cache_key(storefront.pk), experiment.pk if experiment else 0, CACHE_S)
+    storefront._running_experiment = experiment
+    return experiment
+
+
+def visitor_key(request, *, create: bool = False) -> str:
+    """``u:<id>`` for a signed-in visitor, ``s:<session key>`` for an anonymous one ("" when there is no
+    session yet and ``create`` is false; with ``create`` a session is started so the assignment sticks)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"u:{user.pk}"
+    session = getattr(request, "session", None)
+    if session is None:
+        return ""
+    if not session.session_key and create:
+        session["experiments_visitor"] = True  # marks the session modified, so the middleware sends the cookie
+        session.save()
+    return f"s:{session.session_key}" if session.session_key else ""
+
+
+def variant_for(experiment: Experiment, key: str) -> Variant:
+    variants = sorted(experiment.variants.all(), key=lambda v: v.key)
+    chosen = assign(experiment.pk, key, [(v.key, v.share) for v in variants])
+    return next(v for v in variants if v.key == chosen)
+
+
+def experiment_context(request, storefront, *, create: bool = False) -> dict | None:
+    """``{"experiment", "variant", "palette", "visitor", "tags"}`` for a visitor of a storefront with a
+    running experiment, else None. ``tags`` is what to write on Interaction rows:
+    ``{"experiment": "<id>", "variant": "<key>"}``. Memoised on the request."""
+    if request is None or storefront is None:
+        return None
+    memo = request.__dict__.setdefault("_experiment_contexts", {})
+    if storefront.pk in memo and (memo[storefront.pk] is not None or not create):
+        return memo[storefront.pk]
+    experiment = running_experiment(storefront)
+    context = None
+    if experiment is not None:
+        key = visitor_key(request, create=create)
+        if key:
+            variant = variant_for(experiment, key)
+            context = {"experiment": experiment, "variant": variant, "palette": variant.palette, "visitor": key,
+                       "tags": {"experiment": experiment.tag, "variant": variant.key}}
+    memo[storefront.pk] = context
+    return context
+
+
+def variant_palette(request, storefront, *, create: bool = False):
+    """The palette this visitor sees on ``storefront`` because of a running experiment, or None. With
+    ``create`` an anonymous visitor without a session gets one (storefront and course pages), so the page,
+    its covers and the logged exposure all agree on the variant."""
+    context = experiment_context(request, storefront, create=create)
+    return context["palette"] if context else None
+
+
+def experiment_tags(*, user=None, session_key: str = "", storefront) -> dict:
+    """Tags for an event by this user / session on ``storefront`` (``{}`` when no experiment runs): for code
+    that logs events outside a request, such as the events API."""
+    experiment = running_experiment(storefront)
+    if experiment is None:
+        return {}
+    key = f"u:{user.pk}" if user is not None and user.is_authenticated else (f"s:{session_key}" if session_key
+                                                                              else "")
+    if not key:
+        return {}
+    return {"experiment": experiment.tag, "variant": variant_for(experiment, key).key}
+
+
+# --- results --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VariantResult:
+    variant: Variant
+    visitors: int
+    clickers: int
+    enrollers: int
+    click_interval: tuple[float, float]
+    enroll_interval: tuple[float, float]
+
+    @property
+    def click_rate(self) -> float:
+        return self.clickers / self.visitors if self.visitors else 0.0
+
+    @property
+    def enroll_rate(self) -> float:
+        return self.enrollers / self.visitors if self.visitors else 0.0
+
+    # percentages for display
+    @property
+    def click_pct(self) -> float:
+        return 100 * self.click_rate
+
+    @property
+    def enroll_pct(self) -> float:
+        return 100 * self.enroll_rate
+
+    @property
+    def click_interval_pct(self) -> tuple[float, float]:
+        return 100 * self.click_interval[0], 100 * self.click_interval[1]
+
+    @property
+    def enroll_interval_pct(self) -> tuple[float, float]:
+        return 100 * self.enroll_interval[0], 100 * self.enroll_interval[1]
+
+
+def visitor_counts(experiment: Experiment) -> dict[str, dict[str, int]]:
+    """Per variant key: distinct ``visitors`` (any tagged row), ``clickers`` and ``enrollers``.
+
+    Each visitor (a learner, or an anonymous session) counts once per metric however many rows they left:
+    distinct learners plus distinct sessions of rows with no learner.
+    """
+    from recommender.models import Interaction
+
+    def distinct(types=None):
+        q = Q(type__in=types) if types else Q()
+        return (Count("user", distinct=True, filter=q)
+                + Count("session_key", distinct=True, filter=q & Q(user__isnull=True) & ~Q(session_key="")))
+
+    rows = (Interaction.objects.filter(experiment=experiment.tag).values("variant")
+            .annotate(visitors=distinct(), clickers=distinct(CLICK_TYPES), enrollers=distinct(ENROLL_TYPES))
+            .order_by("variant"))
+    return {r["variant"]: {"visitors": r["visitors"], "clickers": r["clickers"], "enrollers": r["enrollers"]}
+            for r in rows}
+
+
+def experiment_results(experiment: Experiment) -> dict:
+    """Per-variant results, the primary-metric comparison and the fixed-horizon verdict."""
+    counts = visitor_counts(experiment)
+    variants = list(experiment.variants.select_related("palette").order_by("key"))
+    results = []
+    for variant in variants:
+        c = counts.get(variant.key, {"visitors": 0, "clickers": 0, "enrollers": 0})
+        results.append(VariantResult(
+            variant=variant, visitors=c["visitors"], clickers=c["clickers"], enrollers=c["enrollers"],
+            click_interval=stats.wilson_interval(c["clickers"], c["visitors"]),
+            enroll_interval=stats.wilson_interval(c["enrollers"], c["visitors"])))
+    verdict = None
+    if len(results) >= 2:
+        field = "clickers" if experiment.primary_metric == Metric.CLICK else "enrollers"
+        arms = [stats.Arm(r.variant.key, r.visitors, getattr(r, field)) for r in results]
+        verdict = stats.verdict(arms, experiment.min_sample_per_variant)
+    return {"variants": results, "verdict": verdict, "verdict_text": verdict_text(experiment, verdict)}
+
+
+def verdict_text(experiment: Experiment, verdict) -> str:
+    """The verdict in plain language."""
+    if verdict is None:
+        return _("Add at least two variants to compare.")
+    metric = Metric(experiment.primary_metric).label.lower()
+    if verdict.code == "keep_collecting":
+        return _("Keep collecting: every variant needs %(planned)s visitors before the test can decide "
+                 "(the smallest has %(have)s). Results before then are shown but not acted on, because "
+                 "stopping at the first good-looking number would declare false winners.") % {
+            "planned": formats.number_format(verdict.planned_per_variant),
+            "have": formats.number_format(verdict.smallest_sample)}
+    if verdict.code == "winner":
+        comparison = min(verdict.comparisons, key=lambda c: c.test.p_value)
+        return _("Variant %(winner)s wins on %(metric)s: the difference is too large to be chance "
+                 "(p = %(p)s, below %(alpha)s). You can promote it.") % {
+            "winner": verdict.winner, "metric": metric, "p": f"{comparison.test.p_value:.3g}",
+            "alpha": f"{verdict.alpha:.3g}"}
+    return _("No clear winner on %(metric)s: with the planned sample the palettes convert alike (no "
+             "difference of the planned size). Keep the one you prefer.") % {"metric": metric}
+
+
+def experiments_for(storefront):
+    return Experiment.objects.filter(storefront=storefront).prefetch_related("variants__palette")
+
+
+def promotable_palettes(storefront):
+    from themes.models import Palette, PaletteStatus
+
+    return Palette.objects.filter(storefront=storefront, status__in=[PaletteStatus.APPROVED, PaletteStatus.ACTIVE])
+
+
+# --- the feedback loop's defaults ---------------------------------------------------------------------------
+
+def default_weights(category_slug: str | None = None) -> tuple[float, float, float, str]:
+    """(α, β, γ, where they came from) for a new palette brief: the category's fit when there is one, else
+    the global fit, else the engine's defaults 1, 1, 1."""
+    rows = WeightDefaults.objects.select_related("category")
+    row = None
+    if category_slug:
+        row = rows.filter(scope=WeightScope.CATEGORY, category__slug=category_slug).first()
+    if row is None:
+        row = rows.filter(scope=WeightScope.GLOBAL).first()
+    if row is None:
+        return 1.0, 1.0, 1.0, _("The engine's defaults (1, 1, 1): no finished A/B test has been analysed yet.")
+    where = (_("in the category %(category)s") % {"category": row.category} if row.category_id
+             else _("across all categories"))
+    return row.alpha, row.beta, row.gamma, _(
+        "Fitted on %(n)s finished palette A/B tests %(where)s (%(date)s): how well harmony, legibility and "
+        "brand fit predicted enrolments, shrunk toward the engine's defaults 1, 1, 1 so that a few tests move "
+        "them only a little.") % {"n": row.n_experiments, "where": where,
+                                  "date": formats.date_format(row.fitted_at, "DATE_FORMAT")}
+
+
+def storefront_category_slug(storefront) -> str | None:
+    """The category most of the storefront's published courses are in (None without courses)."""
+    from django.db.models import Count as _Count
+
+    row = (storefront.courses.filter(published=True).values("category__slug").annotate(n=_Count("id"))
+           .order_by("-n", "category__slug").first())
+    return row["category__slug"] if row else None

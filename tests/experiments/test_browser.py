@@ -1,0 +1,109 @@
+"""Browser walk-through of the experiment page in headless Chromium; screenshots in var/screenshots/."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from courseplatform.experiments import services
+from recommender.models import Interaction
+from tests.e2e.conftest import browser, log_in, new_page, screenshot_dir  # noqa: F401 (fixtures)
+from tests.factories import CourseFactory, EnrollmentFactory
+
+from .conftest import DARK, LIGHT, LIGHT_B
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _history(course, n: int = 40) -> None:
+    """Enrolments by real learners over the past weeks, for the analytics charts."""
+    rng = random.Random(4)
+    for _ in range(n):
+        EnrollmentFactory(course=course, created_at=timezone.now() - dt.timedelta(days=rng.randint(0, 40)))
+
+
+def _simulate(experiment, course, n: int, rates: dict) -> None:
+    rng, rows, now = random.Random(8), [], timezone.now()
+    for key, (click, enrol) in rates.items():
+        for v in range(n):
+            common = dict(session_key=f"sim-{key}-{v}", course=course, ts=now, experiment=experiment.tag,
+                          variant=key)
+            rows.append(Interaction(type="impression", surface="storefront", position=1, **common))
+            u = rng.random()
+            if u < click:
+                rows.append(Interaction(type="view", surface="course_page", **common))
+            if u < enrol:
+                rows.append(Interaction(type="enroll", **common))
+    Interaction.objects.bulk_create(rows)
+
+
+def test_experiment_page_walkthrough(live_server, new_page, screenshot_dir, creator, storefront):  # noqa: F811
+    from themes.models import Palette, PaletteJob
+
+    cache.clear()
+    storefront.name = "Data Dojo"
+    storefront.save()
+    course = CourseFactory(storefront=storefront, title="Practical Machine Learning")
+    CourseFactory(storefront=storefront, title="数据可视化实战", language="zh-hans")
+    job = PaletteJob.objects.create(storefront=storefront, brief={}, brief_hash="x" * 64)
+    blue = Palette.objects.create(storefront=storefront, job=job, rank=0, colors=LIGHT, dark=DARK, status="active",
+                                  scores={"U": 2.4, "H": 0.8, "V": 0.7, "B": 0.9})
+    green = Palette.objects.create(storefront=storefront, job=job, rank=1, colors=LIGHT_B, dark=DARK,
+                                   status="approved", scores={"U": 2.6, "H": 0.8, "V": 0.95, "B": 0.85})
+    base = live_server.url
+
+    page = new_page()
+    log_in(page, base, creator.username)
+    page.goto(f"{base}/studio/storefronts/{storefront.slug}/experiments/")
+    page.fill("input[name=name]", "Blue or green?")
+    for palette in (blue, green):
+        page.check(f"input[name=palettes][value='{palette.pk}']")
+    page.fill("input[name=baseline_rate]", "10")
+    page.fill("input[name=minimum_detectable_effect]", "5")
+    page.click("main form.stacked button[type=submit]")
+    page.wait_for_url("**/experiments/*/")
+    with page.expect_navigation():
+        page.click("main button:text-is('Start')")
+    experiment = storefront.experiments.get()
+    assert experiment.status == "running" and experiment.min_sample_per_variant == 686
+
+    seen = {}  # anonymous visitors, each in a fresh browser, land in either variant and see its palette
+    for _ in range(30):
+        visitor = new_page()
+        visitor.goto(f"{base}/s/{storefront.slug}/")
+        href = visitor.locator("link[href*='/palettes/']").get_attribute("href")
+        palette_id = int(href.split("/palettes/")[1].split("/")[0])
+        assert visitor.csp_violations == []
+        if palette_id not in seen:
+            seen[palette_id] = href
+            visitor.wait_for_load_state("networkidle")
+            covers = visitor.locator("img[src*='cover.webp']")
+            assert covers.count() == 2  # the covers, too, are in the variant's palette
+            visitor.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            key = "A" if palette_id == blue.pk else "B"
+            visitor.screenshot(path=str(screenshot_dir / f"experiment-1-visitor-variant-{key}.png"), full_page=True)
+            visitor.reload()  # the same visitor stays in the same variant
+            assert visitor.locator("link[href*='/palettes/']").get_attribute("href") == href
+        if len(seen) == 2:
+            break
+    assert set(seen) == {blue.pk, green.pk}
+
+    _simulate(experiment, course, 800, {"A": (0.30, 0.10), "B": (0.36, 0.16)})
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert "wins" in page.locator("section.verdict").inner_text()
+    page.screenshot(path=str(screenshot_dir / "experiment-2-results.png"), full_page=True)
+    assert page.csp_violations == []
+    with page.expect_navigation():
+        page.click("button:has-text('Promote the winner')")
+    green.refresh_from_db()
+    assert green.status == "active"
+
+    _history(course)
+    page.goto(f"{base}/studio/storefronts/{storefront.slug}/analytics/?period=week")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(screenshot_dir / "experiment-3-analytics.png"), full_page=True)
+    assert page.csp_violations == []
+    services.weights_refit()
