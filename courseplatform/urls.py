@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("courseplatform.accounts.urls")),
     path("", include("themes.urls")),
     path("", include("courseplatform.experiments.urls")),
+    path("", include("courseplatform.pages.urls")),
     path("", include("courseplatform.catalog.urls")),
     prefix_default_language=False,
 )

@@ -44,12 +44,15 @@ def storefront_detail(request, slug):
         storefront = selectors.storefront_public(slug)
     except Storefront.DoesNotExist:
         raise Http404 from None
+    from courseplatform.pages.rendering import published_page
     from themes.selectors import theme_preset
 
-    courses = selectors.storefront_courses(storefront)
     preset = theme_preset(storefront)
     template = preset.template if preset else "catalog/storefront.html"
-    return render(request, template, {"storefront": storefront, "courses": courses, "preset": preset})
+    page_sections = published_page(storefront, request) or None  # none published: hero + all courses
+    courses = selectors.storefront_courses(storefront) if page_sections is None else None
+    return render(request, template, {"storefront": storefront, "courses": courses, "preset": preset,
+                                      "page_sections": page_sections})
 
 
 @require_GET
@@ -58,16 +61,21 @@ def course_detail(request, pk):
         course = selectors.course_visible_to(pk, request.user)
     except Course.DoesNotExist:
         raise Http404 from None
+    from courseplatform.pages.rendering import course_page_sections
+    from themes.selectors import theme_preset
+
     enrollment = selectors.enrollment_for(request.user, course)
+    storefront = course.storefront
     return render(
         request,
         "catalog/course.html",
         {
             "course": course,
-            "storefront": course.storefront,
+            "storefront": storefront,
             "enrollment": enrollment,
             "reviews": course.reviews.select_related("learner")[:20],
             "review_form": ReviewForm(),
+            "storefront_sections": course_page_sections(storefront, request, theme_preset(storefront)),
         },
     )
 
@@ -89,6 +97,9 @@ def course_enroll(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         if created:
+            from courseplatform.experiments.services import enrolment_tag  # palette A/B tests (issue 8)
+
+            enrolment_tag(request=request, course=course)
             messages.success(request, _("You are enrolled. Enjoy the course!"))
     return redirect(course)
 

@@ -35,8 +35,10 @@ INSTALLED_APPS = [
     "courseplatform.accounts",
     "courseplatform.catalog",
     "courseplatform.jobs",
+    "courseplatform.pages",
     "themes",
     "recommender",
+    "courseplatform.experiments",
 ]
 
 MIDDLEWARE = [
@@ -116,7 +118,10 @@ LOGO_MAX_SIDE = 4096
 # --- Cache: Redis when configured, else the database (shared by every process, unlike LocMem).
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # reliability fix: a Redis outage degrades to cache misses instead of 500s (resilient_cache.py)
+    CACHES = {"default": {"BACKEND": "courseplatform.settings.resilient_cache.ResilientRedisCache",
+                          "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_table"}}
 
@@ -136,6 +141,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # reliability fix (tests/reliability/test_worker_killed.py): kombu scans for unacknowledged messages
+        # of dead workers every interval x throttle seconds, 10 x 10 = 100 s by default; scan every 10 s so a
+        # whole-worker crash is redelivered within VT + 10 s.
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
         "socket_timeout": 5,
         "socket_connect_timeout": 5,
         "max_retries": 3,
@@ -160,6 +170,9 @@ CELERY_TIMEZONE = TIME_ZONE
 JOBS_REQUEUE_AFTER_S = env.int("JOBS_REQUEUE_AFTER_S", default=120)
 JOBS_SWEEP_EVERY_S = env.int("JOBS_SWEEP_EVERY_S", default=30)
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+# reliability fix: a running palette job writes its heartbeat at least every third of this; a redelivered
+# message finding an older heartbeat takes the job over (its worker died). Keep it below the visibility timeout.
+JOBS_HEARTBEAT_STALE_S = env.int("JOBS_HEARTBEAT_STALE_S", default=30)
 
 # --- API
 REST_FRAMEWORK = {
@@ -212,4 +225,5 @@ THEMES_PLUGINS = env.list("THEMES_PLUGINS", default=[
     "themes.builtin.presets",
     "themes.builtin.covers",
     "themes.builtin.tokens",
+    "themes.builtin.sections",
 ])

@@ -1,0 +1,1 @@
+"""Storefront page builder: ordered sections (theme plugins), drafts, published versions, newsletter sign-ups."""

@@ -1,0 +1,63 @@
+"""Reads for storefront pages."""
+
+from django.db.models import Count, Max
+
+from courseplatform.catalog.models import Course
+
+from .models import NewsletterSignup, PageVersion, StorefrontPage
+
+
+def page_for(storefront) -> StorefrontPage | None:
+    return StorefrontPage.objects.filter(storefront=storefront).first()
+
+
+def published_version(storefront) -> PageVersion | None:
+    """The published version, in one query."""
+    page = (StorefrontPage.objects.select_related("published_version")
+            .filter(storefront_id=storefront.pk).only("id", "published_version").first())
+    return page.published_version if page else None
+
+
+def draft_or_latest(storefront) -> PageVersion | None:
+    return PageVersion.objects.filter(page__storefront=storefront).order_by("-number").first()
+
+
+def versions(storefront, limit: int = 30):
+    return (PageVersion.objects.filter(page__storefront=storefront).select_related("created_by")
+            .order_by("-number")[:limit])
+
+
+def courses_stamp(storefront) -> str:
+    """Changes whenever one of the storefront's courses is added, removed or saved."""
+    row = Course.objects.filter(storefront_id=storefront.pk).aggregate(n=Count("id"), last=Max("updated_at"))
+    return f"{row['n']}-{row['last'].timestamp() if row['last'] else 0}"
+
+
+def storefront_courses(storefront):
+    """Published courses of the storefront (category joined; the storefront instance is shared later)."""
+    return Course.objects.published().filter(storefront_id=storefront.pk).select_related("category")
+
+
+def candidate_palette(storefront, palette_id):
+    """A palette of this storefront (any status), or ``None``."""
+    from themes.models import Palette
+
+    try:
+        return Palette.objects.filter(storefront=storefront, pk=int(palette_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def preview_palettes(storefront):
+    from themes.models import Palette
+
+    return Palette.objects.filter(storefront=storefront).order_by("-updated_at")[:30]
+
+
+def newsletter_signups(storefront):
+    return NewsletterSignup.objects.filter(storefront=storefront)
+
+
+def published_has_section(storefront, section_type: str) -> bool:
+    version = published_version(storefront)
+    return bool(version) and any(s.get("type") == section_type for s in version.sections)
