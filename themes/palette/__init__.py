@@ -11,7 +11,7 @@ Pure PyTorch: imports no Django, Celery or settings. Public API (stable; the Dja
     result.to_dict()                     # {"palettes": [...], "device": "cpu", "seconds": 1.2, ...}
 
 - ``Brief``: see :class:`themes.palette.brief.Brief` for fields and defaults (alpha = beta = gamma = 1.0,
-  starts = 512, steps = 60, device "auto", deadline_s None).
+  starts = 384, steps = 45, device "auto", deadline_s None; on a GPU pass far more starts, e.g. 65536).
 - ``generate(brief, progress=None) -> Result``: every returned palette satisfies, on its rounded ``#rrggbb``
   values and in both the light and the dark variant, text/background >= 4.5, text/surface >= 4.5,
   primary/background >= 3.0 (WCAG 2.x) and background/surface CIEDE2000 >= 2.5 (K >= 4). Locked colours are
@@ -23,7 +23,9 @@ Pure PyTorch: imports no Django, Celery or settings. Public API (stable; the Dja
   role, hex and CIEDE2000 in each variant), ``primary_exact_in``, ``rank``; top level ``device``, ``seconds``,
   ``unknown_keywords``, ``steps_done``, ``engine_version``, ``diversity_min_de00``, ``brief``, ``warnings``.
 - ``ROLES``: background, surface, text, primary, secondary, accent, accent2 ... accent5; K < 6 merges roles
-  (:mod:`themes.palette.roles` documents how; merged roles still appear, carrying the merged colour).
+  (:mod:`themes.palette.roles` documents how; merged roles still appear, carrying the merged colour). The
+  neutrals (background, surface, text) differ per variant; the chromatic roles are shared by both variants,
+  except that the primary of one variant may be adjusted (smallest change, reported) to keep 3:1.
 - ``wcag_contrast(hex_a, hex_b) -> float``: WCAG 2.x contrast ratio (1 to 21).
 """
 

@@ -12,14 +12,9 @@ import torch
 from .colorspace import delta_e_2000, lab_to_lch, linear_to_lab, linear_to_oklab
 from .lexicon import Region
 
-#: CIEDE2000 at which a seed's fit has fallen to exp(-1): "clearly a different colour".
+#: CIEDE2000 at which a seed's fit has fallen to exp(-1): "clearly a different colour". A seed's fit is
+#: exp(-(min_i dE00(seed, colour_i) / 15)^2) over the chromatic roles.
 SEED_SCALE_DE00 = 15.0
-
-
-def seed_fit(chrom_lab: torch.Tensor, seeds_lab: torch.Tensor) -> torch.Tensor:
-    """Fit of each seed (batch, seeds): exp(-(min_i dE00(seed, colour_i) / 15)^2) over the chromatic roles."""
-    d = delta_e_2000(chrom_lab[..., None, :, :], seeds_lab[:, None, :])  # (batch, seeds, chrom)
-    return torch.exp(-((d.min(-1).values / SEED_SCALE_DE00) ** 2))
 
 
 def _band(x: torch.Tensor, lo: float, hi: float, softness: float) -> torch.Tensor:
@@ -43,15 +38,24 @@ def region_membership(oklch: torch.Tensor, region: Region) -> torch.Tensor:
 def brand_score(chrom_lin: torch.Tensor, seeds_lin: torch.Tensor | None, regions: list[Region]) -> torch.Tensor:
     """B(S) in [0, 1]: mean of the seed fits and, per keyword region, the best member's membership.
 
-    ``chrom_lin`` is (batch, chromatic roles, 3) in linear RGB. With no seeds and no known keywords B = 0 for
+    ``chrom_lin`` is (..., chromatic roles, 3) in linear RGB. With no seeds and no known keywords B = 0 for
     every palette, so gamma then has no effect on the ranking.
     """
-    parts = []
+    seed_d = None
     if seeds_lin is not None and seeds_lin.shape[0] > 0:
-        parts.append(seed_fit(linear_to_lab(chrom_lin), linear_to_lab(seeds_lin.to(chrom_lin))))
+        seeds_lab = linear_to_lab(seeds_lin.to(chrom_lin))
+        seed_d = delta_e_2000(linear_to_lab(chrom_lin)[..., None, :, :], seeds_lab[:, None, :])
+    return brand_score_from(seed_d, lab_to_lch(linear_to_oklab(chrom_lin)), regions)
+
+
+def brand_score_from(seed_d: torch.Tensor | None, chrom_oklch: torch.Tensor, regions: list[Region]) -> torch.Tensor:
+    """:func:`brand_score` from precomputed parts: ``seed_d`` (..., seeds, chromatic roles) CIEDE2000 or None,
+    ``chrom_oklch`` (..., chromatic roles, 3) OKLCh."""
+    parts = []
+    if seed_d is not None and seed_d.shape[-2] > 0:
+        parts.append(torch.exp(-((seed_d.min(-1).values / SEED_SCALE_DE00) ** 2)))
     if regions:
-        oklch = lab_to_lch(linear_to_oklab(chrom_lin))
-        parts.append(torch.stack([region_membership(oklch, r).max(-1).values for r in regions], dim=-1))
+        parts.append(torch.stack([region_membership(chrom_oklch, r).max(-1).values for r in regions], dim=-1))
     if not parts:
-        return torch.zeros(chrom_lin.shape[:-2], dtype=chrom_lin.dtype, device=chrom_lin.device)
+        return torch.zeros(chrom_oklch.shape[:-2], dtype=chrom_oklch.dtype, device=chrom_oklch.device)
     return torch.cat(parts, dim=-1).mean(-1)

@@ -13,7 +13,7 @@ from .roles import MAX_K, MIN_K, NEUTRAL_ROLES, ROLES, chromatic_roles, distinct
 #: Default weights of U = alpha H + beta V + gamma B (all three terms lie in [0, 1]).
 DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA = 1.0, 1.0, 1.0
 #: Defaults sized so one brief finishes in under 2 s on a 2-core CPU (see bench/palette.py).
-DEFAULT_STARTS, DEFAULT_STEPS = 512, 60
+DEFAULT_STARTS, DEFAULT_STEPS = 384, 45
 MAX_SEEDS = 3
 MAX_CANDIDATES = 20
 MAX_STARTS = 262_144

@@ -41,7 +41,12 @@ AIM_ACCENT_DE00_CVD = 10.0
 
 
 def contrast_ratio(lin_a: torch.Tensor, lin_b: torch.Tensor) -> torch.Tensor:
-    """WCAG 2.x contrast ratio (L1 + 0.05) / (L2 + 0.05), L1 the lighter relative luminance (WCAG 2.1)."""
+    """WCAG 2.x contrast ratio (L1 + 0.05) / (L2 + 0.05), L1 the lighter relative luminance (WCAG 2.1).
+
+    Linearisation uses the sRGB threshold 0.04045; WCAG 2.x prints 0.03928 (from an sRGB draft). No 8-bit
+    channel value lies between the two (10/255 = 0.0392, 11/255 = 0.0431), so ratios of ``#rrggbb`` colours
+    are identical either way.
+    """
     ya, yb = relative_luminance(lin_a), relative_luminance(lin_b)
     return (torch.maximum(ya, yb) + 0.05) / (torch.minimum(ya, yb) + 0.05)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .brand import brand_score
+from .brand import brand_score_from
 from .colorspace import delta_e_2000, lab_to_lch, linear_to_lab, linear_to_oklab, relative_luminance
 from .harmony import harmony_score
 from .legibility import (
@@ -76,26 +76,35 @@ def evaluate(light: torch.Tensor, dark: torch.Tensor, ctx: Context, with_penalty
     n_roles = light.shape[-2]
     n_chrom = n_roles - 3
     pals = torch.stack((light, dark))  # (2, B, R, 3)
-    allp = torch.cat((pals, simulate_cvd(pals, "deuteranopia"), simulate_cvd(pals, "protanopia")))
-    lab = linear_to_lab(allp)  # (6, B, R, 3)
+    n_seeds = 0 if ctx.seeds_lin is None else ctx.seeds_lin.shape[0]
+    rows = pals
+    if n_seeds:  # seeds ride along as extra rows so their distances come out of the same CIEDE2000 call
+        seeds = ctx.seeds_lin.to(pals)[None, None].expand(2, pals.shape[1], n_seeds, 3)
+        rows = torch.cat((pals, seeds), -2)
+    allp = torch.cat((rows, simulate_cvd(rows, "deuteranopia"), simulate_cvd(rows, "protanopia")))
+    lab = linear_to_lab(allp)  # (6, B, R + S, 3)
     first, second = pairwise_indices(n_chrom)
     n_v = len(first)
-    first, second = first + [0], second + [1]  # last pair: background/surface (penalty only)
+    first, second = first + [0], second + [1]  # background/surface (penalty only)
+    for j in range(n_seeds):  # seed j against every chromatic role
+        first += [n_roles + j] * n_chrom
+        second += list(range(3, n_roles))
     fi = torch.tensor(first, device=lab.device)
     si = torch.tensor(second, device=lab.device)
-    d = delta_e_2000(lab.index_select(-2, fi), lab.index_select(-2, si))  # (6, B, P + 1)
+    d = delta_e_2000(lab.index_select(-2, fi), lab.index_select(-2, si))  # (6, B, pairs)
     dist = distance_term(d[0:2, :, :n_v], d[2:4, :, :n_v], d[4:6, :, :n_v])  # (2, B)
     y = relative_luminance(pals)  # (2, B, R)
     cr_text = _ratio(y, 2, [0, 1])
     cr_ui = _ratio(y, 0, list(range(3, n_roles)))
     v = dist + contrast_term(cr_text, cr_ui)
-    h = harmony_score(lab[0:2])
-    seeds = None if ctx.seeds_lin is None else ctx.seeds_lin.to(light)
-    b = brand_score(pals[:, :, 3:], seeds, ctx.regions)
+    h = harmony_score(lab[0:2, :, :n_roles])
+    oklch = lab_to_lch(linear_to_oklab(pals))  # (2, B, R, 3)
+    seed_d = d[0:2, :, n_v + 1 :].reshape(2, -1, n_seeds, n_chrom) if n_seeds else None
+    b = brand_score_from(seed_d, oklch[:, :, 3:], ctx.regions)
     out = {"U": None, "H": h.mean(0), "V": v.mean(0), "B": b.mean(0)}
     out["U"] = ctx.alpha * out["H"] + ctx.beta * out["V"] + ctx.gamma * out["B"]
     if with_penalty:
-        out["P"] = _penalty(pals, y, cr_text, cr_ui, d, n_v, ctx)
+        out["P"] = _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx)
     return out
 
 
@@ -104,18 +113,18 @@ def scores(light: torch.Tensor, dark: torch.Tensor, ctx: Context) -> dict[str, t
     return evaluate(light, dark, ctx, with_penalty=False)
 
 
-def _penalty(pals, y, cr_text, cr_ui, d, n_v, ctx: Context) -> torch.Tensor:
+def _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx: Context) -> torch.Tensor:
     """Soft constraint violation per palette (0 when comfortably feasible)."""
     total = _hinge_ln(cr_text, MIN_TEXT_CONTRAST).sum(0)
     must = torch.tensor([ctx.primary_must_hold["light"], ctx.primary_must_hold["dark"]], dtype=pals.dtype)
     total = total + (must.to(pals.device)[:, None] * _hinge_ln(cr_ui[..., :1], MIN_PRIMARY_CONTRAST)).sum(0)
-    lch = lab_to_lch(linear_to_oklab(pals[:, :, :2]))  # (2, B, 2, 3) grounds in OKLCh
+    lch = oklch[:, :, :2]  # (2, B, 2, 3) grounds in OKLCh
     total = total + torch.relu(0.92 - lch[0, :, 0, 0]) + torch.relu(0.88 - lch[0, :, 1, 0])
     total = total + torch.relu(lch[1, :, 0, 0] - 0.25) + torch.relu(lch[1, :, 1, 0] - 0.32)
     total = total + 5.0 * (torch.relu(lch[..., 0, 1] - 0.03) + torch.relu(lch[..., 1, 1] - 0.04)).sum(0)
     if not ctx.surface_merged:
-        total = total + (torch.relu(3.2 - d[0:2, :, -1]) / 3.2).sum(0)
-    chroma = lab_to_lch(linear_to_oklab(pals[0, :, 3:]))[..., 1]  # chromatic roles are shared by the variants
+        total = total + (torch.relu(3.2 - d[0:2, :, n_v]) / 3.2).sum(0)
+    chroma = oklch[0, :, 3:, 1]  # chromatic roles are shared by the variants
     total = total + 5.0 * torch.relu(MIN_ROLE_CHROMA - chroma).sum(-1)
     n_chrom = pals.shape[-2] - 3
     if n_chrom > 1:

@@ -11,6 +11,7 @@ chromatic roles (shared by both variants; repair may change the primary of one v
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable
@@ -25,7 +26,9 @@ from .plan import Plan, plan_locks
 from .repair import repair_variant
 from .result import Result, build_result, select_diverse
 
-_LR = 0.08
+#: Adam step size, cosine-annealed (Loshchilov & Hutter 2017) from _LR to _LR * _LR_FLOOR.
+_LR = 0.25
+_LR_FLOOR = 0.1
 #: sRGB ranges for initial neutrals: light bg, surface, text; dark bg, surface, text.
 _NEUTRAL_INIT = ((0.88, 1.0), (0.82, 1.0), (0.0, 0.35), (0.0, 0.2), (0.05, 0.3), (0.75, 1.0))
 #: Optimisation stops at this fraction of ``deadline_s``; the rest is left for repair and selection.
@@ -159,6 +162,7 @@ def generate(brief: Brief, progress: Callable[[float], None] | None = None) -> R
                     break
             soft, _ = problem.objective(z)
             (grad,) = torch.autograd.grad(-soft.sum(), z)
+            opt.lr = _LR * (_LR_FLOOR + (1 - _LR_FLOOR) * 0.5 * (1 + math.cos(math.pi * step / brief.steps)))
             opt.step(grad)
             steps_done = step + 1
             report(0.85 * steps_done / brief.steps)
@@ -180,7 +184,7 @@ def generate(brief: Brief, progress: Callable[[float], None] | None = None) -> R
 def _repair_and_select(full: torch.Tensor, order: torch.Tensor, plan: Plan, ctx: Context, n: int) -> list:
     """Repair the best starts chunk by chunk until ``n`` diverse legal palettes are found (or starts run out)."""
     pool: list = []
-    chunk = max(16 * n, 128)
+    chunk = max(8 * n, 64)
     for begin in range(0, order.numel(), chunk):
         idx = order[begin : begin + chunk]
         light, dark = _split(full[idx])

@@ -6,10 +6,13 @@ quantised to the 8-bit grid (what a browser shows), so rounding can never break 
 Colours move along one of two monotone paths in linear RGB, which keep them in gamut by construction:
 
 - darken: ``c (1 - t)``, t in [0, 1] (keeps chromaticity, ends at black);
-- lighten: scale up to the gamut boundary (keeps chromaticity) for t in [0, 1/2], then mix towards white.
+- lighten: scale up to the gamut boundary (keeps chromaticity) for t in [0, 1/2], then mix towards white;
+- for the primary also ``darken-oklch`` / ``lighten-oklch``: OKLCh lightness towards 0 or 1 at constant hue,
+  chroma reduced only as far as the gamut requires (Ottosson 2020). The primary takes whichever path reaches
+  the constraint with the smaller CIEDE2000 change; the surface takes the shorter of darken and lighten.
 
-Relative luminance is monotone along both, so every contrast predicate is monotone too and the first ``t``
-that satisfies it is the smallest change along that path. A 65-point grid finds the first satisfying
+Relative luminance is monotone along the linear-RGB paths (and in practice along the OKLCh ones), so the first
+``t`` that satisfies a contrast predicate is the smallest change along that path. A 65-point grid finds the first satisfying
 segment and 12 bisection steps refine it (the refined point always satisfies the predicate).
 
 Order per variant (light shown; dark mirrors every direction): background is lightened until dark text can
@@ -25,7 +28,15 @@ from collections.abc import Callable
 
 import torch
 
-from .colorspace import delta_e_2000, linear_to_lab, quantise_linear, relative_luminance
+from .colorspace import (
+    delta_e_2000,
+    linear_to_lab,
+    linear_to_oklab,
+    oklab_to_xyz,
+    quantise_linear,
+    relative_luminance,
+    xyz_to_linear,
+)
 from .legibility import MIN_BG_SURFACE_DE00, MIN_PRIMARY_CONTRAST, MIN_TEXT_CONTRAST, contrast_ratio
 
 #: A free light background/surface must let black text reach 4.5:1: Y >= 0.175 (0.18 keeps a margin).
@@ -39,7 +50,11 @@ Pred = Callable[[torch.Tensor], torch.Tensor]
 
 
 def path(c: torch.Tensor, t: torch.Tensor, direction: str) -> torch.Tensor:
-    """Colours ``c`` (..., 3) moved a fraction ``t`` (..., ) along the darken or lighten path."""
+    """Colours ``c`` (..., 3) moved a fraction ``t`` (..., ) along a path: ``darken``, ``lighten`` (linear RGB,
+    see the module docstring) or ``darken-oklch`` / ``lighten-oklch`` (OKLCh lightness towards 0 or 1 at constant
+    hue, keeping as much chroma as the gamut allows)."""
+    if direction.endswith("-oklch"):
+        return _oklch_path(c, t, direction.startswith("lighten"))
     t = t[..., None]
     if direction == "darken":
         return c * (1.0 - t)
@@ -47,6 +62,31 @@ def path(c: torch.Tensor, t: torch.Tensor, direction: str) -> torch.Tensor:
     full = c / top
     first = c + (2.0 * t).clamp(max=1.0) * (full - c)
     return first + (2.0 * t - 1.0).clamp(min=0.0) * (1.0 - full)
+
+
+def _oklab_to_linear(ok: torch.Tensor) -> torch.Tensor:
+    return xyz_to_linear(oklab_to_xyz(ok))
+
+
+def _oklch_path(c: torch.Tensor, t: torch.Tensor, lighten: bool) -> torch.Tensor:
+    ok = linear_to_oklab(c)
+    light = ok[..., :1] + t[..., None] * ((1.0 if lighten else 0.0) - ok[..., :1])
+    ab = ok[..., 1:]
+
+    def in_gamut(scale: torch.Tensor) -> torch.Tensor:
+        lin = _oklab_to_linear(torch.cat((light, ab * scale[..., None]), -1))
+        return ((lin >= -1e-6) & (lin <= 1.0 + 1e-6)).all(-1)
+
+    lo = torch.zeros_like(t)
+    hi = torch.ones_like(t)
+    inside = in_gamut(hi)
+    for _ in range(16):  # largest chroma scale in gamut (the grey axis, scale 0, always is)
+        mid = (lo + hi) / 2.0
+        good = in_gamut(mid)
+        lo = torch.where(good, mid, lo)
+        hi = torch.where(good, hi, mid)
+    scale = torch.where(inside, torch.ones_like(t), lo)
+    return _oklab_to_linear(torch.cat((light, ab * scale[..., None]), -1)).clamp(0.0, 1.0)
 
 
 def advance(c: torch.Tensor, direction: str, pred: Pred) -> tuple[torch.Tensor, torch.Tensor]:
@@ -72,6 +112,21 @@ def advance(c: torch.Tensor, direction: str, pred: Pred) -> tuple[torch.Tensor, 
 
 def _de(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return delta_e_2000(linear_to_lab(a), linear_to_lab(b))
+
+
+def _closest(c: torch.Tensor, directions: list[str], pred: Pred) -> tuple[torch.Tensor, torch.Tensor]:
+    """:func:`advance` along each path; per row keep the satisfying result closest (CIEDE2000) to ``c``."""
+    original = quantise_linear(c)
+    best, best_d = original.clone(), torch.full(c.shape[:1], float("inf"), dtype=c.dtype, device=c.device)
+    any_ok = torch.zeros(c.shape[:1], dtype=torch.bool, device=c.device)
+    for direction in directions:
+        cand, good = advance(c, direction, pred)
+        d = torch.where(good, _de(cand, original), torch.full_like(best_d, float("inf")))
+        better = d < best_d
+        best = torch.where(better[:, None], cand, best)
+        best_d = torch.where(better, d, best_d)
+        any_ok |= good
+    return best, any_ok
 
 
 def repair_variant(
@@ -119,21 +174,16 @@ def repair_variant(
         if 1 in locked:
             ok &= surface_pred(p[:, None, 1])[:, 0]
         else:
-            original = p[:, 1].clone()
-            s_a, ok_a = advance(original, "darken", surface_pred)
-            s_b, ok_b = advance(original, "lighten", surface_pred)
-            d_a = torch.where(ok_a, _de(s_a, original), torch.full_like(ok_a, 1e9, dtype=p.dtype))
-            d_b = torch.where(ok_b, _de(s_b, original), torch.full_like(ok_b, 1e9, dtype=p.dtype))
-            p[:, 1] = torch.where((d_a <= d_b)[:, None], s_a, s_b)
-            ok &= ok_a | ok_b
+            p[:, 1], good = _closest(p[:, 1], ["darken", "lighten"], surface_pred)
+            ok &= good
 
     def primary_pred(x: torch.Tensor) -> torch.Tensor:
         return contrast_ratio(x, p[:, None, 0]) >= MIN_PRIMARY_CONTRAST
 
     if primary_fixed:
         ok &= primary_pred(p[:, None, 3])[:, 0]
-    else:
-        p[:, 3], good = advance(p[:, 3], toward_ink, primary_pred)
+    else:  # two paths; keep the smaller CIEDE2000 change
+        p[:, 3], good = _closest(p[:, 3], [toward_ink, toward_ink + "-oklch"], primary_pred)
         ok &= good
 
     def text_pred(x: torch.Tensor) -> torch.Tensor:
