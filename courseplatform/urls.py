@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("themes.urls")),
     path("", include("courseplatform.experiments.urls")),
     path("", include("courseplatform.pages.urls")),
+    path("staff/recommender/", include("recommender.staff_urls")),
     path("", include("courseplatform.catalog.urls")),
     prefix_default_language=False,
 )

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from courseplatform.jobs.models import TrackedJob
+
 
 class EventType(models.TextChoices):
     IMPRESSION = "impression", _("Impression")
@@ -42,3 +44,140 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.course_id} by {self.user_id or self.session_key}"
+
+
+class ModelVersion(models.Model):
+    """One trained model: its parameters, holdout metrics and an immutable artifact directory.
+
+    At most one version is active (a partial unique constraint); activating one flips the flag in a
+    transaction, so serving switches to the new version's materialised feed rows with no restart.
+    """
+
+    algorithm = models.CharField(_("algorithm"), max_length=32)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    metrics = models.JSONField(_("holdout metrics"), default=dict, blank=True)
+    interaction_count = models.PositiveIntegerField(_("interactions"), default=0)
+    user_count = models.PositiveIntegerField(_("learners"), default=0)
+    item_count = models.PositiveIntegerField(_("courses"), default=0)
+    device = models.CharField(_("device"), max_length=32, blank=True)
+    duration_s = models.FloatField(_("duration (s)"), default=0.0)
+    artifact_dir = models.CharField(_("artifact directory"), max_length=500, blank=True)
+    sha256 = models.CharField(_("sha256"), max_length=64, blank=True)
+    engine_version = models.CharField(_("engine version"), max_length=32, blank=True)
+    feed_count = models.PositiveIntegerField(_("materialised feed rows"), default=0)
+    #: courses the model knows (its item ids); published courses outside it are "new" to this version
+    known_course_ids = models.JSONField(_("known courses"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    is_active = models.BooleanField(_("active"), default=False)
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("activated by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=models.Q(is_active=True), name="at_most_one_active_model_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.algorithm}"
+
+    @property
+    def is_servable(self) -> bool:
+        """A version can be activated once its artifact is saved and its feeds are materialised."""
+        return bool(self.artifact_dir and self.sha256)
+
+    def metric(self, name: str) -> float | None:
+        value = (self.metrics or {}).get(name)
+        return float(value) if isinstance(value, int | float) else None
+
+
+class TrainingRun(TrackedJob):
+    """A request to train a model (scheduled by beat or from the staff button), run on the ``gpu`` queue."""
+
+    TASK_NAME = "recommender.train_model"
+    TIME_LIMIT_S = 1800
+
+    algorithm = models.CharField(_("algorithm"), max_length=32, blank=True,
+                                 help_text=_("Leave empty for the platform's default model."))
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    forced = models.BooleanField(_("activate even if worse"), default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("requested by"),
+    )
+    version = models.ForeignKey(
+        ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="training_runs",
+        verbose_name=_("resulting version"),
+    )
+    fallback_note = models.CharField(_("device note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("training run")
+        verbose_name_plural = _("training runs")
+
+    def __str__(self) -> str:
+        return f"training run #{self.pk} ({self.status})"
+
+
+class ReasonCode(models.TextChoices):
+    BECAUSE = "because", _("Because you took a similar course")
+    SIMILAR_NEW = "similar_new", _("New, similar to a course you took")
+    POPULAR_IN = "popular_in", _("Popular in a category")
+    POPULAR = "popular", _("Popular on the platform")
+    FOR_YOU = "for_you", _("Picked for you")
+
+
+class FeedItem(models.Model):
+    """One learner's materialised candidate for one model version (written by workers, read by serving)."""
+
+    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="feed_items")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+    reason_code = models.CharField(max_length=16, choices=ReasonCode.choices)
+    reason_arg = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("feed item")
+        verbose_name_plural = _("feed items")
+        constraints = [models.UniqueConstraint(fields=["version", "user", "rank"], name="one_feed_item_per_rank")]
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} u{self.user_id} #{self.rank} c{self.course_id}"
+
+
+class CourseSimilarity(models.Model):
+    """Course-to-course neighbours per version: collaborative (from the model) or content (title/tags/category).
+
+    Used for "Because you took …" reasons and for request-time re-ranking by fresh activity.
+    """
+
+    class Kind(models.TextChoices):
+        COLLABORATIVE = "cf", _("Collaborative")
+        CONTENT = "content", _("Content")
+
+    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="similarities")
+    course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    score = models.FloatField()
+
+    class Meta:
+        verbose_name = _("course similarity")
+        verbose_name_plural = _("course similarities")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "course", "other", "kind"], name="one_similarity_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} {self.course_id}→{self.other_id} ({self.kind} {self.score:.3f})"

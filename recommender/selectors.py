@@ -1,19 +1,339 @@
-"""Reads for the recommender: the feed shown to a visitor."""
+"""Reads for the recommender: the active version and each visitor's feed.
 
-from django.db.models import Count
+Serving never touches the engine or torch. A learner's feed is the active version's materialised rows
+(:class:`~recommender.models.FeedItem`), re-ranked at request time with numpy by what the learner did since
+that version was trained (fresh enrolments and clicks pull their neighbours up), with new courses surfaced by
+content similarity, owned and unpublished courses removed, and a diversity rule applied: no more than
+:data:`MAX_RUN` courses in a row from one category or one storefront. Learners without rows (new sign-ups)
+get popular courses in the interests they picked; anonymous visitors get popular courses.
 
-from courseplatform.catalog.models import Course
+The ranked candidates are cached per learner (see :mod:`recommender.cache`); the entry names the version it
+came from, so activating another version makes it stale at once, and enrolling or clicking deletes it.
+"""
+
+import logging
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from courseplatform.catalog.models import Course, Enrollment
+
+from . import cache as keys
+from .content import build_index
+from .models import CourseSimilarity, EventType, FeedItem, Interaction, ModelVersion, ReasonCode
+
+logger = logging.getLogger(__name__)
+
+MAX_RUN = 2  # at most this many consecutive courses from one category or one storefront
+POOL = 60  # ranked candidates kept per learner
+FRESH_WEIGHTS = {EventType.CLICK: 1.0, EventType.VIEW: 2.0, EventType.WISHLIST: 3.0, EventType.ENROLL: 5.0,
+                 EventType.COMPLETE: 8.0}
+FRESH_WINDOW = timedelta(days=30)
+FRESH_LAMBDA = 1.0  # weight of fresh-activity similarity against the materialised rank score
+NEW_LAMBDA = 0.8  # weight of a new course's content similarity to the learner's courses
+NEW_MIN_SIMILARITY = 0.2
+NEW_COURSE_MAX_INTERACTIONS = 3  # a course is "new" until it has this many learner interactions
+NEW_PER_FEED = 3
+
+
+# --- versions and tables ----------------------------------------------------------------------------------
+
+def active_version_info() -> dict:
+    """``{"id", "created_at"}`` of the active version (``None`` values when there is none), cached briefly."""
+    info = cache.get(keys.ACTIVE_KEY)
+    if info is None:
+        row = ModelVersion.objects.filter(is_active=True).values("id", "created_at").first()
+        info = {"id": row["id"], "created_at": row["created_at"].timestamp()} if row else \
+            {"id": None, "created_at": None}
+        cache.set(keys.ACTIVE_KEY, info, keys.ACTIVE_TTL_S)
+    return info
+
+
+def active_version_id() -> int | None:
+    return active_version_info()["id"]
+
+
+def active_version() -> ModelVersion | None:
+    return ModelVersion.objects.filter(is_active=True).first()
+
+
+def model_versions():
+    return ModelVersion.objects.select_related("activated_by").order_by("-id")
+
+
+def training_runs(limit: int = 20):
+    from .models import TrainingRun
+
+    return TrainingRun.objects.select_related("requested_by", "version").order_by("-id")[:limit]
+
+
+def popularity_table(version_id: int | None) -> list[tuple[int, int, int]]:
+    """Published courses by enrolment count, most popular first: ``(course_id, category_id, enrolments)``."""
+    key = keys.popular_key(version_id)
+    table = cache.get(key)
+    if table is None:
+        table = [tuple(r) for r in Course.objects.published().annotate(n=Count("enrollments"))
+                 .order_by("-n", "-id").values_list("id", "category_id", "n")[:1000]]
+        cache.set(key, table, keys.POPULAR_TTL_S)
+    return table
 
 
 def popular_courses(limit: int = 20, exclude: set[int] | None = None):
-    courses = Course.objects.published().select_related("storefront", "category")
-    if exclude:
-        courses = courses.exclude(pk__in=exclude)
-    return courses.annotate(n=Count("enrollments")).order_by("-n", "-id")[:limit]
+    ids = [cid for cid, _cat, _n in popularity_table(active_version_id()) if not exclude or cid not in exclude]
+    by_id = Course.objects.published().select_related("storefront", "category").in_bulk(ids[:limit])
+    return [by_id[i] for i in ids[:limit] if i in by_id]
 
 
-def feed_for_request(request, limit: int = 20) -> list[dict]:
-    """Courses for the home page's "Recommended for you" list, each with a short reason."""
-    from django.utils.translation import gettext as _
+def new_course_ids(version_id: int | None) -> list[int]:
+    """Published courses the active model does not know (newest first): the content-similarity path surfaces
+    them until a version trained on their interactions is active. Without a version (or one saved before it
+    recorded its courses): courses with fewer than a few learner interactions."""
+    key = keys.new_courses_key(version_id)
+    ids = cache.get(key)
+    if ids is None:
+        known = None
+        if version_id:
+            known = ModelVersion.objects.filter(pk=version_id).values_list("known_course_ids", flat=True).first()
+        published = Course.objects.published().order_by("-created_at", "-id")
+        if known:
+            known_set = set(known)
+            ids = [c for c in published.values_list("id", flat=True) if c not in known_set][:200]
+        else:
+            ids = list(
+                published.annotate(n=Count("interactions", filter=~Q(interactions__type=EventType.IMPRESSION)))
+                .filter(n__lt=NEW_COURSE_MAX_INTERACTIONS).values_list("id", flat=True)[:200]
+            )
+        cache.set(key, ids, keys.POPULAR_TTL_S)
+    return ids
 
-    return [{"course": c, "reason": _("Popular on the platform")} for c in popular_courses(limit)]
+
+def owned_course_ids(user) -> set[int]:
+    """Courses the learner is enrolled in or sells."""
+    if user is None or not user.is_authenticated:
+        return set()
+    enrolled = Enrollment.objects.filter(learner=user).values_list("course_id", flat=True)
+    sold = Course.objects.filter(storefront__owner=user).values_list("id", flat=True)
+    return set(enrolled) | set(sold)
+
+
+# --- ranking ----------------------------------------------------------------------------------------------
+
+def _cold_start(user, version_id: int | None) -> list[tuple[int, str, int | None]]:
+    """Popular in the learner's interests (round-robin over them), then popular overall."""
+    table = popularity_table(version_id)
+    interests = list(user.interests.values_list("id", flat=True)) if user is not None else []
+    out: list[tuple[int, str, int | None]] = []
+    if interests:
+        per_category = {cat: [cid for cid, c, _n in table if c == cat] for cat in interests}
+        depth = max((len(v) for v in per_category.values()), default=0)
+        for k in range(depth):
+            for cat in interests:
+                if k < len(per_category[cat]):
+                    out.append((per_category[cat][k], ReasonCode.POPULAR_IN, cat))
+            if len(out) >= POOL:
+                break
+    seen = {c for c, _r, _a in out}
+    out += [(cid, ReasonCode.POPULAR, None) for cid, _c, _n in table if cid not in seen][: max(POOL - len(out), 0)]
+    return out[:POOL]
+
+
+def _content_similarity(anchors: Sequence[int], targets: Sequence[int]) -> dict[tuple[int, int], float]:
+    """Cosine content similarity (title, tags, category) of each anchor course to each target course."""
+    ids = list(dict.fromkeys([*anchors, *targets]))
+    if not anchors or not targets:
+        return {}
+    rows = {r["id"]: r for r in Course.objects.filter(pk__in=ids).values("id", "title", "tags", "category_id")}
+    ids = [i for i in ids if i in rows]
+    index = build_index((i, rows[i]["title"], rows[i]["tags"], rows[i]["category_id"]) for i in ids)
+    pos = {cid: n for n, cid in enumerate(index.keys)}
+    a = [pos[i] for i in anchors if i in pos]
+    t = [pos[i] for i in targets if i in pos]
+    if not a or not t:
+        return {}
+    sims = index.similarity(a)[:, t]
+    return {(index.keys[a[r]], index.keys[t[c]]): float(sims[r, c])
+            for r in range(len(a)) for c in range(len(t)) if sims[r, c] > 0}
+
+
+def rank_candidates(user, info: dict, owned: set[int] | None = None) -> list[tuple[int, str, int | None]]:
+    """The learner's ranked ``(course_id, reason_code, reason_arg)`` candidates (before diversity)."""
+    version_id = info["id"]
+    owned = owned_course_ids(user) if owned is None else owned
+    base: list[tuple[int, str, int | None]] = []
+    if version_id and user is not None:
+        base = [(c, r, a) for c, r, a in FeedItem.objects.filter(version_id=version_id, user=user)
+                .order_by("rank").values_list("course_id", "reason_code", "reason_arg")[:POOL]]
+    if not base:
+        base = _cold_start(user, version_id)
+    if user is None:
+        return base
+    base = [b for b in base if b[0] not in owned]
+
+    # fresh activity: what the learner did since the active version was trained
+    since = datetime.fromtimestamp(info["created_at"], tz=UTC) if info["created_at"] else None
+    window_start = datetime.now(tz=UTC) - FRESH_WINDOW
+    since = max(since, window_start) if since else window_start
+    recent: dict[int, float] = {}
+    for cid, etype in (Interaction.objects.filter(user=user, ts__gte=since, type__in=list(FRESH_WEIGHTS))
+                       .order_by("-ts").values_list("course_id", "type")[:30]):
+        recent[cid] = recent.get(cid, 0.0) + FRESH_WEIGHTS[etype]
+    history = list(dict.fromkeys([*recent, *sorted(owned)]))[:30]
+
+    neighbours: dict[tuple[int, int], float] = {}
+    if recent and version_id:
+        rows = list(CourseSimilarity.objects.filter(version_id=version_id, course_id__in=list(recent))
+                    .values_list("course_id", "other_id", "kind", "score"))
+        top = {}
+        for src, _o, kind, s in rows:
+            top[(src, kind)] = max(top.get((src, kind), 0.0), s)
+        for src, other, kind, s in rows:
+            norm = s / top[(src, kind)] if top[(src, kind)] > 0 else 0.0
+            neighbours[(src, other)] = max(neighbours.get((src, other), 0.0), norm)
+    in_base = {b[0] for b in base}
+    new_ids = [c for c in new_course_ids(version_id) if c not in owned and c not in in_base]
+    pool = list(dict.fromkeys([b[0] for b in base] + [o for (_s, o) in neighbours if o not in owned]))
+    content = _content_similarity(history, list(dict.fromkeys(new_ids + (pool if not neighbours else []))))
+    for (src, other), s in content.items():
+        if src in recent and other not in owned:
+            neighbours[(src, other)] = max(neighbours.get((src, other), 0.0), s)
+    pool = list(dict.fromkeys(pool + [o for (_s, o) in neighbours if o not in owned]))
+    new_best: dict[int, tuple[float, int]] = {}
+    for (src, other), s in content.items():
+        if other in new_ids and s >= NEW_MIN_SIMILARITY and s > new_best.get(other, (0.0, 0))[0]:
+            new_best[other] = (s, src)
+    new_pick = sorted(new_best, key=lambda c: -new_best[c][0])[:NEW_PER_FEED]
+    pool = list(dict.fromkeys(pool + new_pick))
+    if not pool:
+        return []
+
+    # cheap numpy re-ranking: rank score of the materialised list + fresh similarity + new-course similarity
+    n = len(pool)
+    reasons = {c: (r, a) for c, r, a in base}
+    base_score = np.zeros(n, dtype=np.float32)
+    for k, (c, _r, _a) in enumerate(base):
+        base_score[pool.index(c)] = 1.0 - k / max(len(base), 1)
+    fresh = np.zeros(n, dtype=np.float32)
+    anchor = [None] * n
+    if recent:
+        total = sum(recent.values())
+        weights = np.array(list(recent.values()), dtype=np.float32) / total
+        sims = np.array([[neighbours.get((src, c), 0.0) for src in recent] for c in pool], dtype=np.float32)
+        fresh = sims @ weights
+        best_src = sims.argmax(axis=1)
+        srcs = list(recent)
+        anchor = [srcs[int(b)] if sims[k, int(b)] > 0 else None for k, b in enumerate(best_src)]
+    novelty = np.array([new_best[c][0] if c in new_pick else 0.0 for c in pool], dtype=np.float32)
+    score = base_score + FRESH_LAMBDA * fresh + NEW_LAMBDA * novelty
+    order = np.argsort(-score, kind="stable")
+    out = []
+    for k in order.tolist():
+        c = pool[k]
+        if c in new_pick and novelty[k] * NEW_LAMBDA >= FRESH_LAMBDA * fresh[k]:
+            code, arg = ReasonCode.SIMILAR_NEW, new_best[c][1]
+        elif anchor[k] is not None and FRESH_LAMBDA * fresh[k] >= 0.5 * base_score[k]:
+            code, arg = ReasonCode.BECAUSE, anchor[k]
+        elif c in reasons:
+            code, arg = reasons[c]
+        else:
+            code, arg = ReasonCode.FOR_YOU, None
+        out.append((c, str(code), arg))
+    return out[:POOL]
+
+
+def diversify(items: Sequence, *, limit: int, max_run: int = MAX_RUN, keys_of=None) -> list:
+    """Greedy re-ranking so that no more than ``max_run`` consecutive items share a category or a storefront.
+
+    Takes the best remaining item that does not extend a run past ``max_run``; when none qualifies (the
+    candidates are all alike) the best one is taken anyway.
+    """
+    keys_of = keys_of or (lambda c: (("cat", c.category_id), ("shop", c.storefront_id)))
+    remaining = list(items)
+    out: list = []
+    while remaining and len(out) < limit:
+        pick = 0
+        if len(out) >= max_run:
+            tail = [set(keys_of(x)) for x in out[-max_run:]]
+            blocked = set.intersection(*tail)
+            for idx, item in enumerate(remaining):
+                if not blocked.intersection(keys_of(item)):
+                    pick = idx
+                    break
+        out.append(remaining.pop(pick))
+    return out
+
+
+def _reason_text(code: str, arg: int | None, course: Course, titles: dict[int, str], owned: set[int],
+                 categories: dict[int, str]) -> str:
+    if code == ReasonCode.BECAUSE and arg in titles:
+        if arg in owned:
+            return _("Because you took “%(title)s”") % {"title": titles[arg]}
+        return _("Because you looked at “%(title)s”") % {"title": titles[arg]}
+    if code == ReasonCode.SIMILAR_NEW and arg in titles:
+        return _("New, and like “%(title)s”") % {"title": titles[arg]}
+    if code == ReasonCode.POPULAR_IN:
+        return _("Popular in %(category)s") % {"category": categories.get(arg) or str(course.category)}
+    if code == ReasonCode.FOR_YOU:
+        return _("Learners like you took this")
+    return _("Popular on the platform")
+
+
+def feed_for_user(user, limit: int = 20) -> list[dict]:
+    """``[{"course": Course, "reason": str, "reason_code": str}]`` for a learner (or ``None`` for anonymous)."""
+    if user is not None and not user.is_authenticated:
+        user = None
+    info = active_version_info()
+    key = keys.feed_key(user.pk if user else None)
+    entry = cache.get(key)
+    if isinstance(entry, dict) and entry.get("v") == info["id"] and "owned" in entry:
+        ranked, owned = entry["items"], set(entry["owned"])
+    else:
+        # owned courses are cached with the ranking: enrolling drops the entry (services.record_server_event)
+        owned = owned_course_ids(user) if user else set()
+        ranked = rank_candidates(user, info, owned)
+        cache.set(key, {"v": info["id"], "items": ranked, "owned": sorted(owned)}, keys.FEED_TTL_S)
+    ids = [c for c, _r, _a in ranked if c not in owned][: limit + 4 * MAX_RUN]  # slack for the diversity rule
+    anchors = {a for c, r, a in ranked if a and c in ids and r in (ReasonCode.BECAUSE, ReasonCode.SIMILAR_NEW)}
+    courses = (Course.objects.select_related("storefront", "category").defer("description")
+               .in_bulk(list(set(ids) | anchors)))
+    titles = {cid: c.title for cid, c in courses.items()}
+    categories = {c.category_id: str(c.category) for c in courses.values()}
+    reason_of = {c: (r, a) for c, r, a in ranked}
+    me = user.pk if user else None
+    visible = [courses[c] for c in ids
+               if c in courses and courses[c].published and courses[c].storefront.owner_id != me]
+    if len(visible) < limit:  # everything was owned or unpublished: fill with popular courses
+        taken = {c.pk for c in visible} | owned
+        for course in popular_courses(limit + len(taken), exclude=taken):
+            visible.append(course)
+            reason_of.setdefault(course.pk, (ReasonCode.POPULAR, None))
+    picked = diversify(visible, limit=limit)
+    return [{"course": c, "reason_code": reason_of[c.pk][0],
+             "reason": _reason_text(*reason_of[c.pk], c, titles, owned, categories)} for c in picked]
+
+
+def feed_for_request(request, limit: int = 20, surface: str = "home", storefront_id: int | None = None) -> list[dict]:
+    """Courses for the home page's "Recommended for you" list (and ``GET /api/feed``), each with a short
+    reason; the impressions are logged with their positions. Anonymous visitors without a session get the
+    list but no impression rows (a session is created by the event API, not by page views)."""
+    from .services import impressions_log
+
+    started = time.perf_counter()
+    user = request.user if request.user.is_authenticated else None
+    if storefront_id is None:
+        items = feed_for_user(user, limit)
+    else:  # one storefront's courses only; impressions are logged for what is shown, nothing else
+        items = [i for i in feed_for_user(user, 50) if i["course"].storefront_id == storefront_id][:limit]
+    session_key = "" if user else (request.session.session_key or "")
+    try:
+        impressions_log(user=user, session_key=session_key, course_ids=[i["course"].pk for i in items],
+                        surface=surface)
+    except DatabaseError:  # an impression log must never break the page
+        logger.warning("could not log feed impressions", exc_info=True)
+    logger.debug("feed for %s in %.1f ms", user.pk if user else "anonymous", 1000 * (time.perf_counter() - started))
+    return items

@@ -1,8 +1,32 @@
-"""Writes for the recommender: server-side interaction logging."""
+"""Writes for the recommender: event ingestion, server-side logging, impressions, version activation.
 
+Training and feed materialisation live in :mod:`recommender.training` (they import the engine lazily).
+"""
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Interaction
+from courseplatform.catalog.models import Course
+
+from . import cache as feed_cache
+from .models import EventType, Interaction, ModelVersion, TrainingRun
+
+logger = logging.getLogger(__name__)
+
+MAX_BATCH = 500
+#: the engine's model names (``recommender.engine.MODEL_NAMES``; a test keeps the two in step). Listed here so
+#: the web tier can validate a request without importing the engine (and torch).
+ALGORITHMS = ("pop", "itemknn", "ials", "bpr", "ease")
+#: event types that change what a learner should see next (their feed cache is dropped)
+FRESH_TYPES = {EventType.CLICK, EventType.VIEW, EventType.WISHLIST, EventType.ENROLL, EventType.COMPLETE}
 
 
 def record_server_event(*, user, course, event_type: str, surface: str = "", value: float | None = None) -> None:
@@ -10,3 +34,188 @@ def record_server_event(*, user, course, event_type: str, surface: str = "", val
     Interaction.objects.create(
         user=user, course=course, type=event_type, ts=timezone.now(), value=value, surface=surface
     )
+    user_id = getattr(user, "pk", None)
+    transaction.on_commit(lambda: feed_cache.invalidate_user(user_id))
+
+
+@dataclass
+class IngestResult:
+    stored: list[str] = field(default_factory=list)  # event ids written now
+    duplicates: list[str] = field(default_factory=list)  # event ids already stored (a retried batch)
+    refused: list[dict] = field(default_factory=list)  # {"index", "event_id", "errors"}
+
+    @property
+    def accepted(self) -> list[str]:
+        return self.stored + self.duplicates
+
+
+def _experiment_tags(user, session_key: str, storefront_ids: set[int]) -> dict[int, dict]:
+    """``{storefront_id: {"experiment", "variant"}}`` for storefronts running a palette experiment."""
+    from courseplatform.catalog.models import Storefront
+    from courseplatform.experiments.selectors import experiment_tags
+
+    return {sid: experiment_tags(user=user, session_key=session_key, storefront=Storefront(pk=sid))
+            for sid in storefront_ids}
+
+
+def events_ingest(*, events: Sequence[dict], user=None, session_key: str = "") -> IngestResult:
+    """Store validated events (dicts with ``index``, ``event_id``, ``type``, ``course``, ``ts``, ``value``,
+    ``context``) in one bulk insert; idempotent on ``event_id``.
+
+    Events on unknown or unpublished courses are refused; an event id already stored (or repeated in the
+    batch) is reported as a duplicate and stored nothing. Raises the database's ``OperationalError`` /
+    ``InterfaceError`` when it is unavailable (the API answers 503).
+    """
+    result = IngestResult()
+    if len(events) > MAX_BATCH:
+        raise ValidationError(_("At most %(n)d events per batch.") % {"n": MAX_BATCH})
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    course_ids = {e["course"] for e in events}
+    known = dict(Course.objects.published().filter(pk__in=course_ids).values_list("pk", "storefront_id"))
+    tags = _experiment_tags(user, session_key, set(known.values()))
+    ids = [e["event_id"] for e in events]
+    existing = {str(x) for x in Interaction.objects.filter(event_id__in=ids).values_list("event_id", flat=True)}
+    rows, seen = [], set()
+    for event in events:
+        event_id = str(event["event_id"])
+        if event["course"] not in known:
+            result.refused.append({"index": event["index"], "event_id": event_id,
+                                   "errors": {"course": [_("Unknown course.")]}})
+            continue
+        if event_id in existing or event_id in seen:
+            result.duplicates.append(event_id)
+            continue
+        seen.add(event_id)
+        context = event.get("context") or {}
+        # Experiment tags come from the server's own assignment, never from the client (no self-tagging).
+        tag = tags.get(known[event["course"]], {})
+        rows.append(Interaction(
+            event_id=uuid.UUID(event_id), user_id=user_id, session_key="" if user_id else session_key[:64],
+            course_id=event["course"], type=event["type"], ts=event["ts"], value=event.get("value"),
+            surface=context.get("surface", ""), position=context.get("position"),
+            experiment=tag.get("experiment", ""), variant=tag.get("variant", ""),
+        ))
+        result.stored.append(event_id)
+    if rows:
+        # ignore_conflicts: a concurrent retry of the same batch may have won the race; nothing is doubled.
+        Interaction.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        if user_id and any(r.type in FRESH_TYPES for r in rows):
+            feed_cache.invalidate_user(user_id)
+    return result
+
+
+def impressions_log(*, user=None, session_key: str = "", course_ids: Sequence[int], surface: str) -> int:
+    """Log that ``course_ids`` were shown, in this order (position 1 first), on ``surface``."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    if not course_ids or not (user_id or session_key):
+        return 0
+    now = timezone.now()
+    rows = [
+        Interaction(user_id=user_id, session_key="" if user_id else session_key[:64], course_id=course_id,
+                    type=EventType.IMPRESSION, ts=now, surface=surface[:32], position=position)
+        for position, course_id in enumerate(course_ids, start=1)
+    ]
+    Interaction.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+# --- model versions ---------------------------------------------------------------------------------------
+
+def gate_metric() -> str:
+    return getattr(settings, "RECOMMENDER_GATE_METRIC", "ndcg@10")
+
+
+def version_is_not_worse(candidate: ModelVersion, active: ModelVersion | None) -> tuple[bool, str]:
+    """Whether ``candidate``'s holdout metric is at least the active version's (minus a tolerance)."""
+    name = gate_metric()
+    tolerance = float(getattr(settings, "RECOMMENDER_GATE_TOLERANCE", 0.0))
+    if active is None:
+        return True, "no active version"
+    old, new = active.metric(name), candidate.metric(name)
+    if old is None:
+        return True, f"active version #{active.pk} has no {name}"
+    if new is None:
+        return False, f"no {name} for the new version"
+    if new + tolerance >= old:
+        return True, f"{name} {new:.4f} ≥ {old:.4f} (version #{active.pk})"
+    return False, f"{name} {new:.4f} < {old:.4f} (version #{active.pk})"
+
+
+def version_activate(*, version: ModelVersion, actor=None, note: str = "") -> ModelVersion:
+    """Make ``version`` the one active version (also the rollback: activate any earlier version).
+
+    One transaction flips the flags; the feed cache is dropped once it commits, so every process serves
+    the new version's rows on its next request (no restart).
+    """
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                target = ModelVersion.objects.select_for_update().get(pk=version.pk)
+                if not target.is_servable:
+                    raise ValidationError(_("This version has no saved model and cannot be activated."))
+                if target.is_active:
+                    return target
+                ModelVersion.objects.filter(is_active=True).exclude(pk=target.pk).update(is_active=False)
+                target.is_active, target.activated_at = True, timezone.now()
+                target.activated_by = actor if actor is not None and actor.is_authenticated else None
+                fields = ["is_active", "activated_at", "activated_by"]
+                if note:
+                    target.note = (f"{target.note}\n{note}" if target.note else note)[:2000]
+                    fields.append("note")
+                target.save(update_fields=fields)
+                transaction.on_commit(feed_cache.invalidate_active_version)
+                version.is_active, version.activated_at = True, target.activated_at
+                return target
+        except IntegrityError:  # a concurrent activation won the unique constraint: retry against it
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def version_request_activation(*, version: ModelVersion, actor=None) -> bool:
+    """Activate now when the version's feed rows exist (returns True); when they were pruned, queue a worker
+    to rebuild them from the artifact and activate afterwards (returns False)."""
+    if version.feed_count > 0 or version.is_active:
+        version_activate(version=version, actor=actor, note=_("activated by staff"))
+        return True
+    if not version.is_servable:
+        raise ValidationError(_("This version has no saved model and cannot be activated."))
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    version_id = version.pk
+
+    def send() -> None:
+        from workers import app
+
+        try:
+            app.send_task("recommender.materialise_feeds", args=[version_id], kwargs={
+                "activate": True, "actor_id": actor_id})
+        except Exception:
+            logger.warning("could not queue the feed rebuild of version %s", version_id, exc_info=True)
+
+    transaction.on_commit(send)
+    return False
+
+
+def training_request(*, actor=None, algorithm: str = "", params: dict | None = None,
+                     forced: bool = False) -> TrainingRun:
+    """Create a training run and queue it on the ``gpu`` queue once the transaction commits."""
+    from courseplatform.jobs.services import job_dispatch
+
+    if algorithm and algorithm not in ALGORITHMS:
+        raise ValidationError(_("Unknown algorithm %(name)s.") % {"name": algorithm})
+    with transaction.atomic():
+        run = TrainingRun.objects.create(
+            algorithm=algorithm, params=params or {}, forced=forced,
+            requested_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        job_dispatch(run)
+    return run
+
+
+def training_schedule() -> TrainingRun | None:
+    """Beat entry: queue a run unless one is already queued or running."""
+    from courseplatform.jobs.models import JobStatus
+
+    if TrainingRun.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists():
+        return None
+    return training_request()

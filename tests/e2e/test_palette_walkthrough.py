@@ -3,11 +3,9 @@
 import pytest
 
 from courseplatform.jobs.models import JobStatus
-from tests.conftest import wait_for
+from tests.conftest import log_in, wait_for
 from tests.factories import CourseFactory
 from themes.models import Palette, PaletteJob
-
-from .conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from courseplatform.experiments import services
 from recommender.models import Interaction
-from tests.e2e.conftest import browser, log_in, new_page, screenshot_dir  # noqa: F401 (fixtures)
+from tests.conftest import log_in
 from tests.factories import CourseFactory, EnrollmentFactory
 
 from .conftest import DARK, LIGHT, LIGHT_B

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from courseplatform.pages import selectors
-from tests.e2e.conftest import browser, log_in, new_page, screenshot_dir  # noqa: F401  (fixtures)
+from tests.conftest import log_in
 from tests.factories import CourseFactory
 from tests.themes.conftest import LIGHT
 

@@ -86,9 +86,10 @@ def test_recommended_featured_uses_the_feed_limited_to_this_storefront(client, s
     other = CourseFactory(title="Someone else's")
     calls = []
 
-    def fake_feed(request, limit):
+    def fake_feed(request, limit, surface="home", storefront_id=None):
         calls.append(limit)
-        return [{"course": other, "reason": "elsewhere"}, {"course": mine, "reason": "Because you liked X"}]
+        feed = [{"course": other, "reason": "elsewhere"}, {"course": mine, "reason": "Because you liked X"}]
+        return [i for i in feed if storefront_id is None or i["course"].storefront_id == storefront_id]
 
     monkeypatch.setattr("recommender.selectors.feed_for_request", fake_feed)
     build_page("featured", data={"featured": {"mode": "recommended", "limit": 2}}, publish=True)

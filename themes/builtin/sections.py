@@ -251,8 +251,7 @@ class FeaturedCoursesSection(Section):
 
         from recommender.selectors import feed_for_request
 
-        feed = feed_for_request(ctx.request, limit)
-        items = [i for i in feed if i["course"].storefront_id == ctx.storefront.pk][:limit]
+        items = feed_for_request(ctx.request, limit, surface="storefront", storefront_id=ctx.storefront.pk)
         for item in items:
             item["course"].storefront = ctx.storefront
         if len(items) < limit:

@@ -1,0 +1,107 @@
+"""DRF serializers of the recommender API (they also document it in the OpenAPI schema)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .models import EventType
+
+MAX_EVENTS = 500
+MAX_FUTURE = timedelta(minutes=5)
+MAX_AGE = timedelta(days=30)
+SURFACE_PATTERN = r"^[a-z][a-z0-9_-]{0,31}$"
+
+
+class EventContextSerializer(serializers.Serializer):
+    surface = serializers.RegexField(SURFACE_PATTERN, max_length=32,
+                                     help_text=_("Where the course was shown, e.g. home, api, search."))
+    position = serializers.IntegerField(min_value=1, max_value=10_000, required=False, allow_null=True,
+                                        help_text=_("1-based position in the list shown."))
+    experiment = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    variant = serializers.CharField(max_length=64, required=False, allow_blank=True)
+
+
+class EventSerializer(serializers.Serializer):
+    event_id = serializers.UUIDField(help_text=_("Client-generated id; a retried event with the same id is "
+                                                 "stored once."))
+    type = serializers.ChoiceField(choices=EventType.choices)
+    course = serializers.IntegerField(min_value=1, help_text=_("Id of a published course."))
+    ts = serializers.DateTimeField(help_text=_("When it happened (ISO 8601 with a time zone); not more than "
+                                               "30 days old or 5 minutes in the future."))
+    value = serializers.FloatField(required=False, allow_null=True,
+                                   help_text=_("The rating (1 to 5) for rate events; unused otherwise."))
+    context = EventContextSerializer()
+
+    def validate_ts(self, value):
+        now = timezone.now()
+        if value > now + MAX_FUTURE:
+            raise serializers.ValidationError(_("The time is in the future."))
+        if value < now - MAX_AGE:
+            raise serializers.ValidationError(_("The event is too old."))
+        return value
+
+    def validate(self, attrs):
+        value = attrs.get("value")
+        if attrs["type"] == EventType.RATE:
+            if value is None or not 1 <= value <= 5:
+                raise serializers.ValidationError({"value": [_("A rating between 1 and 5 is required.")]})
+        elif value is not None and not -1e6 <= value <= 1e6:
+            raise serializers.ValidationError({"value": [_("Out of range.")]})
+        return attrs
+
+
+class EventBatchSerializer(serializers.Serializer):
+    """The request body: ``{"events": [...]}``. Each event is validated on its own (see the response)."""
+
+    events = serializers.ListField(child=EventSerializer(), min_length=1, max_length=MAX_EVENTS)
+
+
+class RefusedEventSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text=_("Position of the event in the batch (0-based)."))
+    event_id = serializers.CharField(allow_null=True)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class IngestResponseSerializer(serializers.Serializer):
+    accepted = serializers.ListField(child=serializers.CharField(),
+                                     help_text=_("Event ids accepted (stored now or stored before)."))
+    stored = serializers.IntegerField(help_text=_("How many events were written by this request."))
+    duplicates = serializers.ListField(child=serializers.CharField(),
+                                       help_text=_("Event ids already stored (a retry); nothing was written."))
+    refused = RefusedEventSerializer(many=True)
+
+
+class BatchErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    refused = RefusedEventSerializer(many=True, required=False)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class FeedQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=20, required=False)
+
+
+class FeedCourseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    category = serializers.CharField()
+    storefront = serializers.CharField()
+    price = serializers.DecimalField(max_digits=8, decimal_places=2)
+
+
+class FeedItemSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    course = FeedCourseSerializer()
+    reason = serializers.CharField()
+    reason_code = serializers.CharField()
+
+
+class FeedResponseSerializer(serializers.Serializer):
+    version = serializers.IntegerField(allow_null=True, help_text=_("Active model version, if any."))
+    items = FeedItemSerializer(many=True)

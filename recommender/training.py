@@ -1,0 +1,323 @@
+"""The training service: interactions -> engine -> immutable artifact -> holdout metrics -> materialised feeds
+-> activation when not worse than the active version (or forced).
+
+Runs on a worker (the ``gpu`` queue). It imports the engine (and with it torch) inside its functions only, so
+the web tier, which imports :mod:`recommender.services`, never loads torch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import shutil
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from courseplatform.catalog.models import Course, Enrollment
+
+from . import services
+from .content import build_index
+from .models import CourseSimilarity, EventType, FeedItem, Interaction, ModelVersion, ReasonCode, TrainingRun
+
+logger = logging.getLogger(__name__)
+
+N_CANDIDATES = 50  # materialised candidates per learner
+N_NEIGHBOURS = 30  # course neighbours kept per course and kind
+CONTENT_REASON_MIN = 0.25  # content similarity needed to say "Because you took …" without a CF neighbour
+USER_CHUNK = 256
+
+
+class TrainingError(RuntimeError):
+    """Training cannot produce a model (for instance: no interactions yet)."""
+
+
+def models_dir() -> Path:
+    return Path(settings.VAR_DIR) / "models"
+
+
+def _finite(metrics: dict) -> dict:
+    return {k: (round(float(v), 6) if isinstance(v, int | float) and math.isfinite(v) else None)
+            for k, v in metrics.items()}
+
+
+def _interaction_rows() -> list[tuple]:
+    return list(
+        Interaction.objects.filter(user__isnull=False)
+        .exclude(type=EventType.IMPRESSION)
+        .order_by("id")
+        .values_list("user_id", "course_id", "type", "ts", "value")
+    )
+
+
+def _discard(version: ModelVersion) -> None:
+    """Remove a half-written version (a previous delivery died before finishing it)."""
+    if version.is_active:
+        return
+    if version.artifact_dir:
+        shutil.rmtree(version.artifact_dir, ignore_errors=True)
+    version.delete()
+
+
+def training_run_execute(run: TrainingRun, *, device: str, progress: Callable[[float], None] | None = None
+                         ) -> tuple[ModelVersion, bool, str]:
+    """Train, save, evaluate, materialise and (maybe) activate. Returns (version, activated, note).
+
+    Idempotent for one run: a finished version of this run is reused; a half-written one is discarded first.
+    """
+    tick = progress or (lambda fraction: None)
+    if run.version_id:
+        previous = ModelVersion.objects.filter(pk=run.version_id).first()
+        if previous is not None and previous.is_servable:
+            activated, note = _maybe_activate(previous, run)
+            return previous, activated, note
+        if previous is not None:
+            _discard(previous)
+    version = train_version(
+        algorithm=run.algorithm or "", params=run.params or {}, device=device, progress=tick,
+        on_created=lambda v: TrainingRun.objects.filter(pk=run.pk).update(version=v),
+    )
+    run.version = version
+    activated, note = _maybe_activate(version, run)
+    prune_feeds(int(getattr(settings, "RECOMMENDER_KEEP_FEEDS", 3)))
+    tick(1.0)
+    return version, activated, note
+
+
+def _maybe_activate(version: ModelVersion, run: TrainingRun) -> tuple[bool, str]:
+    if version.is_active:
+        return True, f"version #{version.pk} is active"
+    active = ModelVersion.objects.filter(is_active=True).first()
+    ok, why = services.version_is_not_worse(version, active)
+    if ok or run.forced:
+        note = ("forced: " if not ok else "") + why
+        services.version_activate(version=version, actor=run.requested_by if run.forced else None, note=note)
+        return True, f"activated version #{version.pk}: {note}"
+    return False, f"kept version #{active.pk if active else '-'} active: {why}"
+
+
+def train_version(*, algorithm: str = "", params: dict | None = None, device: str = "cpu",
+                  progress: Callable[[float], None] | None = None,
+                  on_created: Callable[[ModelVersion], object] | None = None) -> ModelVersion:
+    """Fit a model on every learner's interactions and write a complete (not yet active) version."""
+    from . import engine
+    from .engine.evaluation import leave_last_out
+
+    tick = progress or (lambda fraction: None)
+    started = time.perf_counter()
+    algorithm = algorithm or engine.DEFAULT_MODEL
+    if algorithm not in engine.MODEL_NAMES:
+        raise TrainingError(f"unknown algorithm {algorithm!r}")
+    base = dict(engine.DEFAULT_PARAMS) if algorithm == engine.DEFAULT_MODEL else {}
+    params = {**base, **(params or {})}
+    rows = _interaction_rows()
+    if not rows:
+        raise TrainingError("no learner interactions to train on yet")
+    half_life = getattr(settings, "RECOMMENDER_HALF_LIFE_DAYS", None)
+    data = engine.build_interactions(rows, half_life_days=half_life)
+    if len(data) == 0:
+        raise TrainingError("no positive interactions to train on yet")
+    tick(0.1)
+    # holdout metrics: leave the latest course of each learner out, fit on the rest
+    split = leave_last_out(data)
+    holdout = engine.make_model(algorithm, **params, device=device).fit(split.train.to_csr())
+    tick(0.3)
+    metrics = _finite(engine.evaluate(holdout, split.train, split.test, ks=(10, 20)).metrics)
+    del holdout
+    tick(0.45)
+    model = engine.make_model(algorithm, **params, device=device).fit(data.to_csr())
+    duration = time.perf_counter() - started
+    tick(0.6)
+    version = ModelVersion.objects.create(
+        algorithm=algorithm, params=params, metrics=metrics, interaction_count=len(rows),
+        user_count=data.n_users, item_count=data.n_items, device=device, duration_s=round(duration, 3),
+        engine_version=engine.ENGINE_VERSION, known_course_ids=sorted(int(k) for k in data.item_ids),
+    )
+    if on_created:
+        on_created(version)
+    try:
+        directory, sha256 = _save_artifact(model, version.pk, data)
+        ModelVersion.objects.filter(pk=version.pk).update(artifact_dir=str(directory))
+        version.artifact_dir = str(directory)
+        tick(0.7)
+        count = materialise(version, model, data)
+    except Exception:
+        _discard(version)
+        raise
+    version.sha256, version.feed_count = sha256, count
+    version.save(update_fields=["sha256", "feed_count"])  # only now is the version servable
+    tick(0.95)
+    return version
+
+
+IDS_FILE = "ids.json"
+
+
+def _save_artifact(model, version_id: int, data) -> tuple[Path, str]:
+    """Save into a temporary sibling, then rename to ``models/<id>`` (atomic); files are made read-only.
+
+    Besides the engine's ``weights.pt`` + ``metadata.json`` the directory holds ``ids.json`` (learner and course
+    ids of the matrix rows and columns, sha256 in the metadata), so a version's feeds can be rebuilt later.
+    """
+    root = models_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / str(version_id)
+    if final.exists():  # left by a delivery that died after the rename: never reuse or overwrite it
+        shutil.move(str(final), str(root / f".stale-{version_id}-{uuid.uuid4().hex[:8]}"))
+    tmp = root / f".tmp-{version_id}-{uuid.uuid4().hex[:8]}"
+    model.save(tmp)
+    ids = json.dumps({"user_ids": list(data.user_ids), "item_ids": list(data.item_ids)}).encode()
+    (tmp / IDS_FILE).write_bytes(ids)
+    meta = json.loads((tmp / "metadata.json").read_text(encoding="utf-8"))
+    meta["version_id"] = version_id
+    meta["ids_file"], meta["ids_sha256"] = IDS_FILE, hashlib.sha256(ids).hexdigest()
+    (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+    for path in tmp.iterdir():
+        os.chmod(path, 0o444)
+    os.rename(tmp, final)
+    return final, str(meta["sha256"])
+
+
+def load_version_model(version: ModelVersion):
+    """Load a version's model from its artifact (sha256-checked, ``weights_only=True``). Worker-side only."""
+    from .engine import Recommender
+
+    return Recommender.load(version.artifact_dir, device="cpu")
+
+
+class _SavedIds:
+    """The parts of an engine dataset that :func:`materialise` reads, rebuilt from a saved artifact."""
+
+    def __init__(self, user_ids: list[str], item_ids: list[str], csr) -> None:
+        self.user_ids, self.item_ids, self._csr = user_ids, item_ids, csr
+
+    def to_csr(self):
+        return self._csr
+
+
+def rematerialise(version: ModelVersion) -> int:
+    """Rebuild a version's feed rows and neighbours from its artifact (after pruning, or on demand)."""
+    from .engine import ArtifactError
+
+    model = load_version_model(version)
+    directory = Path(version.artifact_dir)
+    meta = json.loads((directory / "metadata.json").read_text(encoding="utf-8"))
+    raw = (directory / meta.get("ids_file", IDS_FILE)).read_bytes()
+    if hashlib.sha256(raw).hexdigest() != meta.get("ids_sha256"):
+        raise ArtifactError(f"{directory / IDS_FILE}: sha256 mismatch")
+    ids = json.loads(raw)
+    data = _SavedIds(ids["user_ids"], ids["item_ids"], model.user_items)
+    with transaction.atomic():
+        FeedItem.objects.filter(version=version).delete()
+        CourseSimilarity.objects.filter(version=version).delete()
+        count = materialise(version, model, data)
+        ModelVersion.objects.filter(pk=version.pk).update(feed_count=count)
+    version.feed_count = count
+    return count
+
+
+def prune_feeds(keep: int = 3) -> int:
+    """Drop the feed rows of versions older than the ``keep`` newest (never the active one's).
+
+    Their artifacts stay: activating one of them again rebuilds its rows first (:func:`rematerialise`).
+    """
+    old = list(ModelVersion.objects.filter(is_active=False, feed_count__gt=0).order_by("-id")
+               .values_list("id", flat=True)[keep:])
+    if not old:
+        return 0
+    deleted, _ = FeedItem.objects.filter(version_id__in=old).delete()
+    CourseSimilarity.objects.filter(version_id__in=old).delete()
+    ModelVersion.objects.filter(pk__in=old).update(feed_count=0)
+    return deleted
+
+
+def materialise(version: ModelVersion, model, data) -> int:
+    """Write course neighbours and each learner's top candidates with a reason for ``version``.
+
+    Excludes courses the learner owns (enrolled in, or sells) and unpublished courses.
+    """
+    item_course = [int(k) for k in data.item_ids]
+    user_ids = [int(k) for k in data.user_ids]
+    courses = {
+        c["id"]: c for c in Course.objects.published().values("id", "title", "tags", "category_id",
+                                                                "storefront__owner_id")
+    }
+    owned: dict[int, set[int]] = defaultdict(set)
+    for learner_id, course_id in Enrollment.objects.values_list("learner_id", "course_id").iterator():
+        owned[learner_id].add(course_id)
+    sold: dict[int, set[int]] = defaultdict(set)
+    for cid, c in courses.items():
+        sold[c["storefront__owner_id"]].add(cid)
+    item_of = {c: i for i, c in enumerate(item_course)}
+    unpublished_items = {i for i, c in enumerate(item_course) if c not in courses}
+
+    # course neighbours: collaborative (from the model) and content (title, tags, category)
+    collaborative = version.algorithm != "pop"
+    cf: dict[int, dict[int, float]] = {}
+    sims: list[CourseSimilarity] = []
+    if collaborative:
+        for i, course_id in enumerate(item_course):
+            if course_id not in courses:
+                continue
+            row = {item_course[j]: s for j, s in model.similar_items(i, N_NEIGHBOURS)
+                   if s > 0 and item_course[j] in courses}
+            cf[course_id] = row
+            sims += [CourseSimilarity(version=version, course_id=course_id, other_id=o, kind="cf", score=s)
+                     for o, s in row.items()]
+    ordered = sorted(courses)
+    index = build_index((cid, courses[cid]["title"], courses[cid]["tags"], courses[cid]["category_id"])
+                        for cid in ordered)
+    content: dict[int, dict[int, float]] = {}
+    for cid, row in zip(ordered, index.neighbours(N_NEIGHBOURS), strict=True):
+        content[cid] = dict(row)
+        sims += [CourseSimilarity(version=version, course_id=cid, other_id=o, kind="content", score=s)
+                 for o, s in row]
+
+    csr = data.to_csr()
+    items: list[FeedItem] = []
+    for start in range(0, len(user_ids), USER_CHUNK):
+        chunk = list(range(start, min(start + USER_CHUNK, len(user_ids))))
+        excludes = []
+        for u in chunk:
+            mine = owned.get(user_ids[u], set()) | sold.get(user_ids[u], set())
+            excludes.append(unpublished_items | {item_of[c] for c in mine if c in item_of})
+        recs = model.recommend_batch(chunk, n=N_CANDIDATES, exclude=excludes)
+        for u, rec in zip(chunk, recs, strict=True):
+            history = [item_course[j] for j in csr.indices[csr.indptr[u]:csr.indptr[u + 1]]]
+            for rank, (j, score) in enumerate(rec, start=1):
+                course_id = item_course[j]
+                code, arg = _reason(course_id, history, cf, content, courses, collaborative)
+                items.append(FeedItem(version=version, user_id=user_ids[u], course_id=course_id, rank=rank,
+                                      score=float(score) if math.isfinite(score) else 0.0,
+                                      reason_code=code, reason_arg=arg))
+    with transaction.atomic():
+        CourseSimilarity.objects.bulk_create(sims, batch_size=2000)
+        FeedItem.objects.bulk_create(items, batch_size=2000)
+    return len(items)
+
+
+def _reason(course_id: int, history: list[int], cf: dict, content: dict, courses: dict, collaborative: bool
+            ) -> tuple[str, int | None]:
+    if collaborative and history:
+        best, anchor = 0.0, None
+        for h in history:
+            s = cf.get(h, {}).get(course_id, 0.0)
+            if s > best:
+                best, anchor = s, h
+        if anchor is None:
+            for h in history:
+                s = content.get(h, {}).get(course_id, 0.0)
+                if s > max(best, CONTENT_REASON_MIN):
+                    best, anchor = s, h
+        if anchor is not None:
+            return ReasonCode.BECAUSE, anchor
+        return ReasonCode.FOR_YOU, None
+    return ReasonCode.POPULAR_IN, courses[course_id]["category_id"]

@@ -1,0 +1,87 @@
+"""Staff pages for the recommender: model versions with metrics, "Train now", one-click activation
+(rollback) and training runs with their progress. Thin callers of services and selectors.
+
+Mounted by the project at ``staff/recommender/`` (``recommender/staff_urls.py``).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .models import ModelVersion
+
+METRIC_COLUMNS = ("ndcg@10", "recall@10", "recall@20", "map@10", "auc", "coverage@10")
+
+
+def staff_required(view):
+    """Staff only: anonymous visitors get the log-in page, everybody else a 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _runs_context():
+    runs = list(selectors.training_runs(20))
+    return {"runs": runs, "polling": any(not run.is_finished for run in runs)}
+
+
+@require_GET
+@staff_required
+def dashboard(request):
+    versions = list(selectors.model_versions()[:50])
+    rows = [{"version": v, "metrics": [v.metric(m) for m in METRIC_COLUMNS]} for v in versions]
+    return render(request, "recommender/dashboard.html", {
+        "rows": rows, "metric_columns": METRIC_COLUMNS, "algorithms": services.ALGORITHMS,
+        "active": next((v for v in versions if v.is_active), None), **_runs_context(),
+    })
+
+
+@require_GET
+@staff_required
+def runs_partial(request):
+    """The training-runs table alone (polled by htmx while a run is queued or running)."""
+    return render(request, "recommender/_runs.html", _runs_context())
+
+
+@require_POST
+@staff_required
+def train_now(request):
+    algorithm = request.POST.get("algorithm", "")[:32]
+    forced = request.POST.get("forced") == "on"
+    try:
+        run = services.training_request(actor=request.user, algorithm=algorithm, forced=forced)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Training run #%(id)d queued.") % {"id": run.pk})
+    return redirect("recommender_staff:dashboard")
+
+
+@require_POST
+@staff_required
+def activate(request, pk):
+    version = get_object_or_404(ModelVersion, pk=pk)
+    try:
+        now = services.version_request_activation(version=version, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if now:
+            messages.success(request, _("Version #%(id)d is now serving the feeds.") % {"id": version.pk})
+        else:
+            messages.info(request, _("Rebuilding the feeds of version #%(id)d; it becomes active when they are "
+                                     "ready.") % {"id": version.pk})
+    return redirect("recommender_staff:dashboard")

@@ -1,0 +1,226 @@
+"""POST /api/events: validation, idempotency, rate limit, CSRF and database outages."""
+
+import json
+import uuid
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from django.utils import timezone
+
+from recommender.models import Interaction
+from tests.factories import CourseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/events"
+
+
+def event(target, **overrides):
+    e = {"event_id": str(uuid.uuid4()), "type": "click", "course": target.pk,
+         "ts": timezone.now().isoformat(), "context": {"surface": "home", "position": 1}}
+    e.update(overrides)
+    return e
+
+
+def post(client, payload, **extra):
+    body = payload if isinstance(payload, str | bytes) else json.dumps(payload)
+    return client.post(URL, body, content_type="application/json", **extra)
+
+
+@pytest.fixture
+def course():
+    return CourseFactory()
+
+
+@pytest.fixture
+def learner_client():
+    user = UserFactory()
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def test_a_valid_batch_is_stored_for_the_logged_in_learner(learner_client, course):
+    events = [event(course), event(course, type="rate", value=4), event(course, type="view")]
+    response = post(learner_client, {"events": events})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["stored"] == 3 and body["refused"] == [] and len(body["accepted"]) == 3
+    rows = Interaction.objects.filter(user=learner_client.user)
+    assert rows.count() == 3
+    rated = rows.get(type="rate")
+    assert rated.value == 4 and rated.surface == "home" and rated.position == 1
+
+
+def test_retrying_a_batch_stores_nothing_twice(learner_client, course):
+    events = [event(course), event(course, type="wishlist")]
+    first = post(learner_client, {"events": events}).json()
+    second = post(learner_client, {"events": events}).json()
+    assert first["stored"] == 2 and second["stored"] == 0
+    assert sorted(second["duplicates"]) == sorted(e["event_id"] for e in events)
+    assert Interaction.objects.count() == 2
+    # the same id twice inside one batch is stored once as well
+    again = event(course)
+    body = post(learner_client, {"events": [again, again]}).json()
+    assert body["stored"] == 1 and body["duplicates"] == [again["event_id"]]
+
+
+def test_anonymous_events_are_stored_under_a_new_session(client, course):
+    response = post(client, {"events": [event(course)]})
+    assert response.status_code == 200
+    row = Interaction.objects.get()
+    assert row.user is None and row.session_key and client.cookies["sessionid"].value == row.session_key
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"event_id": "not-a-uuid"}, "event_id"),
+        ({"type": "purchase"}, "type"),
+        ({"course": "twelve"}, "course"),
+        ({"course": -3}, "course"),
+        ({"ts": "yesterday"}, "ts"),
+        ({"ts": (timezone.now() + timedelta(hours=2)).isoformat()}, "ts"),
+        ({"ts": (timezone.now() - timedelta(days=90)).isoformat()}, "ts"),
+        ({"type": "rate", "value": 9}, "value"),
+        ({"type": "rate"}, "value"),
+        ({"value": "high"}, "value"),
+        ({"context": {"surface": "<script>"}}, "context.surface"),
+        ({"context": {"surface": "home", "position": 0}}, "context.position"),
+        ({"context": {"surface": "home", "experiment": "x" * 65}}, "context.experiment"),
+        ({"context": "home"}, "context.non_field_errors"),
+    ],
+)
+def test_each_bad_field_is_refused_with_its_reason(learner_client, course, overrides, field):
+    good, bad = event(course), event(course, **overrides)
+    response = post(learner_client, {"events": [good, bad]})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["accepted"] == [good["event_id"]]
+    assert [r["index"] for r in body["refused"]] == [1]
+    assert field in body["refused"][0]["errors"], body["refused"][0]["errors"]
+    assert Interaction.objects.count() == 1
+
+
+def test_missing_fields_and_wrong_types(learner_client, course):
+    e = event(course)
+    del e["context"]
+    response = post(learner_client, {"events": [e, "not an object", 42]})
+    assert response.status_code == 400
+    refused = response.json()["refused"]
+    assert "context" in refused[0]["errors"]
+    assert "non_field_errors" in refused[1]["errors"] and "non_field_errors" in refused[2]["errors"]
+
+
+def test_unknown_and_unpublished_courses_are_refused(learner_client, course):
+    hidden = CourseFactory(published=False)
+    response = post(learner_client, {"events": [event(course), event(course, course=999_999),
+                                                event(hidden)]})
+    body = response.json()
+    assert response.status_code == 200 and body["stored"] == 1
+    assert [(r["index"], list(r["errors"])) for r in body["refused"]] == [(1, ["course"]), (2, ["course"])]
+
+
+def test_a_wholly_bad_batch_is_a_400_with_per_event_errors(learner_client, course):
+    response = post(learner_client, {"events": [event(course, type="nope"), event(course, course=0)]})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] and [r["index"] for r in body["refused"]] == [0, 1]
+    assert Interaction.objects.count() == 0
+
+
+@pytest.mark.parametrize("payload", ["{not json", "[]", '{"events": []}', '{"events": "x"}', '{"other": 1}', "null"])
+def test_malformed_bodies_are_400(learner_client, payload):
+    response = post(learner_client, payload)
+    assert response.status_code == 400
+    assert "detail" in response.json()
+
+
+def test_more_than_500_events_is_a_400(learner_client, course):
+    response = post(learner_client, {"events": [event(course) for _ in range(501)]})
+    assert response.status_code == 400
+    assert "500" in response.json()["detail"]
+    assert Interaction.objects.count() == 0
+
+
+def test_500_events_are_bulk_inserted(learner_client, course):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    events = [event(course) for _ in range(500)]
+    with CaptureQueriesContext(connection) as ctx:
+        response = post(learner_client, {"events": events})
+    assert response.json()["stored"] == 500
+    inserts = [q for q in ctx.captured_queries if "INSERT" in q["sql"] and "recommender_interaction" in q["sql"]]
+    # one statement on PostgreSQL; SQLite's bound-parameter limit splits it into a few batches
+    assert 1 <= len(inserts) <= 8
+    assert len(ctx.captured_queries) <= 30  # constant per batch: session, throttle, experiment lookup per storefront
+
+
+def test_rate_limit_answers_429_with_retry_after(learner_client, course, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"events": "3/min", "feed": "100/min"}}
+    codes = [post(learner_client, {"events": [event(course)]}).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    response = post(learner_client, {"events": [event(course)]})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    # another client has its own budget
+    other = Client()
+    other.force_login(UserFactory())
+    assert post(other, {"events": [event(course)]}).status_code == 200
+
+
+def test_database_outage_is_a_503_with_retry_after_and_the_retry_is_idempotent(learner_client, course):
+    events = [event(course), event(course)]
+    with mock.patch("recommender.models.Interaction.objects.bulk_create",
+                    side_effect=OperationalError("connection refused")):
+        response = post(learner_client, {"events": events})
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert Interaction.objects.count() == 0
+    assert post(learner_client, {"events": events}).json()["stored"] == 2
+    assert post(learner_client, {"events": events}).json()["stored"] == 0
+    assert Interaction.objects.count() == 2
+
+
+def test_csrf_is_enforced_for_learners_and_anonymous_sessions(course):
+    for logged_in in (True, False):
+        client = Client(enforce_csrf_checks=True)
+        if logged_in:
+            client.force_login(UserFactory())
+        assert post(client, {"events": [event(course)]}).status_code == 403
+        client.get("/api/feed")  # sets the csrftoken cookie
+        token = client.cookies["csrftoken"].value
+        response = post(client, {"events": [event(course)]}, HTTP_X_CSRFTOKEN=token)
+        assert response.status_code == 200, response.content
+
+
+def test_server_side_enrolment_is_logged(course):
+    from courseplatform.catalog.services import enroll
+
+    learner = UserFactory()
+    enroll(learner=learner, course=course)
+    assert Interaction.objects.filter(user=learner, course=course, type="enroll").exists()
+
+
+def test_a_spoofed_forwarded_for_header_does_not_reset_the_budget(client, course, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"events": "2/min", "feed": "100/min"}}
+    codes = [post(client, {"events": [event(course)]}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+             for n in range(3)]
+    assert codes == [200, 200, 429]
+
+
+def test_a_body_over_the_size_cap_is_a_400_not_a_500(learner_client, course):
+    padding = "x" * (300 * 1024)
+    response = post(learner_client, {"events": [event(course)], "padding": padding})
+    assert response.status_code == 400
+    assert Interaction.objects.count() == 0
+
+
+def test_the_feed_answers_503_when_the_database_is_down(learner_client):
+    with mock.patch("recommender.selectors.active_version_info", side_effect=OperationalError("gone")):
+        response = learner_client.get("/api/feed")
+    assert response.status_code == 503 and response["Retry-After"] == "5"

@@ -1,0 +1,167 @@
+"""The training service: artifacts, holdout metrics, materialised feeds, the not-worse gate, forced
+activation, rollback and hot swap. Runs the real engine in-process on small planted data."""
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from recommender import selectors, services
+from recommender.models import CourseSimilarity, FeedItem, ModelVersion, TrainingRun
+from recommender.training import TrainingError, train_version, training_run_execute
+from tests.recommender.factories import catalogue, planted_interactions
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data():
+    _categories, courses = catalogue(n_categories=4, per_category=4)
+    learners = planted_interactions(courses, n_learners=32)
+    return courses, learners
+
+
+def run_for(algorithm: str, forced: bool = False, actor=None) -> TrainingRun:
+    return TrainingRun.objects.create(algorithm=algorithm, forced=forced, requested_by=actor)
+
+
+def test_training_writes_an_immutable_sha256_checked_artifact(data):
+    version = train_version(algorithm="ease", device="cpu")
+    directory = Path(version.artifact_dir)
+    assert directory.name == str(version.pk) and directory.parent.name == "models"
+    meta = json.loads((directory / "metadata.json").read_text())
+    weights = directory / meta["weights_file"]
+    assert hashlib.sha256(weights.read_bytes()).hexdigest() == meta["sha256"] == version.sha256
+    assert meta["version_id"] == version.pk and meta["algorithm"] == "ease"
+    assert not os.access(weights, os.W_OK) or os.geteuid() == 0  # read-only files
+    assert version.metrics["ndcg@10"] is not None and version.metrics["recall@20"] is not None
+    assert version.interaction_count == 96 and version.user_count == 32 and version.device == "cpu"
+    assert not version.is_active and version.is_servable
+    from recommender.training import load_version_model
+
+    model = load_version_model(version)
+    assert model.n_items == version.item_count
+
+
+def test_materialised_feeds_exclude_owned_courses_and_carry_reasons(data):
+    courses, learners = data
+    version = train_version(algorithm="ease", device="cpu")
+    assert version.feed_count == FeedItem.objects.filter(version=version).count() > 0
+    for learner in learners[:8]:
+        owned = set(learner.enrollments.values_list("course_id", flat=True))
+        rows = list(FeedItem.objects.filter(version=version, user=learner).order_by("rank"))
+        assert rows and not owned & {r.course_id for r in rows}
+        assert [r.rank for r in rows] == list(range(1, len(rows) + 1))
+    # the planted block structure: the learner's remaining block course is first, "because you took" a block mate
+    learner = learners[0]
+    owned = set(learner.enrollments.values_list("course_id", flat=True))
+    block = {c.pk for c in courses[:4]}
+    top = FeedItem.objects.filter(version=version, user=learner).order_by("rank").first()
+    assert top.course_id in block - owned
+    assert top.reason_code == "because" and top.reason_arg in owned
+    assert CourseSimilarity.objects.filter(version=version, kind="cf").exists()
+    assert CourseSimilarity.objects.filter(version=version, kind="content").exists()
+
+
+def test_no_interactions_is_a_clear_error(db):
+    with pytest.raises(TrainingError):
+        train_version(algorithm="pop", device="cpu")
+
+
+def test_first_version_activates_and_a_worse_one_does_not_unless_forced(data, staff):
+    good, activated, _note = training_run_execute(run_for("ease"), device="cpu")
+    assert activated and good.is_active
+    worse, activated, note = training_run_execute(run_for("pop"), device="cpu")
+    assert worse.metric("ndcg@10") < good.metric("ndcg@10")
+    assert not activated and "kept version" in note
+    worse.refresh_from_db()
+    assert not worse.is_active and ModelVersion.objects.get(is_active=True) == good
+    forced, activated, note = training_run_execute(run_for("pop", forced=True, actor=staff), device="cpu")
+    forced.refresh_from_db()
+    assert activated and forced.is_active and forced.activated_by == staff and "forced" in note
+    assert ModelVersion.objects.filter(is_active=True).count() == 1
+
+
+def test_rollback_activates_an_earlier_version_in_one_step(data, staff):
+    first, _a, _n = training_run_execute(run_for("ease"), device="cpu")
+    second, _a, _n = training_run_execute(run_for("itemknn", forced=True), device="cpu")
+    assert ModelVersion.objects.get(is_active=True) == second
+    services.version_activate(version=first, actor=staff)
+    assert list(ModelVersion.objects.filter(is_active=True)) == [first]
+    first.refresh_from_db()
+    assert first.activated_by == staff
+
+
+def test_at_most_one_active_version_is_a_database_constraint(db):
+    from django.db import IntegrityError, transaction
+
+    from tests.recommender.factories import ModelVersionFactory
+
+    ModelVersionFactory(is_active=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ModelVersionFactory(is_active=True)
+
+
+def test_a_version_without_an_artifact_cannot_be_activated(db):
+    from django.core.exceptions import ValidationError
+
+    from tests.recommender.factories import ModelVersionFactory
+
+    with pytest.raises(ValidationError):
+        services.version_activate(version=ModelVersionFactory(artifact_dir="", sha256=""))
+
+
+def test_hot_swap_serves_the_new_active_version_without_restart(data, django_capture_on_commit_callbacks):
+    _courses, learners = data
+    learner = learners[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        pop, _a, _n = training_run_execute(run_for("pop"), device="cpu")
+    assert pop.is_active
+    feed_pop = [i["course"].pk for i in selectors.feed_for_user(learner, 6)]
+    assert [i["reason_code"] for i in selectors.feed_for_user(learner, 6)][:1] == ["popular_in"]
+    with django_capture_on_commit_callbacks(execute=True):
+        ease, activated, _n = training_run_execute(run_for("ease"), device="cpu")
+    assert activated  # better than popularity on planted structure
+    feed_ease = selectors.feed_for_user(learner, 6)
+    assert feed_ease[0]["reason_code"] == "because" and [i["course"].pk for i in feed_ease] != feed_pop
+    with django_capture_on_commit_callbacks(execute=True):
+        services.version_activate(version=pop)  # roll back: the cached entry is stale at once
+    assert [i["course"].pk for i in selectors.feed_for_user(learner, 6)] == feed_pop
+
+
+def test_a_redelivered_run_reuses_its_finished_version(data):
+    run = run_for("ease")
+    version, _a, _n = training_run_execute(run, device="cpu")
+    run.refresh_from_db()
+    again, _a, _n = training_run_execute(run, device="cpu")
+    assert again.pk == version.pk and ModelVersion.objects.count() == 1
+
+
+def test_the_web_tier_model_list_matches_the_engine():
+    from recommender.engine import MODEL_NAMES
+
+    assert set(services.ALGORITHMS) == set(MODEL_NAMES)
+
+
+def test_old_feeds_are_pruned_and_rebuilt_from_the_artifact_before_a_rollback(data, settings, staff,
+                                                                                django_capture_on_commit_callbacks):
+    from recommender import tasks
+
+    settings.RECOMMENDER_KEEP_FEEDS = 1
+    first, _a, _n = training_run_execute(run_for("ease"), device="cpu")
+    rows = list(FeedItem.objects.filter(version=first).order_by("user_id", "rank")
+                .values_list("user_id", "course_id", "reason_code"))
+    training_run_execute(run_for("itemknn", forced=True), device="cpu")
+    training_run_execute(run_for("pop", forced=True), device="cpu")
+    first.refresh_from_db()
+    assert first.feed_count == 0 and not FeedItem.objects.filter(version=first).exists()
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.version_request_activation(version=first, actor=staff) is False
+    assert len(callbacks) == 1 and not ModelVersion.objects.get(pk=first.pk).is_active
+    tasks.materialise_feeds(first.pk, activate=True, actor_id=staff.pk)  # what the default worker runs
+    first.refresh_from_db()
+    assert first.is_active and first.activated_by == staff and first.feed_count == len(rows)
+    assert rows == list(FeedItem.objects.filter(version=first).order_by("user_id", "rank")
+                        .values_list("user_id", "course_id", "reason_code"))
