@@ -13,6 +13,15 @@ from tests.factories import CourseFactory, CreatorFactory, StaffFactory, Storefr
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request to a /zh-hans/ URL leaves its language active in this thread; don't leak it."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def learner(db):
     return UserFactory()
@@ -73,7 +82,7 @@ def worker_env(extra: dict | None = None) -> dict:
     else:
         url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "courseplatform.settings.test",
         "DATABASE_URL": url,
         "TEST_CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
@@ -183,8 +192,11 @@ def browser():
             executable_path=CHROMIUM, headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
                   "--no-first-run", "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def manage(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=120)
+                          env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+                               **(env or {})}, timeout=120)
 
 
 def test_production_settings_pass_check_deploy_without_warnings():

@@ -34,7 +34,7 @@ class StorefrontForm(forms.ModelForm):
     class Meta:
         model = Storefront
         fields = ("name", "slug", "tagline", "logo")
-        help_texts = {"slug": _("Letters, numbers and hyphens; your storefront lives at /s/<address>/.")}
+        help_texts = {"slug": _("Letters, numbers and hyphens; your storefront lives at /s/your-address/.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,8 +26,8 @@ class ExperimentForm(forms.Form):
                                      help_text=_("Today's click-through or enrolment rate, in per cent."))
     minimum_detectable_effect = forms.FloatField(
         label=_("Smallest lift worth detecting (percentage points)"), min_value=0.01, max_value=50.0, initial=2.0,
-        help_text=_("The planned sample is what it takes to detect this lift 80 % of the time at 5 % "
-                    "significance."))
+        help_text=_("The planned sample is what it takes to detect this lift 80 percent of the time at "
+                    "5 percent significance."))
 
     def __init__(self, *args, palettes=None, **kwargs):
         super().__init__(*args, **kwargs)
