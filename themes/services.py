@@ -5,6 +5,7 @@ import json
 import logging
 import time
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -65,11 +66,14 @@ def _engine_brief(brief: dict, device: str):
 def _run_engine(job: PaletteJob, device: str):
     from themes.palette import generate
 
-    last = [0.0]
+    last = [0.0, time.monotonic()]
+    # reliability fix: heartbeat at least three times per JOBS_HEARTBEAT_STALE_S, so that a live run is never
+    # taken for a dead one by a redelivered message (job_claim(stale_after_s=...)).
+    heartbeat_every = settings.JOBS_HEARTBEAT_STALE_S / 3
 
     def progress(fraction: float) -> None:
-        if fraction - last[0] >= 0.05 or fraction >= 1.0:
-            last[0] = fraction
+        if fraction - last[0] >= 0.05 or fraction >= 1.0 or time.monotonic() - last[1] >= heartbeat_every:
+            last[0], last[1] = fraction, time.monotonic()
             jobs.job_progress(job, 0.95 * fraction)
 
     engine_brief = _engine_brief(job.brief, device)
@@ -81,7 +85,8 @@ def palette_job_execute(job_id: int, preferred_device: str = "auto") -> None:
     """Run a claimed palette job; safe to call for a redelivered message (it then does nothing)."""
     from workers.devices import is_cuda_oom, select_device
 
-    job = jobs.job_claim(PaletteJob, job_id)
+    # raises jobs.JobBusy while another live run owns the job (the task re-checks later)
+    job = jobs.job_claim(PaletteJob, job_id, stale_after_s=settings.JOBS_HEARTBEAT_STALE_S, raise_if_busy=True)
     if job is None:
         return
     device = select_device(preferred_device)
@@ -97,6 +102,7 @@ def palette_job_execute(job_id: int, preferred_device: str = "auto") -> None:
         return
     except Exception as error:
         if device != "cuda" or not is_cuda_oom(error):
+            _fail_unless_transient(job, error)
             raise
         oom = True
     if oom:  # recover outside the except block so the traceback frees GPU tensors (PyTorch FAQ)
@@ -112,6 +118,20 @@ def palette_job_execute(job_id: int, preferred_device: str = "auto") -> None:
     job.seconds = round(time.perf_counter() - started, 3)
     job.save(update_fields=["seconds", "unknown_keywords", "engine_version"])
     jobs.job_succeed(job, device=result.to_dict().get("device", device), note=note)
+
+
+def _fail_unless_transient(job: PaletteJob, error: Exception) -> None:
+    """reliability fix (tests/reliability/test_stuck_jobs.py): an engine crash (MemoryError, a bug) used to leave
+    the job "running" until the sweeper gave up on it (TIME_LIMIT_S x JOBS_MAX_ATTEMPTS, 15 minutes). A poison
+    job now fails at once, with a reason that names the error type only (no internals on the page). Database and
+    broker hiccups are left to the task's automatic retry."""
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(error, OperationalError | InterfaceError | ConnectionError):
+        return
+    logger.exception("palette job %s failed", job.pk)
+    jobs.job_fail(job, _("The palette engine failed (%(error)s). Please try again or change the brief.")
+                  % {"error": type(error).__name__})
 
 
 def _plugin_scores(palette: dict) -> tuple[dict, float]:

@@ -3,14 +3,27 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from courseplatform.jobs.services import JobBusy
+
 from . import services
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
 
 
-@shared_task(name="themes.run_palette_job", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
-def run_palette_job(job_id: int, device: str = "auto") -> None:
-    services.palette_job_execute(job_id, device)
+#: how many times a delivery that found the job running elsewhere checks again (reliability fix)
+BUSY_RECHECKS = 100
+
+
+@shared_task(name="themes.run_palette_job", bind=True, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=5)
+def run_palette_job(self, job_id: int, device: str = "auto") -> None:
+    try:
+        services.palette_job_execute(job_id, device)
+    except JobBusy as busy:
+        # reliability fix (tests/reliability/test_worker_killed.py): a redelivery that finds the job running
+        # with a fresh heartbeat checks again once the heartbeat would be stale: if the other run is alive it
+        # has finished or heartbeated by then (nothing happens), if it died this delivery takes the job over.
+        raise self.retry(countdown=busy.retry_in, max_retries=BUSY_RECHECKS) from None
 
 
 @shared_task(name="themes.start_cover_batch", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)

@@ -27,6 +27,11 @@ def record_failure(username: str, ip: str) -> None:
             cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.set(key, 1, settings.LOGIN_LOCKOUT_S)
+        else:
+            # security fix (tests/security/test_inputs_and_login.py): BaseCache.incr (the database cache of the
+            # embedded default) re-sets the key with the cache's default timeout (300 s), which cut the 30-minute
+            # lockout to 5 minutes; restate the lockout window after every counted failure.
+            cache.touch(key, settings.LOGIN_LOCKOUT_S)
 
 
 def clear_failures(username: str, ip: str) -> None:

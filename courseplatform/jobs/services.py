@@ -29,18 +29,37 @@ def _send(app, task_name: str, pk: int) -> None:
         logger.warning("could not send %s(%s); the sweeper will retry", task_name, pk, exc_info=True)
 
 
-def job_claim(model: type[TrackedJob], pk: int) -> TrackedJob | None:
+class JobBusy(Exception):
+    """The job is running elsewhere with a fresh heartbeat; check again after ``retry_in`` seconds."""
+
+    def __init__(self, retry_in: float):
+        super().__init__(f"job is running elsewhere; check again in {retry_in:.0f} s")
+        self.retry_in = retry_in
+
+
+def job_claim(model: type[TrackedJob], pk: int, *, stale_after_s: float | None = None,
+              raise_if_busy: bool = False) -> TrackedJob | None:
     """Move a queued job to running and return it; None if another delivery owns or finished it.
 
     A redelivered message (acks_late) for a job that is running with a fresh heartbeat, or already
     finished, does nothing, so a duplicate delivery never produces duplicate results.
+
+    reliability fix (tests/reliability/test_worker_killed.py): a message redelivered because its worker or
+    pool child was SIGKILLed arrives while the dead run's heartbeat still looks fresh, and used to be dropped,
+    leaving the job "running" until the sweeper. Callers whose jobs heartbeat often pass ``stale_after_s``
+    (a heartbeat older than that means the owner died) and ``raise_if_busy=True``: a fresh heartbeat then
+    raises :class:`JobBusy`, and the task re-checks later instead of dropping the message.
     """
-    stale_before = timezone.now() - timedelta(seconds=model.TIME_LIMIT_S)
+    window = min(model.TIME_LIMIT_S, stale_after_s) if stale_after_s else model.TIME_LIMIT_S
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=window)
     with transaction.atomic():
         job = model.objects.select_for_update().filter(pk=pk).first()
         if job is None or job.is_finished:
             return None
         if job.status == JobStatus.RUNNING and job.heartbeat_at and job.heartbeat_at > stale_before:
+            if raise_if_busy:
+                raise JobBusy((job.heartbeat_at - stale_before).total_seconds() + 1)
             return None
         if job.attempts >= settings.JOBS_MAX_ATTEMPTS:
             _finish(job, JobStatus.FAILED, f"gave up after {job.attempts} attempts")

@@ -19,7 +19,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 CELERY_BROKER_URL = env("TEST_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=10),
+    "unacked_restore_interval": 1,  # reliability fix: scan for a dead worker's messages every second
+    "unacked_restore_throttle": 1,
     "socket_timeout": 5,
     "socket_connect_timeout": 2,
     "max_retries": 1,
 }
+# A dead worker's palette job is taken over once its heartbeat is this old (tests/reliability).
+JOBS_HEARTBEAT_STALE_S = env.int("JOBS_HEARTBEAT_STALE_S", default=4)

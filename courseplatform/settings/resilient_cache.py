@@ -1,0 +1,78 @@
+"""A Redis cache backend that degrades to "cache miss" while Redis is unreachable.
+
+reliability fix (tests/reliability/test_redis_outage.py): with ``REDIS_URL`` set, Django's ``RedisCache`` raises
+``redis.ConnectionError`` from every ``cache.get``, so a Redis restart turned the catalogue, the feed, the
+log-in page (throttle counters) and every DRF-throttled API call into 500s. The cache holds nothing that must
+survive (feeds, popularity tables and counters are recomputed), so reads answer the default and writes are
+dropped, with a warning at most every ``WARN_EVERY_S`` seconds; the next command reconnects by itself.
+
+Lives beside the settings that select it (``base.py``); it could move to a shared ``core`` package.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+WARN_EVERY_S = 10.0
+
+
+def _redis_errors() -> tuple[type[BaseException], ...]:
+    import redis
+
+    return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
+class ResilientRedisCache(RedisCache):
+    _last_warning = 0.0
+
+    def _degraded(self, operation: str, error: BaseException) -> None:
+        now = time.monotonic()
+        if now - ResilientRedisCache._last_warning >= WARN_EVERY_S:
+            ResilientRedisCache._last_warning = now
+            logger.warning("cache unavailable (%s: %s); serving without cache", operation, error)
+
+    def _call(self, operation: str, fallback, *args, **kwargs):
+        try:
+            return getattr(super(), operation)(*args, **kwargs)
+        except _redis_errors() as error:
+            self._degraded(operation, error)
+            return fallback()
+
+    def add(self, key, value, timeout=None, version=None):
+        return self._call("add", lambda: False, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", lambda: default, key, default, version)
+
+    def set(self, key, value, timeout=None, version=None):
+        return self._call("set", lambda: None, key, value, timeout, version)
+
+    def touch(self, key, timeout=None, version=None):
+        return self._call("touch", lambda: False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", lambda: False, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", dict, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", lambda: False, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        # "no such key" is what callers already handle (they fall back to set, which is dropped)
+        def missing():
+            raise ValueError(f"cache unavailable: {key!r} not incremented")
+
+        return self._call("incr", missing, key, delta, version)
+
+    def set_many(self, data, timeout=None, version=None):
+        return self._call("set_many", lambda: list(data), data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", lambda: None, keys, version)
+
+    def clear(self):
+        return self._call("clear", lambda: False)
