@@ -12,6 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("--courses", type=int, default=200)
         parser.add_argument("--learners", type=int, default=1000)
         parser.add_argument("--if-empty", action="store_true", help="do nothing when courses already exist")
+        parser.add_argument("--no-themes", action="store_true",
+                            help="skip palettes and the first recommender training")
 
     def handle(self, *args, **options):
         from courseplatform.catalog.models import Course
@@ -30,6 +32,14 @@ class Command(BaseCommand):
 
         summary = seed_demo(seed=options["seed"], n_courses=options["courses"], n_learners=options["learners"],
                             progress=progress)
+        if not options["no_themes"]:
+            from courseplatform.catalog.demo_themes import queue_first_training, seed_palettes
+            from courseplatform.catalog.models import Storefront
+
+            themed = seed_palettes(progress=progress("palettes", Storefront.objects.count()))
+            if queue_first_training():
+                self.stdout.write("Queued the first recommender training on the gpu queue.")
+            self.stdout.write(f"Activated {themed} demo palettes (covers re-render on the default queue).")
         for bar in bars:
             bar.close()
         self.stdout.write(self.style.SUCCESS(
