@@ -1,0 +1,340 @@
+"""Load benchmark: event ingestion and the feed through gunicorn (2 workers) on PostgreSQL, beside the same
+server's ceiling, a trivial JSON view measured in the same run. Loopback only, bounded in time.
+
+    .venv/bin/python bench/load.py                      # 60 s of ingestion, 20 s of feed, 10 s of ceiling
+    .venv/bin/python bench/load.py --seconds 10 --feed-seconds 5 --ceiling-seconds 5     # a quick look
+
+What it does:
+1. (Re)creates a dedicated PostgreSQL database (``--db-name``, default ``courseplatform_bench``), migrates it and
+   seeds it with ``manage.py seed_demo`` (deterministic).
+2. Starts ``gunicorn -w 2`` on a free loopback port, serving this module's ``application``: the project's WSGI
+   app with two bench-only changes made here, not in the project: the URLconf gains ``/bench/ping`` (a trivial
+   JSON view through the whole middleware stack: the ceiling), and the API throttle rates are lifted, so the
+   bench measures capacity, not the rate limiter (which has its own tests).
+3. Ceiling: ``--clients`` threads GET ``/bench/ping`` for ``--ceiling-seconds``.
+4. Ingestion: ``--clients`` anonymous browser-like clients (session + CSRF cookie and header) POST batches of
+   ``--batch`` (50) events to ``POST /api/events`` for ``--seconds``; every event id is unique. Zero loss means:
+   rows added to the database == events acknowledged (``accepted``) == events sent.
+5. Feed: ``--learners`` (50) logged-in seeded learners GET ``/api/feed`` concurrently for ``--feed-seconds``.
+
+The cache (throttle counters, sessions' feed cache) is Redis as in production (``--redis-url``, database 14 of
+the local Redis by default, flushed before and after; ``--redis-url ''`` measures the embedded default, the
+database cache).
+
+Prints a table and saves ``var/bench/load.json``. The load generator (Python threads, ``http.client``) runs on
+the same machine as gunicorn and competes with it for CPU, which is why only ratios to the ceiling measured in
+the same run mean anything. No dependency beyond the project's (gunicorn is in requirements/prod.txt).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# --- the served application (imported by gunicorn as ``load:application``) ------------------------------------
+if os.environ.get("BENCH_LOAD_SERVER") == "1":
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "courseplatform.settings.base")
+    from django.conf import settings as _settings
+
+    _settings.ROOT_URLCONF = __name__
+    _settings.REST_FRAMEWORK = {**_settings.REST_FRAMEWORK,
+                                "DEFAULT_THROTTLE_RATES": {"events": "100000000/min", "feed": "100000000/min"}}
+    from django.core.wsgi import get_wsgi_application
+    from django.http import JsonResponse
+    from django.urls import path
+    from django.views.decorators.http import require_GET
+
+    @require_GET
+    def ping(request):
+        return JsonResponse({"ok": True})
+
+    application = get_wsgi_application()  # django.setup() first: the project's URLconf needs the app registry
+    from courseplatform import urls as _project_urls
+
+    urlpatterns = [path("bench/ping", ping), *_project_urls.urlpatterns]
+
+import argparse  # noqa: E402
+import http.client  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+from urllib.parse import urlencode  # noqa: E402
+
+PY = sys.executable
+HOST = "127.0.0.1"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+REDIS_URL = ""  # set from --redis-url in main()
+
+
+def _env(db_url: str) -> dict:
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "courseplatform.settings.base", "DATABASE_URL": db_url,
+            "DEBUG": "False", "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT), "REDIS_URL": REDIS_URL}
+
+
+def prepare_database(args) -> str:
+    import psycopg
+
+    admin = f"host={args.pg_host} port={args.pg_port} user={args.pg_user} dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{args.db_name}"')
+    url = f"postgres://{args.pg_user}@{args.pg_host}:{args.pg_port}/{args.db_name}"
+    env = _env(url)
+    for cmd in (["migrate", "--noinput", "-v", "0"], ["createcachetable"],
+                ["seed_demo", "--courses", str(args.courses), "--learners", str(args.seed_learners)]):
+        subprocess.run([PY, "manage.py", *cmd], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return url
+
+
+def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
+    gunicorn = shutil.which("gunicorn", path=str(Path(PY).parent)) or "gunicorn"
+    env = {**_env(url), "BENCH_LOAD_SERVER": "1"}
+    proc = subprocess.Popen(
+        [gunicorn, "--pythonpath", f"{ROOT / 'bench'},{ROOT}", "-w", str(workers), "-b", f"{HOST}:{port}",
+         "--log-level", "warning", "--backlog", "2048", "load:application"],
+        cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if _request(port, "GET", "/bench/ping")[0] == 200:
+                return proc
+        except OSError:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError("gunicorn exited")
+        time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def _request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read(), response.getheaders()
+    finally:
+        conn.close()
+
+
+class Session:
+    """Cookies of one browser-like client (gunicorn's sync workers close every connection, so one per request)."""
+
+    def __init__(self, port: int):
+        self.port, self.cookies = port, {}
+
+    def call(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        status, data, response_headers = _request(self.port, method, path, body, headers)
+        for name, value in response_headers:
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key.strip()] = rest.split(";", 1)[0]
+        return status, data
+
+    def csrf_headers(self) -> dict:
+        return {"X-CSRFToken": self.cookies.get("csrftoken", "")}
+
+    def login(self, username: str, password: str) -> None:
+        status, page = self.call("GET", "/accounts/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        body = urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token}).encode()
+        status, _ = self.call("POST", "/accounts/login/", body,
+                              {"Content-Type": "application/x-www-form-urlencoded"})
+        if status != 302:
+            raise RuntimeError(f"log-in of {username} failed ({status})")
+
+
+def run_for(seconds: float, threads: int, work) -> tuple[list[float], dict[int, int], float]:
+    """Run ``work(index)`` -> status in ``threads`` threads until ``seconds`` pass; latencies in ms."""
+    latencies: list[list[float]] = [[] for _ in range(threads)]
+    statuses: list[dict[int, int]] = [{} for _ in range(threads)]
+    stop = time.monotonic() + seconds
+
+    def loop(i: int) -> None:
+        while time.monotonic() < stop:
+            t0 = time.perf_counter()
+            status = work(i)
+            latencies[i].append((time.perf_counter() - t0) * 1000)
+            statuses[i][status] = statuses[i].get(status, 0) + 1
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=loop, args=(i,), daemon=True) for i in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - started
+    merged: dict[int, int] = {}
+    for s in statuses:
+        for k, v in s.items():
+            merged[k] = merged.get(k, 0) + v
+    return [x for lat in latencies for x in lat], merged, elapsed
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def summary(name: str, latencies, statuses, elapsed, unit_per_request: int = 1) -> dict:
+    ok = statuses.get(200, 0)
+    return {"name": name, "requests": sum(statuses.values()), "ok": ok, "statuses": statuses,
+            "seconds": round(elapsed, 2), "req_per_s": round(sum(statuses.values()) / elapsed, 1),
+            "units_per_s": round(ok * unit_per_request / elapsed, 1),
+            "p50_ms": round(pct(latencies, 0.50), 1), "p99_ms": round(pct(latencies, 0.99), 1),
+            "mean_ms": round(statistics.fmean(latencies), 1) if latencies else None}
+
+
+def _flush_bench_redis() -> None:
+    if REDIS_URL:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def count_events(url_args) -> int:
+    import psycopg
+
+    with psycopg.connect(url_args) as conn:
+        return conn.execute("SELECT count(*) FROM recommender_interaction").fetchone()[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60, help="event ingestion duration (default 60)")
+    parser.add_argument("--feed-seconds", type=float, default=20)
+    parser.add_argument("--ceiling-seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=8, help="concurrent ingestion / ceiling clients")
+    parser.add_argument("--learners", type=int, default=50, help="concurrent feed learners")
+    parser.add_argument("--batch", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--courses", type=int, default=200)
+    parser.add_argument("--seed-learners", type=int, default=300)
+    parser.add_argument("--db-name", default="courseplatform_bench")
+    parser.add_argument("--pg-host", default="127.0.0.1")
+    parser.add_argument("--pg-port", type=int, default=5432)
+    parser.add_argument("--pg-user", default="postgres")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14",
+                        help="cache (and broker) as in production; '' for the embedded default (database cache)")
+    parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "load.json"))
+    args = parser.parse_args()
+    if args.learners > args.seed_learners:
+        parser.error("--learners must not exceed --seed-learners")
+    global REDIS_URL
+    REDIS_URL = args.redis_url
+
+    t0 = time.perf_counter()
+    _flush_bench_redis()
+    url = prepare_database(args)
+    conninfo = f"host={args.pg_host} port={args.pg_port} user={args.pg_user} dbname={args.db_name}"
+    print(f"database {args.db_name} seeded in {time.perf_counter() - t0:.1f} s", flush=True)
+    port = _free_port()
+    server = start_server(url, port, args.workers)
+    try:
+        # published course ids for events
+        import psycopg
+
+        with psycopg.connect(conninfo) as conn:
+            courses = [r[0] for r in conn.execute("SELECT id FROM catalog_course WHERE published ORDER BY id")]
+            learners = [r[0] for r in conn.execute(
+                "SELECT username FROM accounts_user WHERE username LIKE 'learner%%' ORDER BY id LIMIT %s",
+                (args.learners,))]
+
+        # 1. ceiling
+        lat, st, el = run_for(args.ceiling_seconds, args.clients, lambda i: _request(port, "GET", "/bench/ping")[0])
+        ceiling = summary("ceiling GET /bench/ping", lat, st, el)
+        print(f"ceiling: {ceiling['req_per_s']} req/s", flush=True)
+
+        # 2. ingestion
+        sessions = [Session(port) for _ in range(args.clients)]
+        for s in sessions:
+            s.call("GET", "/api/feed?limit=1")  # sets the csrftoken cookie
+        sent = [0] * args.clients
+        acked = [0] * args.clients
+        rng = random.Random(7)
+        types = ["click", "view", "impression", "wishlist"]
+
+        def ingest(i: int) -> int:
+            now = datetime.now(UTC).isoformat()
+            events = [{"event_id": str(uuid.uuid4()), "type": types[n % 4], "course": rng.choice(courses),
+                       "ts": now, "context": {"surface": "home", "position": n + 1}} for n in range(args.batch)]
+            body = json.dumps({"events": events}).encode()
+            status, data = sessions[i].call("POST", "/api/events", body, {
+                "Content-Type": "application/json", **sessions[i].csrf_headers()})
+            sent[i] += len(events)
+            if status == 200:
+                acked[i] += len(json.loads(data)["accepted"])
+            return status
+
+        before = count_events(conninfo)
+        lat, st, el = run_for(args.seconds, args.clients, ingest)
+        stored = count_events(conninfo) - before
+        events = summary(f"POST /api/events ({args.batch}/batch)", lat, st, el, args.batch)
+        events.update({"events_sent": sum(sent), "events_acknowledged": sum(acked), "events_stored": stored,
+                       "events_per_s": round(stored / el, 1),
+                       "zero_loss": stored == sum(acked) == sum(sent)})
+        print(f"events: {events['events_per_s']} events/s, p99 {events['p99_ms']} ms", flush=True)
+
+        # 3. feed at N concurrent learners
+        feed_sessions = []
+        for name in learners:
+            s = Session(port)
+            s.login(name, os.environ.get("BENCH_DEMO_PASSWORD", "demo-pass-2026"))
+            feed_sessions.append(s)
+        lat, st, el = run_for(args.feed_seconds, len(feed_sessions),
+                              lambda i: feed_sessions[i].call("GET", "/api/feed")[0])
+        feed = summary(f"GET /api/feed ({len(feed_sessions)} learners)", lat, st, el)
+        print(f"feed: {feed['req_per_s']} req/s, p99 {feed['p99_ms']} ms", flush=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        _flush_bench_redis()  # the bench's cache keys and the training task seed_demo queued (no worker here)
+
+    rows = [ceiling, events, feed]
+    for row in rows:
+        row["ratio_to_ceiling"] = round(row["req_per_s"] / ceiling["req_per_s"], 3) if ceiling["req_per_s"] else None
+    print()
+    print(f"{'what':42} {'req/s':>8} {'units/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'x ceiling':>9}  statuses")
+    for row in rows:
+        print(f"{row['name']:42} {row['req_per_s']:>8} {row['units_per_s']:>9} {row['p50_ms']:>7} "
+              f"{row['p99_ms']:>7} {row['ratio_to_ceiling']:>9}  {row['statuses']}")
+    print(f"\nevents sent {events['events_sent']}, acknowledged {events['events_acknowledged']}, stored "
+          f"{events['events_stored']}: zero loss {'yes' if events['zero_loss'] else 'NO'}; "
+          f"{events['events_per_s']} events/s sustained over {events['seconds']} s")
+    result = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "args": vars(args),
+              "machine": {"cpus": os.cpu_count()}, "gunicorn_workers": args.workers,
+              "ceiling": ceiling, "events": events, "feed": feed}
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, default=str))
+    print(f"saved {out}")
+    return 0 if events["zero_loss"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""Fault-test fixtures: a private Redis the test may kill, real worker processes, and a guard for the shared Redis.
+
+Every fault test gets its own ``redis-server`` on a free loopback port (no persistence, like the shared one),
+so stopping, restarting or flushing it never disturbs another test run on the shared Redis at 6379, and a
+concurrent run's ``flushdb`` on the shared Redis cannot drop this test's messages. The web side (this
+process's Celery app) and the worker subprocesses both point at it.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import WorkerProcess, redis_available, wait_for
+
+SHARED_REDIS_URL = "redis://127.0.0.1:6379/15"
+SHARED_REDIS_RESTART = [
+    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
+    "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log",
+]
+#: A palette brief that keeps the CPU busy for well over 10 s (about 12 ms per step with 64 starts).
+LONG_BRIEF = {"brand_colors": ["#1e88e5"], "locks": [["#1e88e5", "primary"]], "keywords": "tech, trust",
+              "k": 6, "alpha": 1.0, "beta": 1.0, "gamma": 1.0, "candidates": 2, "seed": 0, "starts": 64,
+              "steps": 3000}
+#: Used to shorten the re-run after a fault (the re-run reads the brief from the job's row).
+SHORT_STEPS = 15
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrivateRedis:
+    """A ``redis-server`` subprocess owned by one test: ``stop()`` is SHUTDOWN NOSAVE, ``start()`` a fresh one."""
+
+    def __init__(self):
+        self.binary = shutil.which("redis-server")
+        if not self.binary:
+            if os.environ.get("CI"):
+                pytest.fail("redis-server is required in CI for the fault tests")
+            pytest.skip("redis-server is not installed")
+        self.port = _free_port()
+        self.dir = tempfile.mkdtemp(prefix="cp-redis-")
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen | None = None
+        self.start()
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", self.dir],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        wait_for(lambda: redis_available(self.url), timeout=10, interval=0.05)
+
+    def stop(self) -> None:
+        """``SHUTDOWN NOSAVE``: the queue is gone, as with the production Redis that keeps nothing on disk."""
+        import redis
+
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        try:
+            redis.Redis.from_url(self.url).shutdown(nosave=True)
+        except Exception:  # redis-py raises ConnectionError when the server goes away mid-command
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+    def client(self):
+        import redis
+
+        return redis.Redis.from_url(self.url, socket_timeout=2, socket_connect_timeout=1)
+
+    def queue_length(self, queue: str) -> int:
+        return int(self.client().llen(queue))
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def shared_redis_stays_up():
+    """The shared Redis (127.0.0.1:6379) is running at the end of every fault test."""
+    yield
+    if shutil.which("redis-server") and not redis_available(SHARED_REDIS_URL):
+        subprocess.run(SHARED_REDIS_RESTART, check=False, timeout=30)
+        wait_for(lambda: redis_available(SHARED_REDIS_URL), timeout=10)
+
+
+@pytest.fixture
+def private_redis(settings):
+    """A private Redis that this process's Celery app and every worker started by the test use as broker."""
+    from workers import app
+
+    server = PrivateRedis()
+    saved = (app.conf.broker_url, dict(app.conf.broker_transport_options or {}))
+    settings.CELERY_BROKER_URL = server.url  # read by tests.conftest.worker_env for the workers
+    app.conf.broker_url = server.url
+    app._after_fork()  # drop pooled connections to the old broker (Celery's own reset after fork)
+    try:
+        yield server
+    finally:
+        app.conf.broker_url, app.conf.broker_transport_options = saved
+        app._after_fork()
+        server.close()
+
+
+@pytest.fixture
+def fault_worker(private_redis, transactional_db):
+    """Start real ``celery worker`` subprocesses on the private Redis; all are stopped (or killed) at the end."""
+    started: list[WorkerProcess] = []
+
+    def start(queues: str = "gpu", **kwargs) -> WorkerProcess:
+        # WorkerProcess names its log after TMPDIR, our pid and the queues: give each worker its own folder
+        saved = os.environ.get("TMPDIR")
+        os.environ["TMPDIR"] = tempfile.mkdtemp(prefix="cp-worker-")
+        try:
+            worker = WorkerProcess(queues, **kwargs)
+        finally:
+            if saved is None:
+                os.environ.pop("TMPDIR", None)
+            else:
+                os.environ["TMPDIR"] = saved
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        try:
+            worker.stop()
+        except ProcessLookupError:
+            pass
+        shutil.rmtree(Path(worker.log).parent, ignore_errors=True)
+
+
+def pool_children(worker: WorkerProcess) -> list[int]:
+    """Pids of the prefork pool children of ``worker`` (``pgrep -P``)."""
+    out = subprocess.run(["pgrep", "-P", str(worker.proc.pid)], capture_output=True, text=True, check=False)
+    return [int(pid) for pid in out.stdout.split()]
+
+
+def kill_pid(pid: int) -> None:
+    os.kill(pid, signal.SIGKILL)
+
+
+def worker_log(worker: WorkerProcess) -> str:
+    return Path(worker.log).read_text(errors="replace")[-4000:]
+
+
+def running_with_progress(model, pk: int, at_least: float = 0.02):
+    return model.objects.filter(pk=pk, status="running", progress__gte=at_least).first()
+
+
+def finished(model, pk: int):
+    return model.objects.filter(pk=pk, status__in=["succeeded", "failed"]).first()
+

@@ -1,0 +1,71 @@
+"""Shared world for the security tests: two creators (B owns everything), a learner, staff, and one object of
+every kind a URL can point at. URL walking and kwargs building live here so every security test agrees."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.factories import CourseFactory, CreatorFactory, StaffFactory, StorefrontFactory, UserFactory
+
+LIGHT = {"background": "#fafafa", "surface": "#eceff1", "text": "#212121", "primary": "#1e88e5",
+         "secondary": "#455a64", "accent": "#d81b60"}
+DARK = {"background": "#121212", "surface": "#1e1e1e", "text": "#eeeeee", "primary": "#64b5f6",
+        "secondary": "#90a4ae", "accent": "#f48fb1"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    params: tuple[str, ...]
+
+
+def _params(pattern) -> tuple[str, ...]:
+    names = list(getattr(pattern, "converters", {}) or {})
+    regex = getattr(pattern, "regex", None)
+    if regex is not None:
+        names += [n for n in regex.groupindex if n not in names]
+    return tuple(names)
+
+
+def walk_urlconf(resolver=None, namespace: str | None = None, prefix: str = ""):
+    """Every named URL pattern in the project, recursively, as ``Route(name="ns:name", ...)``."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace
+            child_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from (Route(r.name, r.pattern, _params(entry.pattern) + r.params)
+                        for r in walk_urlconf(entry, child_ns, prefix + str(entry.pattern)))
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield Route(name, prefix + str(entry.pattern), _params(entry.pattern))
+
+
+@pytest.fixture
+def world(db):
+    from themes.models import Palette, PaletteJob
+
+    creator_b = CreatorFactory(username="creator-b")
+    storefront = StorefrontFactory(owner=creator_b, slug="b-store")
+    course = CourseFactory(storefront=storefront)
+    job = PaletteJob.objects.create(storefront=storefront, requested_by=creator_b, brief={"k": 6},
+                                    brief_hash="b" * 64, status="succeeded", progress=1.0, attempts=1)
+
+    def palette(status: str, rank: int) -> Palette:
+        return Palette.objects.create(
+            storefront=storefront, job=job, rank=rank, colors=LIGHT, dark=DARK, status=status,
+            scores={"U": 2.5, "H": 0.8, "V": 0.9, "B": 0.9},
+            contrast={"light": {"text/background": 15.0}, "dark": {"text/background": 14.0}})
+
+    objects = {"proposed": palette("proposed", 0), "submitted": palette("submitted", 1),
+               "approved": palette("approved", 2), "active": palette("active", 3)}
+    return {
+        "anonymous": None,
+        "learner": UserFactory(username="learner-x"),
+        "creator_a": CreatorFactory(username="creator-a"),
+        "creator_b": creator_b,
+        "staff": StaffFactory(username="staff-x"),
+        "storefront": storefront, "course": course, "job": job, **objects,
+    }
