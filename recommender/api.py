@@ -198,7 +198,9 @@ class FeedView(DatabaseUnavailableMixin, APIView):
     )
     def get(self, request):
         query = FeedQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        if not query.is_valid():
+            return Response({"detail": " ".join(f"{field}: {m}" for field, ms in query.errors.items() for m in ms)},
+                            status=400)
         get_token(request._request)
         items = selectors.feed_for_request(request, limit=query.validated_data.get("limit", 20), surface="api")
         return Response({
@@ -206,7 +208,7 @@ class FeedView(DatabaseUnavailableMixin, APIView):
             "items": [
                 {"position": n, "reason": item["reason"], "reason_code": item["reason_code"],
                  "course": {"id": c.pk, "title": c.title, "url": c.get_absolute_url(), "category": str(c.category),
-                            "storefront": c.storefront.name, "price": c.price}}
+                            "storefront": c.storefront.name, "price": f"{c.price:.2f}"}}
                 for n, item in enumerate(items, start=1) for c in [item["course"]]
             ],
         })

@@ -54,9 +54,15 @@ class PaletteJobAdmin(admin.ModelAdmin):
     list_select_related = ("storefront",)
     readonly_fields = [f.name for f in PaletteJob._meta.fields]
 
+    def has_add_permission(self, request) -> bool:  # jobs are created from a creator's brief
+        return False
+
 
 @admin.register(CoverBatch)
 class CoverBatchAdmin(admin.ModelAdmin):
     list_display = ("id", "storefront", "status", "done", "total", "created_at")
     list_filter = ("status",)
     readonly_fields = [f.name for f in CoverBatch._meta.fields]
+
+    def has_add_permission(self, request) -> bool:  # batches follow a palette activation
+        return False

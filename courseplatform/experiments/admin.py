@@ -30,3 +30,6 @@ class ExperimentAdmin(admin.ModelAdmin):
 class WeightDefaultsAdmin(admin.ModelAdmin):
     list_display = ("scope", "category", "alpha", "beta", "gamma", "n_experiments", "fitted_at")
     readonly_fields = list_display
+
+    def has_add_permission(self, request) -> bool:  # rows come from the fit (refit_brief_defaults), not by hand
+        return False

@@ -184,7 +184,7 @@ def test_the_api_returns_the_feed_and_logs_impressions_with_positions(version):
 @pytest.mark.parametrize("limit", ["0", "51", "x", "-1"])
 def test_the_feed_limit_is_validated(client, limit):
     response = client.get(f"/api/feed?limit={limit}")
-    assert response.status_code == 400 and "limit" in response.json()
+    assert response.status_code == 400 and "limit" in response.json()["detail"]
 
 
 def test_the_home_page_shows_the_feed_and_logs_home_impressions(version):
