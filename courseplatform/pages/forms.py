@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .models import LANGUAGE_KEY
+
 SPARE_ROWS = 2
 
 
@@ -29,6 +31,13 @@ class SectionForm(forms.Form):
             form_field.initial = section_data.get(field.name, field.default)
             self.fields[field.name] = form_field
             self.layout.append(("field", field.name))
+        from courseplatform.catalog.models import Course
+
+        self.fields[LANGUAGE_KEY] = forms.ChoiceField(
+            label=_("Written in"), required=False, initial=section_data.get(LANGUAGE_KEY, ""),
+            choices=[("", _("Not specified"))] + [c for c in Course.Language.choices if c[0] != "other"],
+            help_text=_("Label the section with its language so browsers and readers handle it correctly."))
+        self.layout.append(("field", LANGUAGE_KEY))
 
     def _add_rows(self, field, items: list[dict]) -> None:
         count_name = f"{field.name}-rows"
@@ -70,6 +79,7 @@ class SectionForm(forms.Form):
                 if any(str(v).strip() for v in row.values()):
                     rows.append(row)
             data[field.name] = rows
+        data[LANGUAGE_KEY] = self.cleaned_data.get(LANGUAGE_KEY) or ""
         return data
 
     def apply_errors(self, error: ValidationError) -> None:

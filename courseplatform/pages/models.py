@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+#: the host's own key in every section's data: the language the creator wrote the section in
+LANGUAGE_KEY = "content_language"
 
 class StorefrontPage(models.Model):
     storefront = models.OneToOneField("catalog.Storefront", on_delete=models.CASCADE, related_name="page",

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from . import cache as page_cache
 from . import selectors
+from .models import LANGUAGE_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,11 @@ def render_one(plugin, section: dict, ctx: RenderContext) -> SafeString:
     try:
         context = {"section": plugin, "data": data, "storefront": ctx.storefront, "block_id": section.get("id", ""),
                    "preview": ctx.preview, **plugin.context(data, ctx)}
-        return mark_safe(render_to_string(plugin.template, context, request=ctx.request))
+        html = render_to_string(plugin.template, context, request=ctx.request)
+        language = data.get(LANGUAGE_KEY)
+        if language in ("en", "zh-hans"):  # validated on save; never user text in the attribute
+            html = f'<div lang="{language}">{html}</div>'
+        return mark_safe(html)
     except Exception:  # a broken plugin must not break the storefront
         logger.exception("section %r (%s) failed to render", section.get("id"), section.get("type"))
         return mark_safe("")

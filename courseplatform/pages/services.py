@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from courseplatform.catalog.models import Course, Storefront
 
 from . import cache as page_cache
-from .models import NewsletterSignup, PageVersion, StorefrontPage
+from .models import LANGUAGE_KEY, NewsletterSignup, PageVersion, StorefrontPage
 from .sanitize import sanitize_html
 
 MAX_SECTIONS = 30
@@ -41,7 +41,13 @@ def clean_section_data(storefront: Storefront, section_type: str, data: dict[str
     """The plugin's ``clean``; then rich text is sanitised again (whatever the plugin did) and chosen
     course ids must belong to this storefront."""
     plugin = _plugin(section_type)
+    data = dict(data)
+    language = str(data.pop(LANGUAGE_KEY, "") or "")
+    if language and language not in ("en", "zh-hans"):
+        raise ValidationError({LANGUAGE_KEY: _("Choose English or Simplified Chinese.")})
     cleaned = plugin.clean(data)
+    if language:
+        cleaned[LANGUAGE_KEY] = language
     for field in getattr(plugin, "fields", ()):
         if getattr(field, "kind", "") == "richtext" and field.name in cleaned:
             cleaned[field.name] = sanitize_html(cleaned[field.name])

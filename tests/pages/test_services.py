@@ -165,3 +165,17 @@ def test_newsletter_signup_stores_once(storefront):
     assert created and signup.email == "Li@example.com" and signup.language == "zh-hans"
     again, created = services.newsletter_signup(storefront=storefront, email="Li@example.com")
     assert not created and again.pk == signup.pk
+
+
+def test_a_section_is_labelled_with_the_language_it_is_written_in(client, storefront, creator):
+    from courseplatform.pages.models import LANGUAGE_KEY
+
+    section = services.section_add(storefront=storefront, actor=creator, section_type="about")
+    services.section_update(storefront=storefront, actor=creator, section_id=section["id"],
+                            data={"heading": "关于我", "body": "<p>十年教学经验</p>", LANGUAGE_KEY: "zh-hans"})
+    services.page_publish(storefront=storefront, actor=creator)
+    html = client.get(storefront.get_absolute_url()).content.decode()
+    assert '<div lang="zh-hans">' in html and "十年教学经验" in html
+    with pytest.raises(ValidationError):
+        services.section_update(storefront=storefront, actor=creator, section_id=section["id"],
+                                data={"heading": "x", LANGUAGE_KEY: '"><script>'})
