@@ -81,7 +81,10 @@ DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL + a busy timeout let the web process and worker processes share one SQLite file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"}
+        # IMMEDIATE: a transaction takes the write lock up front, so the busy timeout applies instead of an
+        # instant "database is locked" when a reader later tries to write (Django 5.1+ option).
+        {"timeout": 20, "transaction_mode": "IMMEDIATE",
+         "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
