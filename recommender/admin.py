@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Interaction, ModelVersion, TrainingRun
+from .models import CourseSimilarity, FeedItem, Interaction, ModelVersion, TrainingRun
 
 
 @admin.register(Interaction)
@@ -74,3 +74,31 @@ class TrainingRunAdmin(admin.ModelAdmin):
         run = services.training_request(actor=request.user, algorithm=obj.algorithm, params=obj.params,
                                         forced=obj.forced)
         obj.pk = run.pk
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Derived rows written by workers: visible to staff for debugging, never edited by hand."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FeedItem)
+class FeedItemAdmin(ReadOnlyAdmin):
+    list_display = ("version", "user", "rank", "course", "score", "reason_code")
+    list_filter = ("version", "reason_code")
+    search_fields = ("user__username", "course__title")
+    list_select_related = ("version", "user", "course")
+    raw_id_fields = ("user", "course")
+
+
+@admin.register(CourseSimilarity)
+class CourseSimilarityAdmin(ReadOnlyAdmin):
+    list_display = ("version", "course", "other", "kind", "score")
+    list_filter = ("kind", "version")
+    search_fields = ("course__title", "other__title")
+    list_select_related = ("version", "course", "other")
+    raw_id_fields = ("course", "other")

@@ -66,3 +66,22 @@ class CoverBatchAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:  # batches follow a palette activation
         return False
+
+
+@admin.register(PaletteTransition)
+class PaletteTransitionAdmin(admin.ModelAdmin):
+    """The review audit trail: who moved which palette where, when and why."""
+
+    list_display = ("palette", "from_status", "to_status", "actor", "at", "note")
+    list_filter = ("to_status",)
+    search_fields = ("palette__storefront__name", "actor__username", "note")
+    list_select_related = ("palette__storefront", "actor")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

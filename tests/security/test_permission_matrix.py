@@ -105,6 +105,14 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "admin:themes_palettejob_add": ("nobody", GP),  # jobs come from a creator's brief
     "admin:themes_coverbatch_add": ("nobody", GP),  # batches follow a palette activation
     "admin:experiments_weightdefaults_add": ("nobody", GP),  # rows come from the feedback fit
+    # read-only admins: the review audit trail and the workers' derived rows
+    "admin:themes_palettetransition_add": ("nobody", GP),
+    "admin:themes_palettetransition_change": ("staff", G),
+    "admin:themes_palettetransition_delete": ("nobody", GP),
+    "admin:recommender_feeditem_add": ("nobody", GP),
+    "admin:recommender_feeditem_change": ("staff", G),
+    "admin:recommender_coursesimilarity_add": ("nobody", GP),
+    "admin:recommender_coursesimilarity_change": ("staff", G),
 }
 NAMESPACE_RULES = {"admin": ("staff", GP)}
 #: allowed callers that still get a 404 from these fixtures, and why
