@@ -231,3 +231,10 @@ THEMES_PLUGINS = env.list("THEMES_PLUGINS", default=[
     "themes.builtin.tokens",
     "themes.builtin.sections",
 ])
+
+# Recommender: the activation gate (a new version must not be worse on this holdout metric), how many
+# versions keep materialised feeds, optional time decay of interactions (days; unset = none).
+RECOMMENDER_GATE_METRIC = env("RECOMMENDER_GATE_METRIC", default="ndcg@10")
+RECOMMENDER_GATE_TOLERANCE = env.float("RECOMMENDER_GATE_TOLERANCE", default=0.0)
+RECOMMENDER_KEEP_FEEDS = env.int("RECOMMENDER_KEEP_FEEDS", default=3)
+RECOMMENDER_HALF_LIFE_DAYS = env.float("RECOMMENDER_HALF_LIFE_DAYS", default=None)
