@@ -10,7 +10,9 @@ What it does:
 2. Starts ``gunicorn -w 2`` on a free loopback port, serving this module's ``application``: the project's WSGI
    app with two bench-only changes made here, not in the project: the URLconf gains ``/bench/ping`` (a trivial
    JSON view through the whole middleware stack: the ceiling), and the API throttle rates are lifted, so the
-   bench measures capacity, not the rate limiter (which has its own tests).
+   bench measures capacity, not the rate limiter (which has its own tests). The server keeps its database
+   connections (``--conn-max-age``, 60 s by default, as a production ``DATABASE_URL`` should:
+   ``?conn_max_age=60``; 0 measures a new PostgreSQL connection per request).
 3. Ceiling: ``--clients`` threads GET ``/bench/ping`` for ``--ceiling-seconds``.
 4. Ingestion: ``--clients`` anonymous browser-like clients (session + CSRF cookie and header) POST batches of
    ``--batch`` (50) events to ``POST /api/events`` for ``--seconds``; every event id is unique. Zero loss means:
@@ -42,7 +44,11 @@ if os.environ.get("BENCH_LOAD_SERVER") == "1":
 
     _settings.ROOT_URLCONF = __name__
     _settings.REST_FRAMEWORK = {**_settings.REST_FRAMEWORK,
-                                "DEFAULT_THROTTLE_RATES": {"events": "100000000/min", "feed": "100000000/min"}}
+                                # per second, not per minute: DRF's throttle keeps one timestamp per request
+                                # over the rate's period, so a per-minute lifted rate makes it carry (and
+                                # pickle to and from the cache on every request) ten times more than
+                                # production's 600/min ever does
+                                "DEFAULT_THROTTLE_RATES": {"events": "100000000/s", "feed": "100000000/s"}}
     from django.core.wsgi import get_wsgi_application
     from django.http import JsonResponse
     from django.urls import path
@@ -239,6 +245,8 @@ def main() -> int:
     parser.add_argument("--pg-host", default="127.0.0.1")
     parser.add_argument("--pg-port", type=int, default=5432)
     parser.add_argument("--pg-user", default="postgres")
+    parser.add_argument("--conn-max-age", type=int, default=60,
+                        help="the server's CONN_MAX_AGE in seconds (0: a new connection per request)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14",
                         help="cache (and broker) as in production; '' for the embedded default (database cache)")
     parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "load.json"))
@@ -254,7 +262,10 @@ def main() -> int:
     conninfo = f"host={args.pg_host} port={args.pg_port} user={args.pg_user} dbname={args.db_name}"
     print(f"database {args.db_name} seeded in {time.perf_counter() - t0:.1f} s", flush=True)
     port = _free_port()
-    server = start_server(url, port, args.workers)
+    # persistent database connections, as a production deployment sets them (README: DATABASE_URL
+    # ``?conn_max_age=60``): without them every request pays a new PostgreSQL connection
+    server_url = f"{url}?conn_max_age={args.conn_max_age}" if args.conn_max_age else url
+    server = start_server(server_url, port, args.workers)
     try:
         # published course ids for events
         import psycopg

@@ -175,8 +175,8 @@ def test_rate_limit_answers_429_with_retry_after(learner_client, course, setting
 
 def test_database_outage_is_a_503_with_retry_after_and_the_retry_is_idempotent(learner_client, course):
     events = [event(course), event(course)]
-    with mock.patch("recommender.models.Interaction.objects.bulk_create",
-                    side_effect=OperationalError("connection refused")):
+    # the insert itself fails (PostgreSQL: INSERT … ON CONFLICT … RETURNING; SQLite: bulk_create)
+    with mock.patch("recommender.services._insert_events", side_effect=OperationalError("connection refused")):
         response = post(learner_client, {"events": events})
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert Interaction.objects.count() == 0
