@@ -33,23 +33,10 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 
 from themes.palette import DEFAULT_STARTS, DEFAULT_STEPS, ENGINE_VERSION, Brief, generate  # noqa: E402
+from themes.palette.development_briefs import DEVELOPMENT_BRIEFS as BRIEFS  # noqa: E402
 from themes.palette.optimise import _cpu_threads, _Problem, _repair_and_select, resolve_device  # noqa: E402
 from themes.palette.plan import plan_locks  # noqa: E402
 
-BRIEFS = {
-    "#1E88E5": "tech, trust",
-    "#2E7D32": "growth, nature",
-    "#C62828": "energy, passion",
-    "#F9A825": "fun, warm",
-    "#6A1B9A": "creative, luxury",
-    "#00897B": "health, calm",
-    "#FF7043": "energy, friendly",
-    "#212121": "minimal, professional",
-    "#FAFAFA": "minimal, elegant",
-    "#8D6E63": "warm, nature",
-    "#00B8D4": "tech, fun",
-    "#E91E63": "passion, creative",
-}
 TARGET_DEFAULT_S = 2.0
 
 

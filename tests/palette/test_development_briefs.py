@@ -9,23 +9,9 @@ reported as CIEDE2000.
 import pytest
 
 from themes.palette import Brief, generate, wcag_contrast
+from themes.palette.development_briefs import DEVELOPMENT_BRIEFS as BRIEFS
 
 from .helpers import assert_legal, de00
-
-BRIEFS = {
-    "#1E88E5": "tech, trust",
-    "#2E7D32": "growth, nature",
-    "#C62828": "energy, passion",
-    "#F9A825": "fun, warm",
-    "#6A1B9A": "creative, luxury",
-    "#00897B": "health, calm",
-    "#FF7043": "energy, friendly",
-    "#212121": "minimal, professional",
-    "#FAFAFA": "minimal, elegant",
-    "#8D6E63": "warm, nature",
-    "#00B8D4": "tech, fun",
-    "#E91E63": "passion, creative",
-}
 
 
 @pytest.fixture(scope="module")
