@@ -126,6 +126,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "courseplatform.settings.resilient_cache.ResilientRedisCache",
                           "LOCATION": REDIS_URL,
                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}}
+    # Sessions read from Redis, written through to the database: a Redis restart loses no log-in, and an
+    # API request no longer pays a database query for its session (bench/load.py).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_table"}}
 
