@@ -13,14 +13,15 @@ class PaletteJob(TrackedJob):
     TASK_NAME = "themes.run_palette_job"
     TIME_LIMIT_S = 300
 
-    storefront = models.ForeignKey("catalog.Storefront", on_delete=models.CASCADE, related_name="palette_jobs")
+    storefront = models.ForeignKey("catalog.Storefront", on_delete=models.CASCADE, related_name="palette_jobs",
+                                   verbose_name=_("storefront"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                     related_name="+")
+                                     related_name="+", verbose_name=_("requested by"))
     brief = models.JSONField(_("brief"))
-    brief_hash = models.CharField(max_length=64, db_index=True)
-    seconds = models.FloatField(null=True, blank=True)
-    unknown_keywords = models.JSONField(default=list, blank=True)
-    engine_version = models.CharField(max_length=32, blank=True)
+    brief_hash = models.CharField(_("brief hash"), max_length=64, db_index=True)
+    seconds = models.FloatField(_("seconds"), null=True, blank=True)
+    unknown_keywords = models.JSONField(_("unknown keywords"), default=list, blank=True)
+    engine_version = models.CharField(_("engine version"), max_length=32, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -41,18 +42,20 @@ class PaletteStatus(models.TextChoices):
 
 
 class Palette(models.Model):
-    storefront = models.ForeignKey("catalog.Storefront", on_delete=models.CASCADE, related_name="palettes")
-    job = models.ForeignKey(PaletteJob, on_delete=models.CASCADE, related_name="palettes", null=True, blank=True)
-    rank = models.PositiveSmallIntegerField(default=0)
+    storefront = models.ForeignKey("catalog.Storefront", on_delete=models.CASCADE, related_name="palettes",
+                                   verbose_name=_("storefront"))
+    job = models.ForeignKey(PaletteJob, on_delete=models.CASCADE, related_name="palettes", null=True, blank=True,
+                            verbose_name=_("palette job"))
+    rank = models.PositiveSmallIntegerField(_("rank"), default=0)
     colors = models.JSONField(_("light colours"))
     dark = models.JSONField(_("dark colours"))
-    scores = models.JSONField(default=dict)
-    contrast = models.JSONField(default=dict)
-    details = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=16, choices=PaletteStatus.choices, default=PaletteStatus.PROPOSED,
-                              db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    scores = models.JSONField(_("scores"), default=dict)
+    contrast = models.JSONField(_("contrast"), default=dict)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=PaletteStatus.choices,
+                              default=PaletteStatus.PROPOSED, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["job_id", "rank"]
@@ -72,15 +75,20 @@ class Palette(models.Model):
 class PaletteTransition(models.Model):
     """Audit trail: every status change with who, when and why."""
 
-    palette = models.ForeignKey(Palette, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=16, choices=PaletteStatus.choices)
-    to_status = models.CharField(max_length=16, choices=PaletteStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    note = models.TextField(blank=True, max_length=2000)
-    at = models.DateTimeField(auto_now_add=True)
+    palette = models.ForeignKey(Palette, on_delete=models.CASCADE, related_name="transitions",
+                                verbose_name=_("palette"))
+    from_status = models.CharField(_("from status"), max_length=16, choices=PaletteStatus.choices, blank=True,
+                                   help_text=_("Empty for the transition that created the palette."))
+    to_status = models.CharField(_("to status"), max_length=16, choices=PaletteStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                              verbose_name=_("actor"))
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("palette transition")
+        verbose_name_plural = _("palette transitions")
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
@@ -92,12 +100,19 @@ class CoverBatch(TrackedJob):
     TASK_NAME = "themes.start_cover_batch"
     TIME_LIMIT_S = 600
 
-    storefront = models.ForeignKey("catalog.Storefront", on_delete=models.CASCADE, related_name="cover_batches")
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
+    storefront = models.ForeignKey("catalog.Storefront", on_delete=models.CASCADE, related_name="cover_batches",
+                                   verbose_name=_("storefront"))
+    total = models.PositiveIntegerField(_("covers in total"), default=0)
+    #: how many distinct courses of this batch have their covers rendered (always ``len(rendered)``)
+    done = models.PositiveIntegerField(_("covers done"), default=0)
+    #: ids of the courses rendered so far: progress counts distinct courses, so a chunk that runs twice (an
+    #: acks_late redelivery, an autoretry) never counts its courses twice
+    rendered = models.JSONField(_("courses rendered"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("cover batch")
+        verbose_name_plural = _("cover batches")
 
     def __str__(self) -> str:
         return f"Cover batch {self.pk} for {self.storefront}"

@@ -13,6 +13,12 @@ def swatches(palette) -> list[dict]:
             for role in ROLE_ORDER if role in palette.colors]
 
 
+def review_note(palette) -> str:
+    """The note of the latest approval or rejection of ``palette`` ("" when none; plain text, escaped by templates)."""
+    decisions = [t for t in palette.transitions.all() if t.to_status in ("approved", "rejected") and t.note]
+    return decisions[-1].note if decisions else ""
+
+
 def contrast_rows(palette) -> list[dict]:
     rows = []
     pairs = list(dict.fromkeys([*THRESHOLDS, *palette.contrast.get("light", {})]))
@@ -29,3 +35,46 @@ def contrast_rows(palette) -> list[dict]:
                                  "hard": bool(required)})
         rows.append(row)
     return rows
+
+
+#: WCAG 2.x levels of a contrast ratio, strictest first: 7:1 enhanced (SC 1.4.6), 4.5:1 body text (SC 1.4.3),
+#: 3:1 large text and UI components (SC 1.4.3, 1.4.11); below 3:1 the pair is decorative only.
+LEVELS = ((7.0, "aaa"), (4.5, "aa"), (3.0, "large"))
+LEVEL_LABELS = {"aaa": "AAA", "aa": "AA", "large": _("ok for large text"), "fail": _("fail")}
+
+
+def contrast_level(ratio: float) -> str:
+    """The strictest WCAG level ``ratio`` meets: ``aaa``, ``aa``, ``large`` or ``fail``."""
+    return next((level for threshold, level in LEVELS if ratio >= threshold), "fail")
+
+
+def contrast_matrix(palette) -> list[dict]:
+    """Every role as text on every role as background, for the light and the dark variant.
+
+    One entry per variant: ``{"variant", "label", "roles", "rows"}``; each row is a foreground role with one
+    cell per background role: ``{"on", "ratio" (WCAG 2.x contrast ratio, 2 decimals), "level", "label",
+    "same"}``. Ratios are computed from the stored colours, not read from the engine's table, so every pair
+    appears and the matrix is right for palettes made by hand too.
+    """
+    from themes.covers.wcag import contrast_ratio, parse_hex
+
+    variants = []
+    for variant, label, colors in (("light", _("Light"), palette.colors), ("dark", _("Dark"), palette.dark)):
+        parsed = {}
+        for role in ROLE_ORDER:
+            try:
+                parsed[role] = parse_hex(colors.get(role, ""))
+            except ValueError:  # a missing or malformed role is left out rather than guessed
+                continue
+        roles = list(parsed)
+        rows = []
+        for fg in roles:
+            cells = []
+            for bg in roles:
+                ratio = round(contrast_ratio(parsed[fg], parsed[bg]), 2)
+                level = contrast_level(ratio)
+                cells.append({"on": bg, "ratio": ratio, "level": level, "label": LEVEL_LABELS[level],
+                              "same": fg == bg})
+            rows.append({"role": fg, "cells": cells})
+        variants.append({"variant": variant, "label": label, "roles": roles, "rows": rows})
+    return variants

@@ -94,3 +94,9 @@ def review_queue():
 
 def latest_cover_batch(storefront) -> CoverBatch | None:
     return CoverBatch.objects.filter(storefront=storefront).order_by("-created_at").first()
+
+
+def preview_course_title(storefront) -> str:
+    """A real course title for the palette previews (the newest published course), or "" when there is none."""
+    return (storefront.courses.filter(published=True).order_by("-created_at", "-id")
+            .values_list("title", flat=True).first() or "")

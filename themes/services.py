@@ -135,11 +135,27 @@ def _fail_unless_transient(job: PaletteJob, error: Exception) -> None:
 
 
 def _plugin_scores(palette: dict) -> tuple[dict, float]:
+    """Scores of the objective-term plugins for one finished candidate (``palette``: role → ``#rrggbb``).
+
+    Post-hoc: the engine optimises U = αH + βV + γB alone; these terms only re-rank its candidates. A term that
+    raises or returns something other than a finite number is skipped and logged, never fails the job; a score
+    outside [0, 1] is clamped to it.
+    """
+    import math
+
     from .plugins import OBJECTIVE_TERMS
 
     scores, bonus = {}, 0.0
     for term in OBJECTIVE_TERMS.all():
-        value = float(term.score(palette))
+        try:
+            value = float(term.score(dict(palette)))
+        except Exception:
+            logger.warning("objective term %r failed; skipped", term.name, exc_info=True)
+            continue
+        if not math.isfinite(value):
+            logger.warning("objective term %r returned %r; skipped", term.name, value)
+            continue
+        value = min(max(value, 0.0), 1.0)
         scores[term.name] = round(value, 4)
         bonus += float(term.weight) * value
     return scores, bonus
@@ -149,16 +165,19 @@ def _plugin_scores(palette: dict) -> tuple[dict, float]:
 def _store_candidates(job: PaletteJob, output: dict) -> None:
     candidates = []
     for item in output["palettes"]:
-        extra, bonus = _plugin_scores(item)
+        extra, bonus = _plugin_scores(item["colors"])
         scores = {**item["scores"], "plugins": extra, "total": round(item["scores"]["U"] + bonus, 4)}
         candidates.append((scores["total"], item, scores))
     candidates.sort(key=lambda c: -c[0])
     for rank, (_total, item, scores) in enumerate(candidates):
         details = {k: item[k] for k in ("distances", "brand", "primary_exact_in") if k in item}
-        Palette.objects.get_or_create(  # idempotent by (job, rank): a second run writes nothing new
+        palette, created = Palette.objects.get_or_create(  # idempotent by (job, rank): a rerun writes nothing
             job=job, rank=rank,
             defaults={"storefront_id": job.storefront_id, "colors": item["colors"], "dark": item["dark"],
                       "scores": scores, "contrast": item.get("contrast", {}), "details": details})
+        if created:  # the audit trail starts with the palette's creation: '' → proposed, by who asked for it
+            PaletteTransition.objects.create(palette=palette, from_status="", to_status=palette.status,
+                                             actor_id=job.requested_by_id)
     job.unknown_keywords = output.get("unknown_keywords", [])
     job.engine_version = output.get("engine_version", "")
 
@@ -251,7 +270,7 @@ def cover_batch_start(batch_id: int) -> None:
     if batch is None:
         return
     ids = list(batch.storefront.courses.order_by("pk").values_list("pk", flat=True))
-    CoverBatch.objects.filter(pk=batch.pk).update(total=len(ids), done=0)
+    CoverBatch.objects.filter(pk=batch.pk).update(total=len(ids), done=0, rendered=[])
     if not ids:
         jobs.job_succeed(batch)
         return
@@ -260,11 +279,42 @@ def cover_batch_start(batch_id: int) -> None:
         transaction.on_commit(lambda c=chunk: app.send_task("themes.render_cover_batch", args=[batch.pk, c]))
 
 
-def cover_batch_render(batch_id: int, course_ids: list[int]) -> None:
-    """Render the covers of ``course_ids`` in every size; count them done (idempotent: files are content-hashed)."""
-    from django.db.models import F
+def _cover_batch_mark_rendered(batch_id: int, course_ids: list[int]) -> CoverBatch | None:
+    """Record ``course_ids`` as rendered, recount progress from the distinct ids (idempotent) and finish the
+    batch once every course is rendered.
+
+    The row is locked while its id list is read and rewritten, so two chunks finishing at once cannot lose
+    each other's ids, and only one of them finishes the batch (PostgreSQL: SELECT … FOR UPDATE; SQLite: the
+    IMMEDIATE transaction takes the write lock).
+    """
     from django.utils import timezone
 
+    with transaction.atomic():
+        batch = CoverBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None:
+            return None
+        rendered = set(batch.rendered)
+        rendered.update(int(pk) for pk in course_ids)
+        batch.rendered = sorted(rendered)
+        batch.done = len(rendered)
+        batch.heartbeat_at = timezone.now()
+        fields = ["rendered", "done", "heartbeat_at"]
+        if batch.status == JobStatus.RUNNING:
+            batch.progress = min(batch.done, batch.total) / batch.total if batch.total else 1.0
+            fields.append("progress")
+        batch.save(update_fields=fields)
+        if batch.status == JobStatus.RUNNING and batch.done >= batch.total:
+            jobs.job_succeed(batch)
+    return batch
+
+
+def cover_batch_render(batch_id: int, course_ids: list[int]) -> None:
+    """Render the covers of ``course_ids`` in every size and record them as rendered.
+
+    Safe to run twice for the same chunk (acks_late redelivery, autoretry): the files are content-hashed and
+    progress counts distinct course ids, so ``done`` never exceeds the courses really rendered and the batch
+    succeeds only once every course of every chunk is done.
+    """
     from courseplatform.catalog.models import Course
 
     from . import cover_store
@@ -272,11 +322,6 @@ def cover_batch_render(batch_id: int, course_ids: list[int]) -> None:
     for course in Course.objects.filter(pk__in=course_ids).select_related("storefront", "category"):
         for size in cover_store.SIZES:
             cover_store.cover_for(course, size)
-        CoverBatch.objects.filter(pk=batch_id).update(done=F("done") + 1, heartbeat_at=timezone.now())
-    batch = CoverBatch.objects.get(pk=batch_id)
-    done = min(batch.done, batch.total)
-    CoverBatch.objects.filter(pk=batch_id, status=JobStatus.RUNNING).update(
-        progress=done / batch.total if batch.total else 1.0)
-    if done >= batch.total and batch.status == JobStatus.RUNNING:
-        batch.refresh_from_db()
-        jobs.job_succeed(batch)
+        _cover_batch_mark_rendered(batch_id, [course.pk])
+    # a course deleted since the batch started has no cover to render: it counts as done, so the batch finishes
+    _cover_batch_mark_rendered(batch_id, course_ids)

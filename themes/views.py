@@ -73,11 +73,12 @@ def palette_job_progress(request, pk):
 
 
 def _job_context(job: PaletteJob) -> dict:
-    palettes = list(job.palettes.order_by("rank")) if job.is_finished else []
+    palettes = list(job.palettes.order_by("rank").prefetch_related("transitions")) if job.is_finished else []
     return {
         "job": job, "storefront": job.storefront,
-        "candidates": [{"palette": p, "swatches": presentation.swatches(p),
-                        "contrast": presentation.contrast_rows(p)} for p in palettes],
+        "preview_title": selectors.preview_course_title(job.storefront) if palettes else "",
+        "candidates": [{"palette": p, "swatches": presentation.swatches(p), "contrast": presentation.contrast_rows(p),
+                        "review_note": presentation.review_note(p)} for p in palettes],
     }
 
 
@@ -140,15 +141,33 @@ def cover_preview(request, pk):
 
 # --- staff review ---------------------------------------------------------------------------------
 
+def staff_required(view):
+    """Staff only: anonymous visitors get the log-in page, a logged-in non-staff user a plain 403 (a decision
+    they may not take is refused, not dressed up as a log-in problem)."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @staff_member_required
 @require_GET
 def review_queue(request):
-    items = [{"palette": p, "swatches": presentation.swatches(p), "contrast": presentation.contrast_rows(p)}
-             for p in selectors.review_queue()]
+    items = [{"palette": p, "swatches": presentation.swatches(p), "contrast": presentation.contrast_rows(p),
+              "preview_title": selectors.preview_course_title(p.storefront)} for p in selectors.review_queue()]
     return render(request, "themes/review_queue.html", {"items": items, "form": ReviewForm()})
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def review_decide(request, pk, decision):
     palette = get_object_or_404(Palette.objects.select_related("storefront"), pk=pk)
@@ -178,6 +197,8 @@ def style_guide(request, slug):
         "storefront": storefront, "palette": palette,
         "swatches": presentation.swatches(palette) if palette else [],
         "contrast": presentation.contrast_rows(palette) if palette else [],
+        "matrix": presentation.contrast_matrix(palette) if palette else [],
+        "preview_title": selectors.preview_course_title(storefront) if palette else "",
         "exporters": TOKEN_EXPORTERS.all(),
     })
 

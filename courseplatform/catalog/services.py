@@ -12,6 +12,7 @@ from .models import Course, Enrollment, Review, Storefront
 STOREFRONT_FIELDS = ("name", "slug", "tagline", "brand_keywords", "brand_colors", "logo")
 COURSE_FIELDS = (
     "title", "subtitle", "description", "category", "tags", "level", "language", "price", "published",
+    "cover_layout",
 )
 
 

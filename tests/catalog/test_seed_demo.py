@@ -28,5 +28,5 @@ def test_seed_demo_themes_every_storefront_through_the_review_workflow():
     call_command("seed_demo", "--courses", "8", "--learners", "10", "--seed", "1", verbosity=0)
     active = Palette.objects.filter(status="active")
     assert active.count() == 8
-    assert {t.to_status for t in active.first().transitions.all()} == {"submitted", "approved", "active"}
+    assert {t.to_status for t in active.first().transitions.all()} == {"proposed", "submitted", "approved", "active"}
     assert TrainingRun.objects.count() == 1

@@ -18,6 +18,15 @@ PALETTES: dict[str, dict[str, str]] = {
     "only-primary": {"primary": "#e11d48"},
 }
 
+#: titles issue 5 names as bad input (empty, 500 characters, control characters, mixed scripts, only emoji) and
+#: their friends; every one must render (tests/covers/test_bad_input.py) and render the same bytes twice
+#: (tests/covers/test_determinism.py)
+AWKWARD_TITLES: list[str] = [
+    "", "   ", "A" * 500, "Tab\tnew\nline\x00nul\x1b[31mansi\x7f\u202eevil", "Python 编程 العربية שלום Ελληνικά Кириллица",
+    "\U0001F680\U0001F525\U0001F4AF", "\u0301\u0301\u0301", "\ud800 lone surrogate", "مرحبا بالعالم", "שלום עולם",
+    "Tiếng Việt đặc biệt Ấ Ở", "\u200d\ufe0f\u200b",
+]
+
 
 @pytest.fixture(params=sorted(PALETTES))
 def palette(request: pytest.FixtureRequest) -> dict[str, str]:

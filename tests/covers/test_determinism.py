@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from themes.covers import RENDERER_VERSION, CoverSpec, cover_hash, render_cover_bytes
 
-from .conftest import PALETTES
+from .conftest import AWKWARD_TITLES, PALETTES
 
 BASE = CoverSpec(title="Intro to Statistics", subtitle="Means, medians and more", creator="R. Fisher",
                  category="Maths", course_id=99, palette=PALETTES["light-navy"], layout="geometric")
@@ -44,3 +49,35 @@ def test_cover_hash_is_stable_and_changes_with_each_input() -> None:
     hashes = {cover_hash(dataclasses.replace(BASE, **c)) for c in changes}
     assert h not in hashes and len(hashes) == len(changes)
     assert RENDERER_VERSION
+
+
+def _awkward_spec(title: str, layout: str, fmt: str = "webp") -> CoverSpec:
+    return CoverSpec(title=title, subtitle=title, creator=title, category=title, course_id=7,
+                     palette=PALETTES["light-navy"], layout=layout, size=(480, 270), format=fmt)
+
+
+@pytest.mark.parametrize("title", AWKWARD_TITLES)
+@pytest.mark.parametrize("layout", ["gradient-band", "geometric", "split"])
+def test_awkward_titles_render_identical_bytes_twice(title: str, layout: str) -> None:
+    first = render_cover_bytes(_awkward_spec(title, layout)).data
+    second = render_cover_bytes(_awkward_spec(title, layout)).data
+    assert first == second
+    assert cover_hash(_awkward_spec(title, layout)) == cover_hash(_awkward_spec(title, layout))
+
+
+def test_awkward_titles_render_the_same_bytes_in_a_fresh_interpreter() -> None:
+    """No font cache, fallback order or other process state leaks into the bytes."""
+    digests = [hashlib.sha256(render_cover_bytes(_awkward_spec(t, "split")).data).hexdigest()
+               for t in AWKWARD_TITLES]
+    child = (
+        "import hashlib, json\n"
+        "from tests.covers.conftest import AWKWARD_TITLES\n"
+        "from tests.covers.test_determinism import _awkward_spec\n"
+        "from themes.covers import render_cover_bytes\n"
+        "print(json.dumps([hashlib.sha256(render_cover_bytes(_awkward_spec(t, 'split')).data).hexdigest()\n"
+        "                  for t in reversed(AWKWARD_TITLES)]))\n"  # reversed: another order of first use
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", child], cwd=root, capture_output=True, text=True, check=True,
+                         timeout=120)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == list(reversed(digests))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,21 @@ from themes.covers.fonts import Face, chain_for, get_font, split_runs
 CJK_TITLE = "零基础学编程：从入门到精通"
 
 
-def _cjk_font() -> ImageFont.FreeTypeFont:
-    path = find_font("cjk", "bold")
+def require_font(role: str, package: str) -> str:
+    """The font file for ``role``; a missing font skips the test locally but fails it under CI (``CI`` set), where
+    .ci/run installs the fonts, so a broken lookup can never pass CI as a row of skips (as tests/conftest.py
+    does for chromium)."""
+    path = find_font(role, "bold")
     if path is None:
-        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+        message = f"no {role} font found (apt-get install {package}; or set COVER_FONT_DIRS)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}: fonts are required in CI")
+        pytest.skip(message)
+    return path
+
+
+def _cjk_font() -> ImageFont.FreeTypeFont:
+    path = require_font("cjk", "fonts-noto-cjk")
     return get_font(Face(path, 2 if path.endswith(".ttc") else 0), 48)
 
 
@@ -42,9 +54,7 @@ def test_rendered_cjk_cover_uses_a_face_that_has_every_glyph() -> None:
 
 
 def test_latin_font_lacks_cjk_and_says_so() -> None:
-    path = find_font("latin", "bold")
-    if path is None:
-        pytest.skip("DejaVu not installed")
+    path = require_font("latin", "fonts-dejavu-core")
     assert set(missing_glyphs(get_font(Face(path), 40), "学A")) == {"学"}
 
 
@@ -70,11 +80,19 @@ def test_no_cjk_font_logs_a_warning_and_never_draws_tofu(monkeypatch: pytest.Mon
 
 
 def test_cover_font_dirs_env_var_is_searched_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    src = find_font("latin", "bold")
-    if src is None:
-        pytest.skip("DejaVu not installed")
+    src = require_font("latin", "fonts-dejavu-core")
     nested = tmp_path / "fonts" / "sub"
     nested.mkdir(parents=True)
     shutil.copy(src, nested / os.path.basename(src))
     monkeypatch.setenv("COVER_FONT_DIRS", str(tmp_path / "fonts"))
     assert find_font("latin", "bold") == str(nested / os.path.basename(src))
+
+
+def test_a_missing_cjk_font_fails_under_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "find_font", lambda role, weight="bold": None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="required in CI"):
+        _cjk_font()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="fonts-noto-cjk"):
+        _cjk_font()

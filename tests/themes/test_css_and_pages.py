@@ -85,6 +85,34 @@ def test_style_guide_shows_roles_and_contrast(client, make_palette):
     assert "#1e88e5" in page and "contrast-table" in page
 
 
+def test_contrast_matrix_has_every_role_on_every_role_with_wcag_ratios(make_palette):
+    from themes.presentation import ROLE_ORDER, contrast_matrix
+
+    light, dark = contrast_matrix(make_palette(status="active"))
+    assert (light["variant"], dark["variant"]) == ("light", "dark")
+    assert light["roles"] == list(ROLE_ORDER)
+    assert [row["role"] for row in light["rows"]] == list(ROLE_ORDER)
+    assert all([c["on"] for c in row["cells"]] == list(ROLE_ORDER) for row in light["rows"])
+    cell = {(row["role"], c["on"]): c for row in light["rows"] for c in row["cells"]}
+    # WCAG 2.x by hand: L(#212121) = 0.01521, L(#fafafa) = 0.95596; (0.95596 + 0.05) / (0.01521 + 0.05) = 15.43
+    assert cell[("text", "background")]["ratio"] == 15.43 and cell[("text", "background")]["level"] == "aaa"
+    assert cell[("background", "text")]["ratio"] == 15.43  # symmetric
+    assert cell[("accent", "surface")]["ratio"] == 4.28 and cell[("accent", "surface")]["level"] == "large"
+    assert cell[("primary", "background")]["ratio"] == 3.52
+    assert cell[("text", "text")]["ratio"] == 1.0 and cell[("text", "text")]["same"]
+    dark_cell = {(row["role"], c["on"]): c for row in dark["rows"] for c in row["cells"]}
+    assert dark_cell[("text", "background")]["ratio"] == 16.15  # #eeeeee on #121212
+
+
+def test_style_guide_shows_the_contrast_matrix(client, make_palette):
+    palette = make_palette(status="active")
+    page = client.get(reverse("themes:style_guide", args=[palette.storefront.slug])).content.decode()
+    assert page.count('class="data contrast-matrix') == 2
+    assert '<td data-fg="text" data-bg="background">15.43:1 <span class="badge pass">AAA</span></td>' in page
+    assert '<td data-fg="accent" data-bg="surface">4.28:1 <span class="badge info">ok for large text</span>' in page
+    assert f'sw-{palette.pk}-dark-accent' in page
+
+
 def test_preview_css_only_serves_palettes_the_visitor_may_see(client, make_palette, other_creator, creator):
     palette = make_palette(status="proposed")
     client.force_login(other_creator)

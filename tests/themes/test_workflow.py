@@ -5,7 +5,7 @@ from django.urls import reverse
 from courseplatform.jobs.models import JobStatus
 from tests.factories import StaffFactory
 from themes import services
-from themes.models import CoverBatch, Palette, PaletteJob, PaletteStatus
+from themes.models import CoverBatch, Palette, PaletteJob, PaletteStatus, PaletteTransition
 
 from .conftest import FAST_BRIEF
 
@@ -56,14 +56,39 @@ def test_creator_cannot_approve_and_nobody_approves_their_own_storefront(make_pa
         services.palette_approve(palette=own, actor=reviewer)
 
 
-def test_creator_gets_403_from_the_review_pages(client, creator, make_palette):
+@pytest.mark.parametrize("who", ["creator", "learner"])
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_a_logged_in_non_staff_user_gets_403_from_review_decide(client, request, make_palette, who, decision):
     palette = make_palette(status="submitted")
+    client.force_login(request.getfixturevalue(who))
+    response = client.post(reverse("themes:review_decide", args=[palette.pk, decision]), {"note": "mine now"})
+    assert response.status_code == 403  # refused outright, not sent to a log-in page they cannot use
+    palette.refresh_from_db()
+    assert palette.status == "submitted" and not palette.transitions.exists()
+
+
+def test_review_queue_sends_non_staff_to_the_admin_log_in(client, creator):
     client.force_login(creator)
-    assert client.get(reverse("themes:review_queue")).status_code == 302  # staff_member_required → admin log-in
-    response = client.post(reverse("themes:review_decide", args=[palette.pk, "approve"]))
-    assert response.status_code == 302
+    response = client.get(reverse("themes:review_queue"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]  # staff_member_required
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in_by_review_decide(client, make_palette):
+    palette = make_palette(status="submitted")
+    url = reverse("themes:review_decide", args=[palette.pk, "approve"])
+    response = client.post(url)
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
     palette.refresh_from_db()
     assert palette.status == "submitted"
+
+
+def test_a_reviewer_decides_through_the_page(client, reviewer, make_palette):
+    palette = make_palette(status="submitted")
+    client.force_login(reviewer)
+    response = client.post(reverse("themes:review_decide", args=[palette.pk, "reject"]), {"note": "too faint"})
+    assert response.status_code == 302 and response["Location"] == reverse("themes:review_queue")
+    palette.refresh_from_db()
+    assert palette.status == "rejected" and palette.transitions.get().note == "too faint"
 
 
 def test_staff_without_permission_get_403_on_approve(client, make_palette):
@@ -157,3 +182,22 @@ def test_cuda_out_of_memory_falls_back_to_cpu(storefront, creator, monkeypatch):
     assert calls == ["cuda", "cpu"]
     assert job.status == JobStatus.SUCCEEDED and job.device == "cpu"
     assert job.reason == "fell back to CPU: CUDA out of memory"
+
+
+def test_a_palette_created_as_proposed_records_its_creation_in_the_trail(storefront, creator, reviewer):
+    job = PaletteJob.objects.create(storefront=storefront, requested_by=creator, brief=FAST_BRIEF, brief_hash="p")
+    services.palette_job_execute(job.pk, "cpu")
+    palettes = list(Palette.objects.filter(job=job))
+    assert len(palettes) == 2
+    for palette in palettes:
+        assert palette.status == PaletteStatus.PROPOSED
+        assert [(t.from_status, t.to_status, t.actor_id) for t in palette.transitions.all()] == [
+            ("", "proposed", creator.pk)]
+    services.palette_job_execute(job.pk, "cpu")  # a redelivered message creates no palette and no second row
+    assert PaletteTransition.objects.filter(palette__job=job).count() == 2
+
+    first = palettes[0]
+    services.palette_submit(palette=first, actor=creator)
+    services.palette_approve(palette=first, actor=reviewer, note="fine")
+    trail = [(t.from_status, t.to_status) for t in first.transitions.all()]
+    assert trail == [("", "proposed"), ("proposed", "submitted"), ("submitted", "approved")]

@@ -16,6 +16,10 @@ STANDARD_ROLE_MAP = {
     "--c-accent": "accent",
 }
 
+#: Published page sections (by type) a course page shows beneath the course, in this order, unless the preset
+#: says otherwise: the creator's "about" block, so every course page says who teaches it.
+DEFAULT_COURSE_PAGE_SECTIONS: tuple[str, ...] = ("about",)
+
 
 @dataclass(frozen=True)
 class ThemePreset:
@@ -23,11 +27,17 @@ class ThemePreset:
     label: str
     template: str
     role_map: dict = field(default_factory=lambda: dict(STANDARD_ROLE_MAP))
+    #: CSS class(es) on ``<body>`` of the storefront page and of its course pages
     body_class: str = ""
+    #: which of the storefront's published section types its course pages show (``()``: none)
+    course_page_sections: tuple[str, ...] = DEFAULT_COURSE_PAGE_SECTIONS
 
 
-CLASSIC = ThemePreset("classic", _("Classic"), "themes/presets/classic.html", body_class="preset-classic")
-BOLD = ThemePreset("bold", _("Bold hero"), "themes/presets/bold.html", body_class="preset-bold")
+CLASSIC = ThemePreset("classic", _("Classic"), "themes/presets/classic.html", body_class="preset-classic",
+                      course_page_sections=DEFAULT_COURSE_PAGE_SECTIONS)
+#: Bold leans on social proof: course pages carry the storefront's testimonials after the creator's "about".
+BOLD = ThemePreset("bold", _("Bold hero"), "themes/presets/bold.html", body_class="preset-bold",
+                   course_page_sections=("about", "testimonials"))
 
 
 @hookimpl

@@ -171,4 +171,7 @@ def cover_hash(spec: CoverSpec) -> str:
         "format": spec.format,
         "logo": logo_digest(spec.logo),
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    # surrogatepass: a lone surrogate (e.g. "\ud800" from a JSON escape) is dropped by clean_text when drawing,
+    # but must not crash the hash; valid text encodes exactly as plain UTF-8, so existing hashes are unchanged
+    raw = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(raw).hexdigest()
