@@ -22,20 +22,24 @@ class EventType(models.TextChoices):
 class Interaction(models.Model):
     """One learner event. ``event_id`` makes ingestion idempotent: a retried batch stores nothing twice."""
 
-    event_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    # Every index costs each ingested event a B-tree insert (bench/load.py): the foreign keys are covered by
+    # the composite indexes in Meta (their leading column), and nothing looks events up by session.
+    event_id = models.UUIDField(_("event id"), unique=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="interactions"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="interactions",
+        verbose_name=_("user"), db_index=False,
     )
-    session_key = models.CharField(max_length=64, blank=True, db_index=True)
-    course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="interactions")
-    type = models.CharField(max_length=16, choices=EventType.choices)
-    ts = models.DateTimeField(db_index=True)
-    value = models.FloatField(null=True, blank=True)
-    surface = models.CharField(max_length=32, blank=True)
-    position = models.PositiveIntegerField(null=True, blank=True)
-    experiment = models.CharField(max_length=64, blank=True)
-    variant = models.CharField(max_length=64, blank=True)
-    received_at = models.DateTimeField(auto_now_add=True)
+    session_key = models.CharField(_("session key"), max_length=64, blank=True)
+    course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="interactions",
+                               verbose_name=_("course"), db_index=False)
+    type = models.CharField(_("event type"), max_length=16, choices=EventType.choices)
+    ts = models.DateTimeField(_("time"), db_index=True)
+    value = models.FloatField(_("value"), null=True, blank=True)
+    surface = models.CharField(_("surface"), max_length=32, blank=True)
+    position = models.PositiveIntegerField(_("position"), null=True, blank=True)
+    experiment = models.CharField(_("experiment"), max_length=64, blank=True)
+    variant = models.CharField(_("variant"), max_length=64, blank=True)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("interaction")
@@ -139,13 +143,16 @@ class ReasonCode(models.TextChoices):
 class FeedItem(models.Model):
     """One learner's materialised candidate for one model version (written by workers, read by serving)."""
 
-    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="feed_items")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="+")
-    rank = models.PositiveSmallIntegerField()
-    score = models.FloatField()
-    reason_code = models.CharField(max_length=16, choices=ReasonCode.choices)
-    reason_arg = models.PositiveBigIntegerField(null=True, blank=True)
+    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="feed_items",
+                                verbose_name=_("model version"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("user"))
+    course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("course"))
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.FloatField(_("score"))
+    reason_code = models.CharField(_("reason"), max_length=16, choices=ReasonCode.choices)
+    reason_arg = models.PositiveBigIntegerField(_("reason argument"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("feed item")
@@ -166,11 +173,14 @@ class CourseSimilarity(models.Model):
         COLLABORATIVE = "cf", _("Collaborative")
         CONTENT = "content", _("Content")
 
-    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="similarities")
-    course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="+")
-    other = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    score = models.FloatField()
+    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="similarities",
+                                verbose_name=_("model version"))
+    course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("course"))
+    other = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("similar course"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    score = models.FloatField(_("score"))
 
     class Meta:
         verbose_name = _("course similarity")

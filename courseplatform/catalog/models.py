@@ -45,8 +45,8 @@ class Storefront(models.Model):
     logo = models.ImageField(_("logo"), upload_to="storefronts/logos/", blank=True)
     theme_preset = models.CharField(_("theme preset"), max_length=40, default="classic")
     default_cover_layout = models.CharField(_("default cover layout"), max_length=40, default="gradient-band")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = StorefrontQuerySet.as_manager()
 
@@ -99,12 +99,13 @@ class Course(models.Model):
         decimal_places=2,
         default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("99999"))],
+        help_text=_("In US dollars; 0 makes the course free."),
     )
     published = models.BooleanField(_("published"), default=False)
     cover_layout = models.CharField(_("cover layout"), max_length=40, blank=True,
                                     help_text=_("Leave empty for the storefront's default."))
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CourseQuerySet.as_manager()
 
@@ -123,11 +124,13 @@ class Course(models.Model):
 
 
 class Enrollment(models.Model):
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
-    price_paid = models.DecimalField(max_digits=8, decimal_places=2)
-    created_at = models.DateTimeField(db_index=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments",
+                                verbose_name=_("learner"))
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments",
+                               verbose_name=_("course"))
+    price_paid = models.DecimalField(_("price paid"), max_digits=8, decimal_places=2)
+    created_at = models.DateTimeField(_("enrolled"), db_index=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("enrolment")
@@ -139,13 +142,15 @@ class Enrollment(models.Model):
 
 
 class Review(models.Model):
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="reviews")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews",
+                                verbose_name=_("learner"))
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="reviews",
+                               verbose_name=_("course"))
     rating = models.PositiveSmallIntegerField(
         _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     text = models.TextField(_("review"), blank=True, max_length=5000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]

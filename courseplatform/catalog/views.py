@@ -66,16 +66,19 @@ def course_detail(request, pk):
 
     enrollment = selectors.enrollment_for(request.user, course)
     storefront = course.storefront
+    preset = theme_preset(storefront)  # the storefront's look: body class and which page sections show here
     return render(
         request,
         "catalog/course.html",
         {
             "course": course,
             "storefront": storefront,
+            "preset": preset,
             "enrollment": enrollment,
             "reviews": course.reviews.select_related("learner")[:20],
             "review_form": ReviewForm(),
-            "storefront_sections": course_page_sections(storefront, request, theme_preset(storefront)),
+            "storefront_sections": course_page_sections(storefront, request, preset),
+            "also_like": selectors.also_like(course, request.user),
         },
     )
 

@@ -25,11 +25,11 @@ class TrackedJob(models.Model):
     progress = models.FloatField(_("progress"), default=0.0)
     reason = models.TextField(_("reason"), blank=True)
     device = models.CharField(_("device"), max_length=32, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    queued_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     #: dotted Celery task name that runs this job with the row id as its only argument
     TASK_NAME: ClassVar[str] = ""
@@ -51,9 +51,13 @@ class TrackedJob(models.Model):
 class WorkerHeartbeat(models.Model):
     """Last time a worker consuming ``queue`` ran the heartbeat task (shown by /healthz)."""
 
-    queue = models.CharField(max_length=32, unique=True)
-    hostname = models.CharField(max_length=200)
-    seen_at = models.DateTimeField()
+    queue = models.CharField(_("queue"), max_length=32, unique=True)
+    hostname = models.CharField(_("host name"), max_length=200)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
 
     def __str__(self) -> str:
         return f"{self.queue}@{self.hostname}"

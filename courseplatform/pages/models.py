@@ -12,7 +12,7 @@ class StorefrontPage(models.Model):
                                       verbose_name=_("storefront"))
     published_version = models.ForeignKey("PageVersion", on_delete=models.SET_NULL, null=True, blank=True,
                                           related_name="+", verbose_name=_("published version"))
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("storefront page")

@@ -21,8 +21,6 @@ from .models import LANGUAGE_KEY
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_COURSE_PAGE_SECTIONS = ("about",)
-
 
 @dataclass
 class RenderContext:
@@ -131,7 +129,10 @@ def published_page(storefront, request) -> list[RenderedSection] | None:
 
 
 def course_page_sections(storefront, request, preset=None) -> list[RenderedSection]:
-    """The published sections the storefront's preset shows on course pages (by default: about)."""
+    """The published sections the storefront's preset shows on course pages (``preset.course_page_sections``;
+    a third-party preset that does not declare it gets the built-in default: about)."""
+    from themes.builtin.presets import DEFAULT_COURSE_PAGE_SECTIONS
+
     wanted = tuple(getattr(preset, "course_page_sections", DEFAULT_COURSE_PAGE_SECTIONS) or ())
     if not wanted:
         return []

@@ -200,3 +200,55 @@ def test_the_course_page_shows_the_about_section(client, storefront, creator, co
 def test_the_course_page_without_a_page_is_unchanged(client, course):
     html = client.get(course.get_absolute_url()).content.decode()
     assert "pg-" not in html and "sections.css" not in html
+
+
+def test_the_course_page_carries_the_storefronts_theme_stylesheet_and_preset_body_class(
+        client, storefront, course, make_palette):
+    from themes.selectors import theme_stylesheet_url
+
+    make_palette(status="active")
+    theme_link = f'<link rel="stylesheet" href="{theme_stylesheet_url(storefront)}">'
+    assert f"/{storefront.slug}/theme.css?v=" in theme_link
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert theme_link in html and theme_link in get(client, storefront)  # the same stylesheet as the storefront
+    assert re.search(r'<body [^>]*class="course-page preset-classic"', html)
+    storefront.theme_preset = "bold"
+    storefront.save()
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert re.search(r'<body [^>]*class="course-page preset-bold"', html)
+
+
+def test_built_in_presets_declare_their_course_page_sections():
+    from dataclasses import fields
+
+    from themes.builtin.presets import BOLD, CLASSIC, DEFAULT_COURSE_PAGE_SECTIONS, ThemePreset
+
+    assert "course_page_sections" in {f.name for f in fields(ThemePreset)}
+    assert CLASSIC.course_page_sections == DEFAULT_COURSE_PAGE_SECTIONS == ("about",)
+    assert BOLD.course_page_sections == ("about", "testimonials")
+
+
+def test_the_course_page_shows_the_sections_its_preset_names(client, storefront, creator, course, build_page):
+    Review.objects.create(learner=UserFactory(), course=course, rating=5, text="Worth every minute")
+    build_page("hero", "about", "testimonials", publish=True,
+               data={"about": {"body": "<p>About the teacher</p>"}})
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert section_order(html) == ["about"]  # classic: about only
+    storefront.theme_preset = "bold"
+    storefront.save()
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert section_order(html) == ["about", "testimonials"]  # bold adds the storefront's testimonials
+
+
+def test_a_preset_without_course_page_sections_gets_the_default(rf, storefront, creator, build_page):
+    from types import SimpleNamespace
+
+    from courseplatform.pages.rendering import course_page_sections
+
+    build_page("hero", "about", publish=True)
+    request = rf.get("/")
+    request.user = creator
+    third_party = SimpleNamespace(slug="minimal", label="Minimal", template="x.html", role_map={})
+    assert [s.type for s in course_page_sections(storefront, request, third_party)] == ["about"]
+    none_shown = SimpleNamespace(course_page_sections=())
+    assert course_page_sections(storefront, request, none_shown) == []
