@@ -26,6 +26,8 @@ import http.client
 import json
 import os
 import platform
+import re
+import shlex
 import socket
 import statistics
 import subprocess
@@ -305,6 +307,13 @@ def bench_ingestion(seconds: float, workers: int, threads: int) -> dict:
         log.close()
 
 
+def command_line(argv: list[str]) -> tuple[str, list[str]]:
+    """The command as run (``VAR_DIR=… python bench/feed.py …``) and its argv, passwords in URLs masked."""
+    argv = [re.sub(r"(://[^:/@\s]+):[^@/\s]*@", r"\1:***@", a) for a in argv]
+    prefix = f"VAR_DIR={shlex.quote(os.environ['VAR_DIR'])} " if os.environ.get("VAR_DIR") else ""
+    return prefix + " ".join(shlex.quote(a) for a in ["python", *argv]), argv
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=1000)
@@ -316,6 +325,7 @@ def main() -> None:
     parser.add_argument("--skip-ingestion", action="store_true")
     parser.add_argument("--retrain", action="store_true", help="train and activate a new version first")
     args = parser.parse_args()
+    command, argv = command_line(sys.argv)
     configure_env(args.redis, args.database)
     import django
 
@@ -329,6 +339,7 @@ def main() -> None:
     connection.close()
     ingestion = None if args.skip_ingestion else bench_ingestion(args.seconds, args.workers, args.threads)
     result = {
+        "command": command, "argv": argv,
         "when": datetime.now(UTC).isoformat(timespec="seconds"), "python": platform.python_version(),
         "machine": platform.machine(), "cpus": os.cpu_count(), "database": connection.vendor,
         "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 2)[-2], **prepared["info"],

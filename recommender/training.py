@@ -1,6 +1,12 @@
 """The training service: interactions -> engine -> immutable artifact -> holdout metrics -> materialised feeds
 -> activation when not worse than the active version (or forced).
 
+The activation gate is like-for-like: the active version's algorithm and parameters are refitted on the very
+split the new model is scored on, and the two scores are compared (``metrics["gate"]``), never the new score
+against a number the active version earned on an older split. Each version also carries an engagement report
+(``metrics["engagement"]``): P(enrol | impression) fitted on the logged feed impressions, with ROC-AUC and PR-AUC
+on a time-based holdout (:func:`engagement_report`).
+
 Runs on a worker (the ``gpu`` queue). It imports the engine (and with it torch) inside its functions only, so
 the web tier, which imports :mod:`recommender.services`, never loads torch.
 """
@@ -15,8 +21,9 @@ import os
 import shutil
 import time
 import uuid
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -128,10 +135,19 @@ def train_version(*, algorithm: str = "", params: dict | None = None, device: st
     tick(0.1)
     # holdout metrics: leave the latest course of each learner out, fit on the rest
     split = leave_last_out(data)
-    holdout = engine.make_model(algorithm, **params, device=device).fit(split.train.to_csr())
-    tick(0.3)
-    metrics = _finite(engine.evaluate(holdout, split.train, split.test, ks=(10, 20)).metrics)
+    train_csr = split.train.to_csr()
+    holdout = engine.make_model(algorithm, **params, device=device).fit(train_csr)
+    tick(0.25)
+    metrics = _finite(engine.evaluate(holdout, train_csr, split.test, ks=(10, 20)).metrics)
     del holdout
+    tick(0.3)
+    # like-for-like gate: the active version's algorithm + parameters refitted on this very split
+    gate = incumbent_on_split(ModelVersion.objects.filter(is_active=True).first(), algorithm, params, metrics,
+                              split, train_csr, device)
+    if gate is not None:
+        metrics["gate"] = gate
+    tick(0.38)
+    metrics["engagement"] = engagement_report(algorithm, params, device, rows, half_life)
     tick(0.45)
     model = engine.make_model(algorithm, **params, device=device).fit(data.to_csr())
     duration = time.perf_counter() - started
@@ -156,6 +172,209 @@ def train_version(*, algorithm: str = "", params: dict | None = None, device: st
     version.save(update_fields=["sha256", "feed_count"])  # only now is the version servable
     tick(0.95)
     return version
+
+
+def incumbent_on_split(active: ModelVersion | None, algorithm: str, params: dict, metrics: dict, split,
+                       train_csr, device: str) -> dict | None:
+    """The gate's two scores on one split: the new model's and the active version's algorithm + parameters
+    refitted on the same training part (stored as ``metrics["gate"]``; ``None`` without an active version).
+
+    When the active version uses the same algorithm and parameters, its refit *is* the new holdout model (the
+    engine is deterministic given a seed), so the candidate's score is reused instead of fitting twice. When the
+    refit fails (say, an algorithm this engine no longer knows), ``incumbent`` is ``None`` and the gate falls back
+    to the stored metrics (:func:`recommender.services.version_is_not_worse` says so in its note).
+    """
+    from . import engine
+
+    if active is None:
+        return None
+    name = services.gate_metric()
+    gate = {"metric": name, "split": "leave-last-out", "train_pairs": len(split.train),
+            "test_pairs": len(split.test), "candidate": metrics.get(name), "incumbent": None,
+            "incumbent_version": active.pk, "incumbent_algorithm": active.algorithm,
+            "incumbent_params": dict(active.params or {}), "incumbent_stored": active.metric(name)}
+    if active.algorithm == algorithm and dict(active.params or {}) == dict(params):
+        gate["incumbent"], gate["incumbent_refit"] = metrics.get(name), "same algorithm and parameters"
+        return gate
+    try:
+        model = engine.make_model(active.algorithm, **(active.params or {}), device=device).fit(train_csr)
+        scores = _finite(engine.evaluate(model, train_csr, split.test, ks=(10, 20)).metrics)
+    except Exception as exc:  # noqa: BLE001 -- the gate then falls back to the stored metric, and says why
+        logger.warning("could not refit active version #%s on the new split", active.pk, exc_info=True)
+        gate["incumbent_error"] = f"{type(exc).__name__}: {exc}"[:300]
+        return gate
+    gate["incumbent"], gate["incumbent_refit"] = scores.get(name), "refitted"
+    return gate
+
+
+# --- the engagement model: P(enrol | impression) ------------------------------------------------------------
+
+ENGAGEMENT_MIN_IMPRESSIONS = 200  # fewer logged impressions: no report (RECOMMENDER_ENGAGEMENT_MIN_IMPRESSIONS)
+ENGAGEMENT_MIN_POSITIVES = 10  # fewer impressions followed by an enrolment: no report (…_MIN_POSITIVES)
+ENGAGEMENT_MAX_IMPRESSIONS = 200_000  # the newest ones are used (…_MAX_IMPRESSIONS)
+ENGAGEMENT_TEST_FRACTION = 0.2  # the latest impressions form the holdout
+
+
+def _engagement_setting(name: str, default):
+    return getattr(settings, f"RECOMMENDER_ENGAGEMENT_{name}", default)
+
+
+def engagement_dataset(max_impressions: int | None = None) -> dict:
+    """Feature rows for the engagement model from the interaction log, label = enrolled afterwards.
+
+    One row per logged impression of a learner (``Interaction`` of type impression with a ``position``; anonymous
+    impressions cannot be joined to an enrolment), the newest ``max_impressions`` of them. Its label is 1 when the
+    same learner has a catalog ``Enrollment`` in that course created at or after the impression (the enrolment
+    itself, not a client-sent event, is the outcome); impressions of a course the learner already owned at that
+    moment are dropped (they cannot convert). Features known at the impression's time, leak-free except the
+    model score (filled in by :func:`engagement_report`):
+
+    * ``popularity``: enrolments in the course created before the impression;
+    * ``category_match``: 1 when the course's category is one of the learner's sign-up interests or of a course
+      they had enrolled in before the impression;
+    * ``price``: the course's list price; ``position``: the feed position (1 = top).
+
+    Returns ``{"rows": [feature dict], "labels", "timestamps" (unix s), "pairs" ((learner id, course id))}``.
+    """
+    from django.contrib.auth import get_user_model
+
+    limit = int(max_impressions or _engagement_setting("MAX_IMPRESSIONS", ENGAGEMENT_MAX_IMPRESSIONS))
+    impressions = list(
+        Interaction.objects.filter(type=EventType.IMPRESSION, user__isnull=False, position__isnull=False)
+        .order_by("-ts", "-id").values_list("user_id", "course_id", "ts", "position")[:limit]
+    )
+    impressions.reverse()
+    out: dict = {"rows": [], "labels": [], "timestamps": [], "pairs": []}
+    if not impressions:
+        return out
+    course_ids = {c for _u, c, _t, _p in impressions}
+    courses = {cid: (cat, float(price)) for cid, cat, price in
+               Course.objects.filter(pk__in=course_ids).values_list("id", "category_id", "price")}
+    category_of = dict(Course.objects.values_list("id", "category_id"))
+    enrolled_at: dict[tuple[int, int], float] = {}
+    course_times: dict[int, list[float]] = defaultdict(list)
+    learner_categories: dict[int, dict[int, float]] = defaultdict(dict)  # learner -> category -> first enrolment
+    for learner_id, course_id, created in Enrollment.objects.values_list("learner_id", "course_id",
+                                                                         "created_at").iterator():
+        t = created.timestamp()
+        enrolled_at[(learner_id, course_id)] = t
+        if course_id in course_ids:
+            course_times[course_id].append(t)
+        cat = category_of.get(course_id)
+        if cat is not None and t < learner_categories[learner_id].get(cat, math.inf):
+            learner_categories[learner_id][cat] = t
+    for times in course_times.values():
+        times.sort()
+    users = {u for u, _c, _t, _p in impressions}
+    interests: dict[int, set[int]] = defaultdict(set)
+    through = get_user_model().interests.through
+    for user_id, category_id in through.objects.values_list("user_id", "category_id").iterator():
+        if user_id in users:
+            interests[user_id].add(category_id)
+    for user_id, course_id, ts, position in impressions:
+        if course_id not in courses:
+            continue
+        t = ts.timestamp()
+        owned_since = enrolled_at.get((user_id, course_id))
+        if owned_since is not None and owned_since < t:
+            continue  # already enrolled when it was shown
+        category, price = courses[course_id]
+        first = learner_categories.get(user_id, {}).get(category)
+        match = category in interests.get(user_id, ()) or (first is not None and first < t)
+        out["rows"].append({"popularity": float(bisect_left(course_times.get(course_id, []), t)),
+                            "category_match": 1.0 if match else 0.0, "price": price, "position": float(position)})
+        out["labels"].append(1.0 if owned_since is not None else 0.0)
+        out["timestamps"].append(t)
+        out["pairs"].append((user_id, course_id))
+    return out
+
+
+def _model_scores(model, data, pairs: Sequence[tuple[int, int]]) -> list[float]:
+    """The model's score for each (learner id, course id); 0.0 for a learner or course it does not know."""
+    import numpy as np
+
+    user_index = {int(k): i for i, k in enumerate(data.user_ids)}
+    item_index = {int(k): i for i, k in enumerate(data.item_ids)}
+    wanted: dict[int, list[int]] = defaultdict(list)
+    for n, (u, c) in enumerate(pairs):
+        if u in user_index and c in item_index:
+            wanted[user_index[u]].append(n)
+    scores = [0.0] * len(pairs)
+    known = sorted(wanted)
+    for start in range(0, len(known), USER_CHUNK):
+        chunk = known[start:start + USER_CHUNK]
+        matrix = model.score_users(np.asarray(chunk), filter_seen=False)
+        for row, u in enumerate(chunk):
+            for n in wanted[u]:
+                value = float(matrix[row, item_index[pairs[n][1]]])
+                scores[n] = value if math.isfinite(value) else 0.0
+    return scores
+
+
+def engagement_report(algorithm: str, params: dict, device: str, rows: Sequence[tuple] | None = None,
+                      half_life: float | None = None) -> dict:
+    """Fit the engagement model (:mod:`recommender.engine.engagement`) on the logged impressions and report it.
+
+    The impressions are split by time (the latest :data:`ENGAGEMENT_TEST_FRACTION` form the holdout). The
+    ``model_score`` feature comes from ``algorithm`` + ``params`` fitted on the interactions logged *before* the
+    holdout starts, so no holdout outcome is seen by the score (training rows' own enrolments may be, which can
+    only make the reported holdout AUC conservative). Returns ``{"roc_auc", "pr_auc", "n", "positives",
+    "n_train", "n_test", "test_positive_rate", "holdout_from", "coef"}``, or ``{"skipped": code, "reason", "n",
+    "positives"}`` when there is too little data (codes: ``too_few_impressions``, ``too_few_positives``,
+    ``holdout_one_class``, ``no_history``, ``error``). Never raises: training does not depend on it.
+    """
+    try:
+        return _engagement_report(algorithm, params, device, rows, half_life)
+    except Exception as exc:  # noqa: BLE001 -- a side report must never fail a training run
+        logger.exception("engagement report failed")
+        return {"skipped": "error", "reason": f"{type(exc).__name__}: {exc}"[:300], "n": 0, "positives": 0}
+
+
+def _engagement_report(algorithm, params, device, rows, half_life) -> dict:
+    import datetime as dt
+
+    import numpy as np
+
+    from . import engine
+    from .engine.engagement import feature_matrix, fit_and_evaluate, time_holdout
+
+    dataset = engagement_dataset()
+    y = np.asarray(dataset["labels"], dtype=np.float64)
+    ts = np.asarray(dataset["timestamps"], dtype=np.float64)
+    n, positives = int(y.size), int(y.sum())
+    counts = {"n": n, "positives": positives}
+    min_n = int(_engagement_setting("MIN_IMPRESSIONS", ENGAGEMENT_MIN_IMPRESSIONS))
+    min_pos = int(_engagement_setting("MIN_POSITIVES", ENGAGEMENT_MIN_POSITIVES))
+    if n < min_n:
+        return {"skipped": "too_few_impressions", "reason": f"{n} learner impressions logged, {min_n} needed",
+                **counts}
+    if positives < min_pos:
+        return {"skipped": "too_few_positives",
+                "reason": f"{positives} impressions followed by an enrolment, {min_pos} needed", **counts}
+    fraction = float(_engagement_setting("TEST_FRACTION", ENGAGEMENT_TEST_FRACTION))
+    train, test = time_holdout(ts, fraction)
+    if not (y[train].any() and y[test].any() and not y[test].all()):
+        return {"skipped": "holdout_one_class",
+                "reason": "the time holdout needs enrolments in training and both outcomes in the test part",
+                **counts}
+    cutoff = float(ts[test].min())
+    if rows is None:
+        rows = _interaction_rows()
+    history = [r for r in rows if r[3].timestamp() < cutoff]
+    data = engine.build_interactions(history, half_life_days=half_life) if history else None
+    if data is None or len(data) == 0:
+        return {"skipped": "no_history", "reason": "no learner interactions before the holdout", **counts}
+    scorer = engine.make_model(algorithm, **params, device=device).fit(data.to_csr())
+    scores = _model_scores(scorer, data, dataset["pairs"])
+    for row, score in zip(dataset["rows"], scores, strict=True):
+        row["model_score"] = score
+    model, report = fit_and_evaluate(feature_matrix(dataset["rows"]), y, ts, test_fraction=fraction)
+    result = _finite({"roc_auc": report["roc_auc"], "pr_auc": report["pr_auc"],
+                      "test_positive_rate": report["positive_rate"]})
+    coef = model.to_dict()
+    return {**result, **counts, "n_train": report["n_train"], "n_test": report["n_test"],
+            "holdout_from": dt.datetime.fromtimestamp(cutoff, tz=dt.UTC).isoformat(timespec="seconds"),
+            "coef": {f: round(float(c), 4) for f, c in zip(coef["features"], coef["coef"], strict=True)}}
 
 
 IDS_FILE = "ids.json"

@@ -1,9 +1,11 @@
 """Reads for experiments: which experiment and variant a visitor is in, results, fitted brief defaults."""
 
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import F, Min, Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,13 @@ CACHE_S = 60
 #: server-side when a course page is shown; client click events tagged with the experiment count the same)
 CLICK_TYPES = ("click", "view")
 ENROLL_TYPES = ("enroll",)
+#: an ``enroll`` row counts as an enrolment only when it is the server's record of a real catalog enrolment: the
+#: learner's ``Enrollment`` in that course was created at most this long before the row's time (the server writes
+#: its row right after creating the enrolment; see :func:`server_enrollers`)
+ENROLMENT_MATCH = timedelta(seconds=60)
+#: the experiment analysis uses rows received at most this long after their event time; a row that arrives later
+#: (a client-sent event back-dated by up to 30 days) is ignored, so a verdict frozen at the horizon stays frozen
+LATE_EVENT_GRACE = timedelta(hours=1)
 
 
 def _cache_key(storefront_id: int) -> str:
@@ -158,29 +167,142 @@ class VariantResult:
         return 100 * self.enroll_interval[0], 100 * self.enroll_interval[1]
 
 
-def visitor_counts(experiment: Experiment) -> dict[str, dict[str, int]]:
-    """Per variant key: distinct ``visitors`` (any tagged row), ``clickers`` and ``enrollers``.
+def _visitor(user_id: int | None, session_key: str) -> str:
+    return f"u:{user_id}" if user_id else f"s:{session_key}"
 
-    Each visitor (a learner, or an anonymous session) counts once per metric however many rows they left:
-    distinct learners plus distinct sessions of rows with no learner.
-    """
+
+def _tagged_rows(experiment: Experiment, *, prompt_only: bool = False, until: datetime | None = None):
+    """The experiment's rows from an identifiable visitor (a learner, or an anonymous session); with
+    ``prompt_only`` only rows received within :data:`LATE_EVENT_GRACE` of their event time; with ``until``
+    only rows up to that time."""
     from recommender.models import Interaction
 
-    def distinct(types=None):
-        q = Q(type__in=types) if types else Q()
-        return (Count("user", distinct=True, filter=q)
-                + Count("session_key", distinct=True, filter=q & Q(user__isnull=True) & ~Q(session_key="")))
+    rows = Interaction.objects.filter(experiment=experiment.tag).filter(Q(user__isnull=False) | ~Q(session_key=""))
+    if prompt_only:
+        rows = rows.filter(received_at__lte=F("ts") + LATE_EVENT_GRACE)
+    if until is not None:
+        rows = rows.filter(ts__lte=until)
+    return rows
 
-    rows = (Interaction.objects.filter(experiment=experiment.tag).values("variant")
-            .annotate(visitors=distinct(), clickers=distinct(CLICK_TYPES), enrollers=distinct(ENROLL_TYPES))
-            .order_by("variant"))
-    return {r["variant"]: {"visitors": r["visitors"], "clickers": r["clickers"], "enrollers": r["enrollers"]}
-            for r in rows}
+
+def server_enrollers(experiment: Experiment, rows=None) -> dict[str, set[str]]:
+    """Per variant key, the visitors (``u:<id>``) with an enrolment the *server* recorded during the experiment.
+
+    Experiment outcomes never trust client-sent ``enroll`` events (``POST /api/events`` accepts them from any
+    client, and tags them with the visitor's variant). A tagged ``enroll`` row counts only when it matches a real
+    catalog :class:`~courseplatform.catalog.models.Enrollment`: same learner and course, created no earlier than
+    the experiment's start, and no more than :data:`ENROLMENT_MATCH` before the row's time (``catalog.services
+    .enroll`` writes its row just after creating the enrolment, and ``experiments.services.enrolment_tag`` tags
+    it). Anonymous sessions cannot enrol, so their ``enroll`` rows never count. A client event can therefore only
+    repeat an enrolment that really happened, by the same learner in the same variant, which counts once anyway.
+    """
+    from courseplatform.catalog.models import Enrollment
+
+    rows = _tagged_rows(experiment) if rows is None else rows
+    enrol_rows = list(rows.filter(type__in=ENROLL_TYPES, user__isnull=False)
+                      .values_list("variant", "user_id", "course_id", "ts"))
+    out: dict[str, set[str]] = defaultdict(set)
+    if not enrol_rows:
+        return out
+    learners = {u for _v, u, _c, _t in enrol_rows}
+    courses = {c for _v, _u, c, _t in enrol_rows}
+    created = {(learner, course): when for learner, course, when in Enrollment.objects.filter(
+        learner_id__in=learners, course_id__in=courses).values_list("learner_id", "course_id", "created_at")}
+    start = experiment.started_at
+    for variant, user_id, course_id, ts in enrol_rows:
+        when = created.get((user_id, course_id))
+        if when is None or (start is not None and when < start):
+            continue
+        if when <= ts <= when + ENROLMENT_MATCH:
+            out[variant].add(_visitor(user_id, ""))
+    return out
+
+
+def _visitors_with(rows, types) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for variant, user_id, session_key in rows.filter(type__in=types).values_list(
+            "variant", "user_id", "session_key").distinct():
+        out[variant].add(_visitor(user_id, session_key))
+    return out
+
+
+def _first_seen(rows) -> dict[str, list[tuple[datetime, str]]]:
+    """Per variant key, ``(first event time, visitor)`` of each visitor, earliest first (ties by visitor)."""
+    first: dict[str, dict[str, datetime]] = defaultdict(dict)
+    for r in rows.values("variant", "user_id", "session_key").annotate(first=Min("ts")).order_by():
+        key = _visitor(r["user_id"], r["session_key"])
+        seen = first[r["variant"]]
+        if key not in seen or r["first"] < seen[key]:
+            seen[key] = r["first"]
+    return {variant: sorted((t, key) for key, t in seen.items()) for variant, seen in first.items()}
+
+
+def _counts(rows, visitors: dict[str, set[str]], experiment: Experiment) -> dict[str, dict[str, int]]:
+    clickers = _visitors_with(rows, CLICK_TYPES)
+    enrollers = server_enrollers(experiment, rows)
+    return {variant: {"visitors": len(members), "clickers": len(clickers.get(variant, set()) & members),
+                      "enrollers": len(enrollers.get(variant, set()) & members)}
+            for variant, members in sorted(visitors.items())}
+
+
+def visitor_counts(experiment: Experiment) -> dict[str, dict[str, int]]:
+    """Per variant key, over all the experiment's data: distinct ``visitors`` (any tagged row), ``clickers`` (a
+    tagged ``click`` or ``view``) and ``enrollers`` (an enrolment the server recorded, see
+    :func:`server_enrollers`).
+
+    Each visitor (a learner, or an anonymous session) counts once per metric however many rows they left. The
+    verdict does not use these totals but :func:`analysed_counts` (the fixed horizon).
+    """
+    rows = _tagged_rows(experiment)
+    return _counts(rows, {v: {key for _t, key in seen} for v, seen in _first_seen(rows).items()}, experiment)
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """Where the experiment stands against its planned sample (``planned`` visitors per variant)."""
+
+    planned: int
+    reached_at: datetime | None  # when the last variant got its ``planned``-th visitor; None before that
+    seen: dict  # variant key -> visitors seen so far (all of them, also those after the horizon)
+
+    @property
+    def reached(self) -> bool:
+        return self.reached_at is not None
+
+
+def analysed_counts(experiment: Experiment) -> tuple[dict[str, dict[str, int]], Horizon]:
+    """The counts the verdict is computed from, frozen once the fixed horizon is reached.
+
+    Rows received more than :data:`LATE_EVENT_GRACE` after their event time are left out. Until every variant has
+    ``min_sample_per_variant`` visitors, the counts cover every visitor so far (and the verdict says "keep
+    collecting"). From then on only each variant's **first** ``min_sample_per_variant`` visitors (ordered by
+    their first tagged row's time) are analysed, with what they did up to the horizon, the moment the last
+    variant reached its planned sample. Visitors and events after that moment change nothing: re-testing on
+    the accumulating data after the horizon would be peeking all over again. Experiments without a planned
+    sample (0) are analysed on all their data.
+    """
+    rows = _tagged_rows(experiment, prompt_only=True)
+    first_seen = _first_seen(rows)
+    keys = [v.key for v in experiment.variants.all()]
+    planned = int(experiment.min_sample_per_variant or 0)
+    seen = {key: len(first_seen.get(key, [])) for key in keys}
+    reached_at = None
+    if planned > 0 and keys and all(seen[key] >= planned for key in keys):
+        reached_at = max(first_seen[key][planned - 1][0] for key in keys)
+        cohort = {key: {visitor for _t, visitor in first_seen[key][:planned]} for key in keys}
+        rows = rows.filter(ts__lte=reached_at)
+    else:
+        cohort = {variant: {visitor for _t, visitor in visitors} for variant, visitors in first_seen.items()}
+    return _counts(rows, cohort, experiment), Horizon(planned=planned, reached_at=reached_at, seen=seen)
 
 
 def experiment_results(experiment: Experiment) -> dict:
-    """Per-variant results, the primary-metric comparison and the fixed-horizon verdict."""
-    counts = visitor_counts(experiment)
+    """Per-variant results, the primary-metric comparison and the fixed-horizon verdict.
+
+    Once the planned sample is reached the figures are those of each variant's first planned visitors up to the
+    horizon (:func:`analysed_counts`), so the verdict no longer moves as data keep arriving.
+    """
+    counts, horizon = analysed_counts(experiment)
     variants = list(experiment.variants.select_related("palette").order_by("key"))
     results = []
     for variant in variants:
@@ -194,7 +316,8 @@ def experiment_results(experiment: Experiment) -> dict:
         field = "clickers" if experiment.primary_metric == Metric.CLICK else "enrollers"
         arms = [stats.Arm(r.variant.key, r.visitors, getattr(r, field)) for r in results]
         verdict = stats.verdict(arms, experiment.min_sample_per_variant)
-    return {"variants": results, "verdict": verdict, "verdict_text": verdict_text(experiment, verdict)}
+    return {"variants": results, "verdict": verdict, "verdict_text": verdict_text(experiment, verdict),
+            "horizon": horizon}
 
 
 def verdict_text(experiment: Experiment, verdict) -> str:

@@ -237,10 +237,12 @@ def _experiment_category(storefront_id: int, by_storefront: dict) -> int | None:
 def weights_refit() -> list[WeightDefaults]:
     """Refit the brief defaults from every finished experiment (see ``feedback.py`` for the model): one global
     row, and one per category with at least MIN_CATEGORY_EXPERIMENTS finished experiments. An experiment's
-    category is the one most of its storefront's published courses are in."""
+    category is the one most of its storefront's published courses are in. Each experiment contributes the
+    counts its verdict was computed from (``selectors.analysed_counts``: frozen at the fixed horizon, server-side
+    enrolments only)."""
     from courseplatform.catalog.models import Course
 
-    from .selectors import visitor_counts
+    from .selectors import analysed_counts
 
     finished = list(Experiment.objects.filter(status=S.FINISHED).prefetch_related("variants__palette"))
     by_storefront: dict[int, Counter] = defaultdict(Counter)
@@ -249,7 +251,7 @@ def weights_refit() -> list[WeightDefaults]:
         by_storefront[sid][cid] += 1
     outcomes, by_category = [], defaultdict(list)
     for experiment in finished:
-        counts = visitor_counts(experiment)
+        counts, _horizon = analysed_counts(experiment)  # the data the verdict was made on
         variants = []
         for v in experiment.variants.all():
             scores, c = v.palette.scores or {}, counts.get(v.key)

@@ -5,8 +5,12 @@ Example::
     python -m recommender.engine --data ratings.dat.gz --format movielens --protocol leave-last-out \\
         --positive-threshold 4 --k 10 20 --models pop,itemknn,ials,bpr,ease --json out.json --plot out.png
 
-Without ``--models`` the platform's default model is evaluated with parameters tuned on a validation split carved
-from the training data (see :mod:`recommender.engine.tuning`). Bad input prints one clear line and exits 2.
+Without ``--models`` the platform's default model (:data:`recommender.engine.DEFAULT_MODEL`) is evaluated with the
+platform's default parameters (:data:`recommender.engine.DEFAULT_PARAMS`, the very ones ``recommender.training``
+trains with; they were chosen once on validation splits carved from training data, never on test data). With
+``--tune`` each evaluated model is re-tuned on a small grid, scored on a validation split carved from *this* run's
+training part (see :mod:`recommender.engine.tuning`), before it is refitted and tested. Bad input prints one clear
+line and exits 2.
 """
 
 from __future__ import annotations
@@ -44,9 +48,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="keep rows with rating >= this (unrated rows are always kept; default 4)")
     parser.add_argument("--k", dest="k", type=int, nargs="+", default=[10, 20], help="cut-offs (default 10 20)")
     parser.add_argument("--models", default=None,
-                        help=f"comma-separated subset of {','.join(MODEL_NAMES)} (default: the platform default, "
-                        "tuned on validation carved from training)")
-    parser.add_argument("--tune", action="store_true", help="also tune the --models on validation from training")
+                        help=f"comma-separated subset of {','.join(MODEL_NAMES)} (default: the platform's default "
+                        f"model, {DEFAULT_MODEL}, with its default parameters)")
+    parser.add_argument("--tune", action="store_true",
+                        help="re-tune each model on a small grid, scored on a validation split carved from the "
+                        "training part (never the test part), before the final fit")
     parser.add_argument("--json", dest="json", help="write results as JSON here")
     parser.add_argument("--plot", dest="plot", help="write a PNG bar chart here")
     parser.add_argument("--export-recs", dest="export_recs", help="write user,items top-N (N = max K) CSV here")
@@ -152,7 +158,7 @@ def _run(options: dict[str, Any], out: TextIO, err: TextIO) -> int:
     train, test, info = _load(options)
     if len(test) == 0:
         raise UsageError("the test split is empty (too few interactions per user?)")
-    tune_all = names is None or bool(options.get("tune"))
+    retune = bool(options.get("tune"))
     names = names or [DEFAULT_MODEL]
     train_csr = train.to_csr()
     results: dict[str, dict[str, Any]] = {}
@@ -161,7 +167,7 @@ def _run(options: dict[str, Any], out: TextIO, err: TextIO) -> int:
     for name in tqdm(names, desc="models", file=sys.stderr, disable=None):
         base = {**(DEFAULT_PARAMS if name == DEFAULT_MODEL else {}), "seed": seed, "device": device}
         trials: list[dict[str, Any]] = []
-        if tune_all:
+        if retune:
             params, trials = tune(name, train, protocol, seed=seed, base_params=base)
         else:
             params = base
@@ -185,7 +191,8 @@ def _run(options: dict[str, Any], out: TextIO, err: TextIO) -> int:
         payload = {"engine_version": ENGINE_VERSION, "protocol": protocol, "seed": seed, "ks": ks,
                    "positive_threshold": options.get("positive_threshold"), **info,
                    "n_users": train.n_users, "n_items": train.n_items, "n_train": len(train), "n_test": len(test),
-                   "default_model": DEFAULT_MODEL, "models": results}
+                   "default_model": DEFAULT_MODEL, "default_params": dict(DEFAULT_PARAMS), "tuned": retune,
+                   "models": results}
         Path(options["json"]).write_text(json.dumps(payload, indent=2), encoding="utf-8")
         out.write(f"wrote {options['json']}\n")
     if options.get("plot"):

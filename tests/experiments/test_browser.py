@@ -25,17 +25,26 @@ def _history(course, n: int = 40) -> None:
 
 
 def _simulate(experiment, course, n: int, rates: dict) -> None:
-    rng, rows, now = random.Random(8), [], timezone.now()
+    """Simulated visitors; those who enrol are learners with a real enrolment (only those count as outcomes)."""
+    from courseplatform.accounts.models import User
+    from courseplatform.catalog.models import Enrollment
+
+    rng, rows, enrolments = random.Random(8), [], []
     for key, (click, enrol) in rates.items():
         for v in range(n):
-            common = dict(session_key=f"sim-{key}-{v}", course=course, ts=now, experiment=experiment.tag,
-                          variant=key)
+            u, ts = rng.random(), experiment.started_at + dt.timedelta(milliseconds=v + 1)  # one after another
+            who = {"session_key": f"sim-{key}-{v}"}
+            if u < enrol:
+                learner = User.objects.create(username=f"sim-{key}-{v}")
+                enrolments.append(Enrollment(learner=learner, course=course, price_paid=course.price, created_at=ts))
+                who = {"user": learner}
+            common = dict(course=course, ts=ts, experiment=experiment.tag, variant=key, **who)
             rows.append(Interaction(type="impression", surface="storefront", position=1, **common))
-            u = rng.random()
             if u < click:
                 rows.append(Interaction(type="view", surface="course_page", **common))
             if u < enrol:
                 rows.append(Interaction(type="enroll", **common))
+    Enrollment.objects.bulk_create(enrolments)
     Interaction.objects.bulk_create(rows)
 
 

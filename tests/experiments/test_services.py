@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from courseplatform.accounts.models import User
+from courseplatform.catalog.models import Enrollment
 from courseplatform.experiments import selectors, services
 from courseplatform.experiments.models import Experiment, WeightDefaults
 from recommender.models import Interaction
-from tests.factories import CategoryFactory, CourseFactory, StorefrontFactory, UserFactory
+from tests.factories import CategoryFactory, CourseFactory, EnrollmentFactory, StorefrontFactory, UserFactory
 from themes.models import PaletteStatus
 
 
@@ -130,6 +132,7 @@ def test_results_count_each_visitor_once_per_metric(running, course, learner):
     log("click", user=learner)
     log("view", user=learner)
     log("view", user=learner)
+    EnrollmentFactory(learner=learner, course=course, created_at=now)  # the real enrolment the rows record
     log("enroll", user=learner)
     log("enroll", user=learner)  # a duplicate row must not count twice
     log("impression", user=other)
@@ -160,12 +163,17 @@ def test_feedback_refit_and_default_weights(creator, make_palette):
                             scores={**b_scores, "B": 0.6})
         experiment = services.experiment_create(storefront=shop, actor=creator, name=f"e{i}", palettes=[low, high])
         services.experiment_start(experiment=experiment, actor=creator)
-        rows = []
+        rows, enrolments, now = [], [], timezone.now()
         for key, enrolled in outcome:
+            # the enrolling visitors are learners with a real enrolment (client-sent enroll events never count)
+            learners = User.objects.bulk_create([User(username=f"e{i}-{key}-{v}") for v in range(enrolled)])
+            enrolments += [Enrollment(learner=u, course=course, price_paid=course.price, created_at=now)
+                           for u in learners]
             for v in range(200):
-                rows.append(Interaction(session_key=f"{i}-{key}-{v}", course=course, ts=timezone.now(),
-                                        type="enroll" if v < enrolled else "impression",
-                                        experiment=experiment.tag, variant=key))
+                who = {"user": learners[v]} if v < enrolled else {"session_key": f"{i}-{key}-{v}"}
+                rows.append(Interaction(course=course, ts=now, type="enroll" if v < enrolled else "impression",
+                                        experiment=experiment.tag, variant=key, **who))
+        Enrollment.objects.bulk_create(enrolments)
         Interaction.objects.bulk_create(rows)
         services.experiment_finish(experiment=experiment, actor=creator)
     out = io.StringIO()

@@ -224,3 +224,16 @@ def test_the_feed_answers_503_when_the_database_is_down(learner_client):
     with mock.patch("recommender.selectors.active_version_info", side_effect=OperationalError("gone")):
         response = learner_client.get("/api/feed")
     assert response.status_code == 503 and response["Retry-After"] == "5"
+
+
+def test_the_course_lookup_of_ingestion_agrees_with_the_published_queryset():
+    """On PostgreSQL ingestion looks courses up with its own ``= ANY`` query: it must keep meaning
+    ``Course.objects.published()`` (run on both databases by CI)."""
+    from courseplatform.catalog.models import Course
+    from recommender.services import _published_storefronts
+
+    published = [CourseFactory(), CourseFactory()]
+    hidden = CourseFactory(published=False)
+    ids = {c.pk for c in [*published, hidden]} | {10**9}
+    expected = dict(Course.objects.published().filter(pk__in=ids).values_list("pk", "storefront_id"))
+    assert _published_storefronts(ids) == expected == {c.pk: c.storefront_id for c in published}

@@ -165,3 +165,70 @@ def test_old_feeds_are_pruned_and_rebuilt_from_the_artifact_before_a_rollback(da
     assert first.is_active and first.activated_by == staff and first.feed_count == len(rows)
     assert rows == list(FeedItem.objects.filter(version=first).order_by("user_id", "rank")
                         .values_list("user_id", "course_id", "reason_code"))
+
+
+def test_default_training_uses_the_engine_default_model_and_params(data):
+    from recommender.engine import DEFAULT_MODEL, DEFAULT_PARAMS
+
+    version = train_version(device="cpu")
+    assert version.algorithm == DEFAULT_MODEL and version.params == DEFAULT_PARAMS
+
+
+def _pretend_stored(version, ndcg: float) -> None:
+    """As if ``version`` had earned ``ndcg`` on an older, easier or harder split than today's."""
+    version.metrics = {**version.metrics, "ndcg@10": ndcg}
+    version.save(update_fields=["metrics"])
+
+
+def test_gate_compares_a_better_model_with_the_active_algorithm_refitted_on_the_same_split(data):
+    pop, activated, _note = training_run_execute(run_for("pop"), device="cpu")
+    assert activated
+    _pretend_stored(pop, 0.99)  # the stored number alone would block any new model
+
+    ease, activated, note = training_run_execute(run_for("ease"), device="cpu")
+
+    gate = ease.metrics["gate"]
+    assert gate["incumbent_version"] == pop.pk and gate["incumbent_algorithm"] == "pop"
+    assert gate["metric"] == "ndcg@10" and gate["incumbent_refit"] == "refitted"
+    assert gate["candidate"] == ease.metric("ndcg@10") > gate["incumbent"]
+    assert gate["incumbent_stored"] == 0.99
+    assert activated and ModelVersion.objects.get(is_active=True) == ease
+    assert "refitted on the same split" in note and f"{gate['incumbent']:.4f}" in note
+
+
+def test_gate_keeps_the_active_version_when_the_new_model_is_worse_on_the_same_split(data):
+    ease, activated, _note = training_run_execute(run_for("ease"), device="cpu")
+    assert activated
+    _pretend_stored(ease, 0.0)  # the stored number alone would let anything through
+
+    from recommender import tasks
+
+    run = run_for("pop")
+    tasks._train(run, run.pk)  # what the gpu worker runs after claiming the run
+
+    run.refresh_from_db()
+    pop = run.version
+    gate = pop.metrics["gate"]
+    assert gate["incumbent_version"] == ease.pk and gate["incumbent"] > gate["candidate"] == pop.metric("ndcg@10")
+    assert not pop.is_active and ModelVersion.objects.get(is_active=True) == ease
+    # the run records both scores of the same split
+    assert run.status == "succeeded" and "kept version" in run.reason and "refitted on the same split" in run.reason
+    assert f"{gate['candidate']:.4f} < {gate['incumbent']:.4f}" in run.reason
+
+
+def test_gate_reuses_the_score_when_the_active_version_has_the_same_algorithm_and_params(data):
+    first, _a, _n = training_run_execute(run_for("ease"), device="cpu")
+    second, activated, _note = training_run_execute(run_for("ease"), device="cpu")
+    gate = second.metrics["gate"]
+    assert gate["incumbent_version"] == first.pk and gate["incumbent"] == gate["candidate"]
+    assert gate["incumbent_refit"] == "same algorithm and parameters" and activated
+
+
+def test_gate_falls_back_to_stored_metrics_when_the_active_algorithm_cannot_be_refitted(data):
+    from tests.recommender.factories import ModelVersionFactory
+
+    legacy = ModelVersionFactory(algorithm="retired-algo", metrics={"ndcg@10": 0.0}, is_active=True)
+    version, activated, note = training_run_execute(run_for("ease"), device="cpu")
+    assert version.metrics["gate"]["incumbent"] is None and "incumbent_error" in version.metrics["gate"]
+    assert activated and "stored metric from its own split" in note
+    assert not ModelVersion.objects.get(pk=legacy.pk).is_active
