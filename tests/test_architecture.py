@@ -1,6 +1,7 @@
 """Architecture rules from BRIEF.md, checked in fresh interpreters."""
 
 import ast
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,64 @@ def test_django_modules_do_not_import_torch_at_module_level(module):
                 if any(n.split(".")[0] == "torch" for n in names):
                     offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def _procfile() -> dict[str, list[str]]:
+    entries = {}
+    for line in (ROOT / "Procfile").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _, command = line.partition(":")
+            entries[name.strip()] = shlex.split(command)
+    return entries
+
+
+def _celery_options(argv: list[str]) -> tuple[str, dict[str, list[str]]]:
+    """``celery -A workers worker -Q gpu --pool=solo -c 1`` -> ("worker", {"-A": ["workers"], "-Q": ["gpu"], ...}),
+    with long and short spellings folded together (``--pool``/``-P``, ``--concurrency``/``-c``, ``--queues``/``-Q``)."""
+    aliases = {"--app": "-A", "--queues": "-Q", "--pool": "-P", "--concurrency": "-c", "--hostname": "-n"}
+    assert Path(argv[0]).name == "celery", argv
+    options: dict[str, list[str]] = {}
+    command, i = None, 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg.startswith("-"):
+            key, eq, value = arg.partition("=")
+            if not eq:
+                if i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+                    value, i = argv[i + 1], i + 1
+                else:
+                    value = ""
+            options.setdefault(aliases.get(key, key), []).append(value)
+        elif command is None:
+            command = arg
+        i += 1
+    return command, options
+
+
+def test_procfile_gpu_worker_consumes_only_the_gpu_queue_one_task_at_a_time():
+    entries = _procfile()
+    assert "gpu" in entries, "the Procfile starts a gpu-queue worker"
+    command, opts = _celery_options(entries["gpu"])
+    assert command == "worker" and opts["-A"] == ["workers"]
+    assert [q for value in opts["-Q"] for q in value.split(",")] == ["gpu"], "only the gpu queue"
+    assert opts["-P"] == ["solo"] and opts["-c"] == ["1"] and opts["--prefetch-multiplier"] == ["1"]
+
+
+def test_procfile_starts_a_default_queue_worker_and_beat_under_distinct_names():
+    workers = {}
+    beat = []
+    for name, argv in _procfile().items():
+        if Path(argv[0]).name != "celery":
+            continue
+        command, opts = _celery_options(argv)
+        assert opts.get("-A") == ["workers"], name
+        if command == "worker":
+            workers[name] = ([q for value in opts.get("-Q", []) for q in value.split(",")], opts.get("-n", []))
+        elif command == "beat":
+            beat.append(name)
+    default = [name for name, (queues, _) in workers.items() if "default" in queues]
+    assert len(default) == 1, workers
+    assert "gpu" not in workers[default[0]][0], "GPU work never lands on the prefork default worker"
+    assert len(beat) == 1, "exactly one beat scheduler (two would send every periodic task twice)"
+    names = [node for _, nodes in workers.values() for node in nodes]
+    assert len(names) == len(workers) == len(set(names)), "each worker has its own node name (-n)"

@@ -1,7 +1,10 @@
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,3 +45,46 @@ def test_without_redis_the_broker_is_the_embedded_filesystem_transport():
             "from django.conf import settings; print(settings.CELERY_BROKER_URL, settings.CELERY_TASK_ACKS_LATE)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     assert out == "filesystem:// True"
+
+
+REDELIVERY_BOUND_S = 60
+REDELIVERY_PROBE = """
+import json
+from kombu.transport.redis import Channel
+from django.conf import settings
+from workers import app
+o = app.conf.broker_transport_options or {}
+print(json.dumps({
+    "broker": app.conf.broker_url,
+    "visibility_timeout": o.get("visibility_timeout", Channel.visibility_timeout),
+    "interval": o.get("unacked_restore_interval", Channel.unacked_restore_interval),
+    "throttle": o.get("unacked_restore_throttle", Channel.unacked_restore_throttle),
+    "limit": o.get("unacked_restore_limit", Channel.unacked_restore_limit),
+    "acks_late": app.conf.task_acks_late, "reject_on_worker_lost": app.conf.task_reject_on_worker_lost,
+    "heartbeat_stale": settings.JOBS_HEARTBEAT_STALE_S,
+}))
+"""
+
+
+@pytest.mark.parametrize("module", ["production", "dev"])
+def test_with_redis_a_killed_workers_task_is_redelivered_within_a_minute(module):
+    """Settings as deployed (REDIS_URL set, no CELERY_* overrides), read through the Celery app in a fresh
+    interpreter. kombu restores an unacknowledged message once it is older than the visibility timeout, on a
+    scan that runs every ``unacked_restore_interval`` x ``unacked_restore_throttle`` seconds (kombu's defaults
+    where a key is missing: 3600 s and 10 x 10 s), so the worst case is their sum."""
+    env = {k: v for k, v in os.environ.items()
+           if k != "DJANGO_ALLOW_ASYNC_UNSAFE" and not k.startswith(("CELERY_", "JOBS_")) and k != "REDIS_URL"}
+    env.update({"DJANGO_SETTINGS_MODULE": f"courseplatform.settings.{module}",
+                "REDIS_URL": "redis://redis.internal:6379/0", "SECRET_KEY": "s" * 60,
+                "ALLOWED_HOSTS": "courses.example.com"})
+    result = subprocess.run([sys.executable, "-c", REDELIVERY_PROBE], cwd=ROOT, capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    conf = json.loads(result.stdout.strip().splitlines()[-1])
+    assert conf["broker"] == "redis://redis.internal:6379/0", "REDIS_URL is the broker"
+    assert conf["acks_late"] and conf["reject_on_worker_lost"]
+    scan_every = conf["interval"] * conf["throttle"]
+    assert conf["visibility_timeout"] + scan_every <= REDELIVERY_BOUND_S, conf
+    assert conf["limit"] is None, "every expired message is restored by one scan"
+    assert conf["heartbeat_stale"] < conf["visibility_timeout"], (
+        "a redelivered job must find its dead owner's heartbeat stale (courseplatform/settings/base.py)")

@@ -1,16 +1,52 @@
 """Worker start-up: on the embedded filesystem broker, purge leftover control (pidbox) messages.
 
-A stale ``shutdown`` broadcast left in the control folder can stop the next worker that starts
-(treeverse/dvc#10427); the queue folders themselves are kept, so queued work survives a restart.
+kombu's filesystem transport keeps the exchange bindings in the control folder (``<exchange>.exchange``) and
+writes every message, control broadcasts included, into the queue folder as
+``<time>_<uuid>.<queue>.msg``. A worker's mailbox queue is ``<nodename>.celery.pidbox`` and stays bound to the
+``celery.pidbox`` exchange after the worker dies, so a ``shutdown`` broadcast sent after that is kept for it;
+the next worker with the same node name (the Procfile's ``default@%h``, ``gpu@%h``) would read it and stop at
+once (treeverse/dvc#10427). At start-up we therefore delete the messages addressed to this node's mailbox and
+control messages (replies included) older than a minute, which no live mailbox leaves unread. Task messages
+and the bindings of other, running workers are kept, so queued work survives a restart.
 """
 
 import logging
 import shutil
+import time
 from pathlib import Path
 
 from celery.signals import worker_init
 
 logger = logging.getLogger(__name__)
+
+#: a live worker or ``celery inspect`` reads its control messages within seconds; older ones are orphans
+STALE_CONTROL_MESSAGE_S = 60
+
+
+def _queue_of(filename: str) -> str:
+    """``<time>_<uuid>.<queue>.msg`` -> ``<queue>`` (kombu's filesystem transport naming)."""
+    return filename.partition(".")[2].removesuffix(".msg")
+
+
+def purge_stale_mailbox_messages(folder: Path, nodename: str, namespace: str = "celery",
+                                 now: float | None = None) -> list[Path]:
+    """Delete this node's leftover mailbox messages and orphaned control messages in ``folder``."""
+    own, suffix = f"{nodename}.{namespace}.pidbox", f".{namespace}.pidbox"
+    cutoff = (time.time() if now is None else now) - STALE_CONTROL_MESSAGE_S
+    removed = []
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".msg"):
+            continue
+        queue = _queue_of(entry.name)
+        if not queue.endswith(suffix):
+            continue  # a task message: kept
+        try:
+            if queue == own or entry.stat().st_mtime < cutoff:
+                entry.unlink()
+                removed.append(entry)
+        except FileNotFoundError:  # read or purged by another worker meanwhile
+            continue
+    return removed
 
 
 @worker_init.connect
@@ -19,7 +55,7 @@ def purge_filesystem_control_messages(sender=None, **kwargs) -> None:
     if app is None or not str(app.conf.broker_url).startswith("filesystem://"):
         return
     options = app.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "control_folder"):
+    for key in ("data_folder_in", "data_folder_out", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
     control = options.get("control_folder")
@@ -29,4 +65,12 @@ def purge_filesystem_control_messages(sender=None, **kwargs) -> None:
                 entry.unlink(missing_ok=True)
             elif entry.is_dir():
                 shutil.rmtree(entry, ignore_errors=True)
-        logger.info("purged leftover control messages in %s", control)
+    removed = []
+    nodename = getattr(sender, "hostname", None)
+    namespace = getattr(app.conf, "control_exchange", None) or "celery"
+    for key in ("data_folder_in", "data_folder_out"):
+        folder = options.get(key)
+        if folder and nodename:
+            removed += purge_stale_mailbox_messages(Path(folder), nodename, namespace)
+    logger.info("purged leftover control messages in %s (%d stale mailbox messages for %s and orphans)",
+                control, len(removed), nodename)
