@@ -1,0 +1,78 @@
+"""The API throttle on the production cache (Redis): one counter per client and window, 429 + Retry-After,
+and requests still served while Redis is unreachable."""
+
+import json
+import uuid
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.test import Client
+from django.utils import timezone
+
+from recommender.models import Interaction
+from tests.factories import CourseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+REDIS_URL = "redis://127.0.0.1:6379/11"
+
+
+def _cache_settings(location: str) -> dict:
+    return {"default": {"BACKEND": "courseplatform.settings.resilient_cache.ResilientRedisCache",
+                        "LOCATION": location, "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+
+
+@pytest.fixture
+def redis_cache(settings):
+    server = redis.Redis.from_url(REDIS_URL)
+    server.flushdb()
+    settings.CACHES = _cache_settings(REDIS_URL)
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"events": "3/min", "feed": "100/min"}}
+    yield server
+    caches.close_all()
+    server.flushdb()
+
+
+def _post(client, course):
+    body = {"events": [{"event_id": str(uuid.uuid4()), "type": "click", "course": course.pk,
+                        "ts": timezone.now().isoformat(), "context": {"surface": "home", "position": 1}}]}
+    return client.post("/api/events", json.dumps(body), content_type="application/json")
+
+
+def _learner_client() -> Client:
+    client = Client()
+    client.force_login(UserFactory())
+    return client
+
+
+def test_the_fourth_batch_in_a_window_of_three_is_a_429_with_retry_after(redis_cache):
+    course, client = CourseFactory(), _learner_client()
+    assert [_post(client, course).status_code for _ in range(4)] == [200, 200, 200, 429]
+    refused = _post(client, course)
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 60
+    assert Interaction.objects.count() == 3  # nothing stored from refused batches
+    assert _post(_learner_client(), course).status_code == 200  # another client has its own budget
+    # one counter key per client, expiring with its window
+    keys = redis_cache.keys("*throttle_events_*")
+    assert len(keys) == 2 and all(0 < redis_cache.ttl(k) <= 60 for k in keys)
+    assert sorted(int(redis_cache.get(k)) for k in keys) == [1, 5]  # plain counters, refused requests count
+
+
+def test_the_counter_window_closes_and_the_budget_comes_back(redis_cache):
+    course, client = CourseFactory(), _learner_client()
+    assert [_post(client, course).status_code for _ in range(4)] == [200, 200, 200, 429]
+    for key in redis_cache.keys("*throttle_events_*"):
+        redis_cache.expire(key, 0)  # the window's end, without waiting a minute
+    assert _post(client, course).status_code == 200
+
+
+def test_requests_are_served_while_redis_is_unreachable(settings):
+    settings.CACHES = _cache_settings("redis://127.0.0.1:1/0")  # nothing listens there
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"events": "1/min", "feed": "100/min"}}
+    course, client = CourseFactory(), _learner_client()
+    try:
+        assert [_post(client, course).status_code for _ in range(3)] == [200, 200, 200]
+    finally:
+        caches.close_all()
