@@ -4,33 +4,18 @@
 Mounted by the project at ``staff/recommender/`` (``recommender/staff_urls.py``).
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from courseplatform.accounts.decorators import staff_required
 
 from . import selectors, services
 from .models import ModelVersion
 
 METRIC_COLUMNS = ("ndcg@10", "recall@10", "recall@20", "map@10", "auc", "coverage@10")
-
-
-def staff_required(view):
-    """Staff only: anonymous visitors get the log-in page, everybody else a 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _runs_context():

@@ -10,6 +10,7 @@ from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courseplatform.accounts.decorators import staff_required
 from courseplatform.catalog.models import Course, Storefront
 from courseplatform.catalog.permissions import creator_required
 
@@ -140,24 +141,6 @@ def cover_preview(request, pk):
 
 
 # --- staff review ---------------------------------------------------------------------------------
-
-def staff_required(view):
-    """Staff only: anonymous visitors get the log-in page, a logged-in non-staff user a plain 403 (a decision
-    they may not take is refused, not dressed up as a log-in problem)."""
-    from functools import wraps
-
-    from django.contrib.auth.views import redirect_to_login
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
 
 @staff_member_required
 @require_GET
