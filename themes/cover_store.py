@@ -23,43 +23,66 @@ class StoredCover:
     content_type: str = "image/webp"
 
 
+def default_layout(storefront) -> str:
+    """The storefront's default cover layout when it is registered, else the first registered one."""
+    from .plugins import COVER_LAYOUTS
+
+    name = storefront.default_cover_layout
+    return name if name and name in COVER_LAYOUTS else COVER_LAYOUTS.keys()[0]
+
+
 def layout_for(course) -> str:
     from .plugins import COVER_LAYOUTS
 
-    for name in (course.cover_layout, course.storefront.default_cover_layout):
-        if name and name in COVER_LAYOUTS:
-            return name
-    return COVER_LAYOUTS.keys()[0]
+    if course.cover_layout and course.cover_layout in COVER_LAYOUTS:
+        return course.cover_layout
+    return default_layout(course.storefront)
 
 
-def cover_spec(course, size: str, *, layout: str | None = None, roles: dict | None = None):
+def cover_text(course) -> dict:
+    """What a saved course contributes to its cover besides the storefront: the keyword arguments of
+    :func:`render_preview` (so the preview of a saved course and its stored cover are the same bytes)."""
+    return {"title": course.title, "subtitle": course.subtitle, "category": str(course.category.name),
+            "course_id": course.pk or 0}
+
+
+def _spec(storefront, size: str, *, title: str, subtitle: str, category: str, course_id: int, layout: str,
+          roles: dict | None = None):
     from themes.covers import CoverSpec
 
     from .selectors import active_palette_roles
 
     return CoverSpec(
-        title=course.title,
-        subtitle=course.subtitle,
-        creator=str(course.storefront.name),
-        category=str(course.category.name),
-        course_id=course.pk or 0,
-        palette=roles or active_palette_roles(course.storefront) or DEFAULT_ROLES,
-        layout=layout or layout_for(course),
+        title=title,
+        subtitle=subtitle,
+        creator=str(storefront.name),
+        category=category,
+        course_id=course_id,
+        palette=roles or active_palette_roles(storefront) or DEFAULT_ROLES,
+        layout=layout,
         size=SIZES[size],
         format="webp",
     )
 
 
-def renderable_spec(course, size: str, **kwargs):
-    """The cover spec, falling back to the storefront name when the title cannot be drawn (e.g. empty)."""
+def _drawable(spec, storefront):
+    """The spec, falling back to the storefront name when the title cannot be drawn (e.g. empty)."""
     from dataclasses import replace
 
-    spec = cover_spec(course, size, **kwargs)
     try:
         spec.validated()
     except ValueError:
-        spec = replace(spec, title=str(course.storefront.name) or "—", subtitle="")
+        spec = replace(spec, title=str(storefront.name) or "—", subtitle="")
     return spec
+
+
+def cover_spec(course, size: str, *, layout: str | None = None, roles: dict | None = None):
+    return _spec(course.storefront, size, layout=layout or layout_for(course), roles=roles, **cover_text(course))
+
+
+def renderable_spec(course, size: str, **kwargs):
+    """The cover spec, falling back to the storefront name when the title cannot be drawn (e.g. empty)."""
+    return _drawable(cover_spec(course, size, **kwargs), course.storefront)
 
 
 def cover_digest(course, size: str) -> str:
@@ -80,9 +103,17 @@ def _render(spec) -> bytes:
     return render_cover_bytes(spec).data
 
 
-def render_preview(course, layout: str, size: str = "thumb") -> bytes:
-    """Render (not store) a cover for the layout picker's preview."""
-    return _render(renderable_spec(course, size, layout=layout))
+def render_preview(storefront, layout: str, *, title: str, subtitle: str = "", category: str = "",
+                   course_id: int = 0, size: str = "thumb") -> bytes:
+    """Render (not store) a cover for the layout picker's preview, in the storefront's active palette.
+
+    One function for both previews: a saved course's (``**cover_text(course)``, the same bytes as its stored
+    cover in that layout) and the live preview of a title and subtitle typed into the course form (not saved;
+    ``course_id`` 0 for a course that has none yet). ``layout`` must be registered (checked by the caller).
+    """
+    spec = _spec(storefront, size, title=title, subtitle=subtitle, category=category, course_id=course_id,
+                 layout=layout)
+    return _render(_drawable(spec, storefront))
 
 
 def cover_for(course, size: str) -> StoredCover:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("studio/palettes/<int:pk>/activate/", views.palette_activate, name="palette_activate"),
     path("studio/palettes/<int:pk>/retire/", views.palette_retire, name="palette_retire"),
     path("studio/courses/<int:pk>/cover-preview/", views.cover_preview, name="cover_preview"),
+    path("studio/storefronts/<slug:slug>/cover-preview/", views.cover_live_preview, name="cover_live_preview"),
     path("staff/palettes/", views.review_queue, name="review_queue"),
     path("staff/palettes/<int:pk>/<slug:decision>/", views.review_decide, name="review_decide"),
     path("s/<slug:slug>/style-guide/", views.style_guide, name="style_guide"),

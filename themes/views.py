@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
@@ -126,18 +126,55 @@ def cover_batch_progress(request, slug):
                                                          "storefront": storefront})
 
 
+def _cover_preview_response(storefront, layout: str, **text) -> HttpResponse:
+    """A layout-picker preview (rendered, never stored) of the given text in the storefront's active palette."""
+    response = HttpResponse(cover_store.render_preview(storefront, layout, **text), content_type="image/webp")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
 @creator_required
 @require_GET
 def cover_preview(request, pk):
+    """The preview of a saved course in a layout: its saved title and subtitle (the picker without JavaScript)."""
     from .plugins import COVER_LAYOUTS
 
     course = get_object_or_404(Course.objects.owned_by(request.user).select_related("storefront", "category"), pk=pk)
     layout = request.GET.get("layout", "")
     if layout not in COVER_LAYOUTS:
         raise Http404
-    response = HttpResponse(cover_store.render_preview(course, layout), content_type="image/webp")
-    response["Cache-Control"] = "private, max-age=60"
-    return response
+    return _cover_preview_response(course.storefront, layout, **cover_store.cover_text(course))
+
+
+@creator_required
+@require_GET
+def cover_live_preview(request, slug):
+    """The layout picker's live preview: ``?layout=NAME&title=...&subtitle=...&category=<pk>&course=<pk>``.
+
+    Title and subtitle as typed into the course form (a new course has no pk yet), checked and cleaned as that
+    form does: too long → 400 with the form's message. An unknown layout, or a course outside this storefront,
+    → 404. ``course`` supplies the saved course's id (geometric layouts derive their pattern from it) and its
+    category unless ``category`` is given.
+    """
+    from courseplatform.catalog.forms import CoverPreviewForm
+
+    storefront = get_object_or_404(Storefront.objects.owned_by(request.user), slug=slug)
+    form = CoverPreviewForm(request.GET)
+    if not form.is_valid():
+        if form.has_error("layout"):
+            raise Http404
+        errors = [f"{form.fields[name].label or name}: {message}"
+                  for name, messages_ in form.errors.items() for message in messages_]
+        return HttpResponseBadRequest("\n".join(errors), content_type="text/plain; charset=utf-8")
+    data = form.cleaned_data
+    course = None
+    if data["course"]:
+        course = get_object_or_404(Course.objects.filter(storefront=storefront).select_related("category"),
+                                   pk=data["course"])
+    category = data["category"] or (course.category if course else None)
+    return _cover_preview_response(storefront, data["layout"], title=data["title"], subtitle=data["subtitle"],
+                                   category=str(category.name) if category else "",
+                                   course_id=course.pk if course else 0)
 
 
 # --- staff review ---------------------------------------------------------------------------------

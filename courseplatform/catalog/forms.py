@@ -2,9 +2,10 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import Course, Storefront
+from .models import Category, Course, Storefront
 from .uploads import clean_logo
 from .validators import parse_brand_colors, parse_keywords
 
@@ -84,7 +85,7 @@ class CourseForm(forms.ModelForm):
 
         super().__init__(*args, **kwargs)
         self.fields["cover_layout"] = forms.ChoiceField(
-            label=_("Cover layout"), required=False,
+            label=_("Cover layout"), required=False, widget=forms.RadioSelect,
             choices=[("", _("Storefront default"))] + [(lay.name, lay.label) for lay in COVER_LAYOUTS.all()])
         if self.instance.pk:
             self.fields["tags_text"].initial = ", ".join(self.instance.tags)
@@ -105,6 +106,34 @@ class CourseForm(forms.ModelForm):
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}
         data["tags"] = self.cleaned_data["tags_text"]
         return data
+
+
+class CoverPreviewForm(forms.Form):
+    """The live cover preview's query string (themes.views.cover_live_preview): a registered layout, and the
+    title and subtitle as typed into :class:`CourseForm`, limited and cleaned exactly as that form does, so
+    the preview shows what saving would store. Nothing is saved."""
+
+    layout = forms.CharField(label=_("Cover layout"), required=False, max_length=40)
+    title = Course._meta.get_field("title").formfield(required=False)
+    subtitle = Course._meta.get_field("subtitle").formfield(required=False)
+    category = forms.ModelChoiceField(Category.objects.all(), required=False,
+                                      label=capfirst(Course._meta.get_field("category").verbose_name))
+    course = forms.IntegerField(label=capfirst(Course._meta.verbose_name), required=False, min_value=1,
+                                max_value=2**31 - 1)
+
+    def clean_layout(self):
+        from themes.plugins import COVER_LAYOUTS
+
+        layout = self.cleaned_data["layout"]
+        if layout not in COVER_LAYOUTS:
+            raise ValidationError(_("Unknown cover layout."), code="unknown_layout")
+        return layout
+
+    def clean_title(self):
+        return _clean_text(self.cleaned_data.get("title", ""))
+
+    def clean_subtitle(self):
+        return _clean_text(self.cleaned_data.get("subtitle", ""))
 
 
 class ReviewForm(forms.Form):

@@ -194,7 +194,8 @@ def course_create(request, slug):
         else:
             messages.success(request, _("Course created."))
             return redirect("catalog:studio_course", pk=course.pk)
-    return render(request, "catalog/course_form.html", {"form": form, "storefront": storefront, "creating": True})
+    return render(request, "catalog/course_form.html", {
+        "form": form, "storefront": storefront, "creating": True, **_cover_picker_context(storefront)})
 
 
 @creator_required
@@ -213,4 +214,12 @@ def course_edit(request, pk):
     from themes.plugins import COVER_LAYOUTS
 
     return render(request, "catalog/course_form.html", {
-        "form": form, "storefront": course.storefront, "course": course, "cover_layouts": COVER_LAYOUTS.all()})
+        "form": form, "storefront": course.storefront, "course": course, "cover_layouts": COVER_LAYOUTS.all(),
+        **_cover_picker_context(course.storefront)})
+
+
+def _cover_picker_context(storefront) -> dict:
+    """The course form's layout picker: which layout the "storefront default" choice previews."""
+    from themes.cover_store import default_layout
+
+    return {"default_cover_layout": default_layout(storefront)}

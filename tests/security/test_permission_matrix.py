@@ -59,6 +59,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "themes:palette_activate": ("owner", P),
     "themes:palette_retire": ("owner", P),
     "themes:cover_preview": ("owner", G),
+    "themes:cover_live_preview": ("owner", G),  # the course form's live preview (title as typed, new courses too)
     "themes:review_queue": ("staff", G),
     "themes:review_decide": ("staff", P),
     "themes:style_guide": ("public", G),
@@ -143,7 +144,8 @@ PK_FOR = {
     "experiments:detail": "job", "experiments:chart": "job", "experiments:action": "job",  # any pk: none exist
     "recommender_staff:activate": "job",  # any pk: no model version exists
 }
-QUERY = {"themes:cover_preview": "layout=gradient-band", "themes:preview_css": "ids={active}"}
+QUERY = {"themes:cover_preview": "layout=gradient-band", "themes:preview_css": "ids={active}",
+         "themes:cover_live_preview": "layout=gradient-band&title=Preview"}
 
 
 def rule_for(name: str):
