@@ -4,11 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from . import health
+from . import health, i18n_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", i18n_views.set_language, name="set_language"),
     path("api/", include("recommender.urls")),
 ]
 urlpatterns += i18n_patterns(

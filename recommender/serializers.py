@@ -31,7 +31,8 @@ class EventSerializer(serializers.Serializer):
     event_id = serializers.UUIDField(help_text=_("Client-generated id; a retried event with the same id is "
                                                  "stored once."))
     type = serializers.ChoiceField(choices=EventType.choices)
-    course = serializers.IntegerField(min_value=1, help_text=_("Id of a published course."))
+    # the upper bound is the database's bigint: a larger id is a 400, not an OverflowError (found by QA)
+    course = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text=_("Id of a published course."))
     ts = serializers.DateTimeField(help_text=_("When it happened (ISO 8601 with a time zone); not more than "
                                                "30 days old or 5 minutes in the future."))
     value = serializers.FloatField(required=False, allow_null=True,

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us (no CDN: CSP 'self')
     "csp",
     "courseplatform.accounts",
     "courseplatform.catalog",
@@ -193,6 +194,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Interaction logging and personal course feeds.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Content-Security-Policy (django-csp 4): no inline styles; scripts only from us, with a nonce.

@@ -237,3 +237,11 @@ def test_the_course_lookup_of_ingestion_agrees_with_the_published_queryset():
     ids = {c.pk for c in [*published, hidden]} | {10**9}
     expected = dict(Course.objects.published().filter(pk__in=ids).values_list("pk", "storefront_id"))
     assert _published_storefronts(ids) == expected == {c.pk: c.storefront_id for c in published}
+
+
+@pytest.mark.parametrize("course_id", [2**63, 10**30])
+def test_a_course_id_beyond_the_database_integer_is_refused_not_a_500(learner_client, course, course_id):
+    response = post(learner_client, {"events": [event(course), {**event(course), "course": course_id}]})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["stored"] == 1 and body["refused"][0]["index"] == 1 and "course" in body["refused"][0]["errors"]

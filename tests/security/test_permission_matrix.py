@@ -37,6 +37,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "recommender:events": ("public", P),
     "recommender:feed": ("public", G),
     "recommender:schema": ("public", G),
+    "recommender:docs": ("public", G),
     "accounts:signup": ("public", GP),
     "accounts:login": ("public", GP),
     "accounts:logout": ("public", P),
