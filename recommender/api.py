@@ -10,7 +10,7 @@ import logging
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.middleware.csrf import get_token
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -109,6 +109,18 @@ class FeedThrottle(ClientRateThrottle):
     scope = "feed"
 
 
+class RequestLanguageMixin:
+    """Answer in the client's language. ``/api/`` lies outside ``i18n_patterns``, where Django's LocaleMiddleware
+    always picks the default language; here the language cookie, then ``Accept-Language``, choose (LocaleMiddleware
+    then sends ``Content-Language`` and ``Vary: Accept-Language``). Activated before authentication and
+    throttling, so their errors are translated too."""
+
+    def initial(self, request, *args, **kwargs):
+        translation.activate(translation.get_language_from_request(request._request, check_path=False))
+        request._request.LANGUAGE_CODE = translation.get_language()
+        super().initial(request, *args, **kwargs)
+
+
 class DatabaseUnavailableMixin:
     """Turn a lost database connection into 503 + Retry-After (never a 500)."""
 
@@ -143,7 +155,7 @@ def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
     return out
 
 
-class EventsView(DatabaseUnavailableMixin, APIView):
+class EventsView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
     authentication_classes = [CsrfSessionAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [EventsThrottle]
@@ -212,7 +224,7 @@ class EventsView(DatabaseUnavailableMixin, APIView):
                          "duplicates": result.duplicates, "refused": refused})
 
 
-class FeedView(DatabaseUnavailableMixin, APIView):
+class FeedView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
     authentication_classes = [CsrfSessionAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [FeedThrottle]

@@ -6,6 +6,7 @@ Training and feed materialisation live in :mod:`recommender.training` (they impo
 import functools
 import json
 import logging
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,8 +14,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from courseplatform.catalog.models import Course
 
@@ -218,26 +220,87 @@ def version_is_not_worse(candidate: ModelVersion, active: ModelVersion | None) -
     Like for like when training recorded it: the candidate's score against the active version's algorithm and
     parameters refitted on the *same* split (``metrics["gate"]``). Otherwise (an older version, a failed refit,
     or the active version changed since training) the stored metrics are compared, and the note says that they
-    come from different splits.
+    come from different splits. The note is stored in English (one of :data:`NOTE_FORMATS`);
+    :func:`note_display` shows it in the reader's language.
     """
     name = gate_metric()
     tolerance = float(getattr(settings, "RECOMMENDER_GATE_TOLERANCE", 0.0))
     if active is None:
-        return True, "no active version"
+        return True, NOTE_NO_ACTIVE_VERSION
     same = _same_split_scores(candidate, active, name)
     if same is not None:
         new, old = same
-        where = f"{active.algorithm} of version #{active.pk} refitted on the same split"
+        where = NOTE_SAME_SPLIT % {"algorithm": active.algorithm, "version": active.pk}
     else:
         old, new = active.metric(name), candidate.metric(name)
-        where = f"version #{active.pk}, stored metric from its own split"
+        where = NOTE_STORED_METRIC % {"version": active.pk}
         if old is None:
-            return True, f"active version #{active.pk} has no {name}"
+            return True, NOTE_ACTIVE_LACKS_METRIC % {"version": active.pk, "metric": name}
         if new is None:
-            return False, f"no {name} for the new version"
+            return False, NOTE_NEW_LACKS_METRIC % {"metric": name}
+    values = {"metric": name, "new": f"{new:.4f}", "old": f"{old:.4f}", "where": where}
     if new + tolerance >= old:
-        return True, f"{name} {new:.4f} ≥ {old:.4f} ({where})"
-    return False, f"{name} {new:.4f} < {old:.4f} ({where})"
+        return True, NOTE_NOT_WORSE % values
+    return False, NOTE_WORSE % values
+
+
+# --- notes on versions and training runs ----------------------------------------------------------------------
+# Stored in English (ModelVersion.note, TrainingRun.reason), whatever language the writer (a worker, a staff
+# member) uses; note_display() renders them in the reader's language. Each is a msgid (gettext_noop marks it for
+# makemessages); %(note)s and %(where)s hold another note, translated in turn.
+
+NOTE_NO_ACTIVE_VERSION = gettext_noop("no active version")
+NOTE_NOT_WORSE = gettext_noop("%(metric)s %(new)s ≥ %(old)s (%(where)s)")
+NOTE_WORSE = gettext_noop("%(metric)s %(new)s < %(old)s (%(where)s)")
+NOTE_SAME_SPLIT = gettext_noop("%(algorithm)s of version #%(version)s refitted on the same split")
+NOTE_STORED_METRIC = gettext_noop("version #%(version)s, stored metric from its own split")
+NOTE_ACTIVE_LACKS_METRIC = gettext_noop("active version #%(version)s has no %(metric)s")
+NOTE_NEW_LACKS_METRIC = gettext_noop("no %(metric)s for the new version")
+NOTE_ACTIVATED_BY_STAFF = gettext_noop("activated by staff")
+NOTE_FORMATS: tuple[str, ...] = (
+    NOTE_NO_ACTIVE_VERSION, NOTE_NOT_WORSE, NOTE_WORSE, NOTE_SAME_SPLIT, NOTE_STORED_METRIC,
+    NOTE_ACTIVE_LACKS_METRIC, NOTE_NEW_LACKS_METRIC, NOTE_ACTIVATED_BY_STAFF,
+    # written by recommender.training (the gate's verdict) and recommender.tasks (feed rebuilds, GPU fallback);
+    # tests/recommender/test_notes.py checks that what they write is recognised here
+    gettext_noop("activated version #%(version)s: %(note)s"),
+    gettext_noop("kept version #%(version)s active: %(note)s"),
+    gettext_noop("forced: %(note)s"),
+    gettext_noop("version #%(version)s is active"),
+    gettext_noop("feeds rebuilt, then activated"),
+    gettext_noop("fell back to CPU: CUDA out of memory"),
+)
+_NESTED = ("note", "where")  # placeholders that hold a note of their own
+
+
+def _note_pattern(fmt: str) -> re.Pattern:
+    parts = re.split(r"%\((\w+)\)s", fmt)  # literal, name, literal, name, …, literal
+    return re.compile("".join(re.escape(part) if i % 2 == 0 else
+                              (f"(?P<{part}>.+)" if part in _NESTED else f"(?P<{part}>\\S+)")
+                              for i, part in enumerate(parts)))
+
+
+_NOTE_PATTERNS = [(fmt, _note_pattern(fmt)) for fmt in NOTE_FORMATS]
+
+
+def _note_in_language(text: str) -> str:
+    for fmt, pattern in _NOTE_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            values = {key: _note_in_language(value) if key in _NESTED else value
+                      for key, value in match.groupdict().items()}
+            try:
+                return translation.gettext(fmt) % values
+            except (KeyError, TypeError, ValueError):  # a broken translation: the English note
+                return fmt % values
+    return text
+
+
+def note_display(note: str) -> str:
+    """A stored version or run note in the active language. Each line, and each "; "-separated part of a line,
+    is matched against :data:`NOTE_FORMATS`; text that matches none (an exception message, an older note)
+    is shown as stored."""
+    return "\n".join("; ".join(_note_in_language(part) for part in line.split("; "))
+                     for line in (note or "").splitlines())
 
 
 def version_activate(*, version: ModelVersion, actor=None, note: str = "") -> ModelVersion:
@@ -275,7 +338,7 @@ def version_request_activation(*, version: ModelVersion, actor=None) -> bool:
     """Activate now when the version's feed rows exist (returns True); when they were pruned, queue a worker
     to rebuild them from the artifact and activate afterwards (returns False)."""
     if version.feed_count > 0 or version.is_active:
-        version_activate(version=version, actor=actor, note=_("activated by staff"))
+        version_activate(version=version, actor=actor, note=NOTE_ACTIVATED_BY_STAFF)
         return True
     if not version.is_servable:
         raise ValidationError(_("This version has no saved model and cannot be activated."))

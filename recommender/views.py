@@ -20,6 +20,9 @@ METRIC_COLUMNS = ("ndcg@10", "recall@10", "recall@20", "map@10", "auc", "coverag
 
 def _runs_context():
     runs = list(selectors.training_runs(20))
+    for run in runs:  # stored in English; shown in the reader's language
+        run.reason_display = services.note_display(run.reason)
+        run.fallback_note_display = services.note_display(run.fallback_note)
     return {"runs": runs, "polling": any(not run.is_finished for run in runs)}
 
 
@@ -27,7 +30,8 @@ def _runs_context():
 @staff_required
 def dashboard(request):
     versions = list(selectors.model_versions()[:50])
-    rows = [{"version": v, "metrics": [v.metric(m) for m in METRIC_COLUMNS]} for v in versions]
+    rows = [{"version": v, "metrics": [v.metric(m) for m in METRIC_COLUMNS], "note": services.note_display(v.note)}
+            for v in versions]
     return render(request, "recommender/dashboard.html", {
         "rows": rows, "metric_columns": METRIC_COLUMNS, "algorithms": services.ALGORITHMS,
         "active": next((v for v in versions if v.is_active), None), **_runs_context(),

@@ -1,13 +1,25 @@
 """Covers in the platform: content-hashed files under MEDIA_ROOT/covers, rendered on first use.
 
-The file name is the renderer's ``cover_hash`` of (title, subtitle, palette, layout, size, format, renderer
+The file name is the renderer's ``cover_hash`` of (title, subtitle, palette, layout, size, format, logo, renderer
 version), so a changed input yields a new file and a new URL; old files are never overwritten.
+
+Layouts with a logo box ("Split with logo") get the storefront's uploaded logo: its bytes, checked once with the
+renderer's safe loader (``load_logo``: PNG/JPEG/WebP only, bomb and truncation checks, EXIF orientation applied,
+alpha kept), which the renderer decodes the same way. The hash covers the logo bytes, so a new logo yields a new
+cover URL; a logo that cannot be read or decoded is left out (the layout draws its monogram) rather than failing
+the cover. Other layouts never see the logo, so uploading one leaves their URLs alone.
 """
 
+import hashlib
+import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from threading import Lock
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 SIZES = {"card": (1280, 720), "social": (1200, 630), "thumb": (480, 270)}
 DEFAULT_ROLES = {
@@ -46,6 +58,64 @@ def cover_text(course) -> dict:
             "course_id": course.pk or 0}
 
 
+def layout_uses_logo(layout: str) -> bool:
+    """Whether the registered layout draws a logo (it has a logo box)."""
+    from .plugins import COVER_LAYOUTS
+
+    return getattr(COVER_LAYOUTS.get(layout), "logo_box", None) is not None
+
+
+_MISSING = object()
+#: sha256 of logo bytes -> whether ``load_logo`` accepts them (a small per-process memo: decode each logo once)
+_LOGO_CHECKS: OrderedDict[str, bool] = OrderedDict()
+_LOGO_CHECKS_MAX = 64
+_LOGO_LOCK = Lock()
+
+
+def _logo_decodes(data: bytes) -> bool:
+    from themes.covers import LogoError, load_logo
+
+    key = hashlib.sha256(data).hexdigest()
+    with _LOGO_LOCK:
+        if key in _LOGO_CHECKS:
+            _LOGO_CHECKS.move_to_end(key)
+            return _LOGO_CHECKS[key]
+    try:
+        load_logo(data).close()
+        ok = True
+    except LogoError as error:
+        logger.warning("storefront logo refused for covers: %s", error)
+        ok = False
+    with _LOGO_LOCK:
+        _LOGO_CHECKS[key] = ok
+        while len(_LOGO_CHECKS) > _LOGO_CHECKS_MAX:
+            _LOGO_CHECKS.popitem(last=False)
+    return ok
+
+
+def storefront_logo(storefront) -> bytes | None:
+    """The storefront's uploaded logo as bytes the renderer's safe loader accepts, or ``None`` (no logo, a missing
+    file, or one ``load_logo`` refuses). Memoised on the instance per stored file name (an upload gets a new one)."""
+    field = storefront.logo
+    cached = getattr(storefront, "_cover_logo", _MISSING)
+    if cached is not _MISSING and cached[0] == field.name:
+        return cached[1]
+    from themes.covers import MAX_LOGO_BYTES
+
+    data = None
+    if field and field.name:
+        try:
+            with field.storage.open(field.name, "rb") as handle:
+                data = handle.read(MAX_LOGO_BYTES + 1)
+        except (OSError, ValueError) as error:
+            logger.warning("storefront %s: logo %r unreadable for covers: %s", storefront.pk, field.name, error)
+            data = None
+        if data is not None and not _logo_decodes(data):
+            data = None
+    storefront._cover_logo = (field.name, data or None)
+    return data or None
+
+
 def _spec(storefront, size: str, *, title: str, subtitle: str, category: str, course_id: int, layout: str,
           roles: dict | None = None):
     from themes.covers import CoverSpec
@@ -58,6 +128,7 @@ def _spec(storefront, size: str, *, title: str, subtitle: str, category: str, co
         creator=str(storefront.name),
         category=category,
         course_id=course_id,
+        logo=storefront_logo(storefront) if layout_uses_logo(layout) else None,
         palette=roles or active_palette_roles(storefront) or DEFAULT_ROLES,
         layout=layout,
         size=SIZES[size],

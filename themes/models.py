@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from courseplatform.jobs.models import TrackedJob
@@ -29,7 +30,7 @@ class PaletteJob(TrackedJob):
         verbose_name_plural = _("palette jobs")
 
     def __str__(self) -> str:
-        return f"Palette job {self.pk} for {self.storefront}"
+        return gettext("Palette job %(id)s for %(storefront)s") % {"id": self.pk, "storefront": self.storefront}
 
 
 class PaletteStatus(models.TextChoices):
@@ -69,7 +70,8 @@ class Palette(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Palette {self.pk} ({self.get_status_display()}) for {self.storefront}"
+        return gettext("Palette %(id)s (%(status)s) for %(storefront)s") % {
+            "id": self.pk, "status": self.get_status_display(), "storefront": self.storefront}
 
 
 class PaletteTransition(models.Model):
@@ -91,7 +93,7 @@ class PaletteTransition(models.Model):
         verbose_name_plural = _("palette transitions")
 
     def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+        return f"{self.get_from_status_display() or '–'} → {self.get_to_status_display()}"
 
 
 class CoverBatch(TrackedJob):
@@ -115,4 +117,4 @@ class CoverBatch(TrackedJob):
         verbose_name_plural = _("cover batches")
 
     def __str__(self) -> str:
-        return f"Cover batch {self.pk} for {self.storefront}"
+        return gettext("Cover batch %(id)s for %(storefront)s") % {"id": self.pk, "storefront": self.storefront}

@@ -1,16 +1,52 @@
 """Turn stored palettes into what templates show: swatch rows, contrast tables with badges."""
 
+import re
+
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ROLE_ORDER = ("background", "surface", "text", "primary", "secondary", "accent")
+#: display labels of the palette roles; the keys stay English in stored palettes, CSS classes and tokens
+ROLE_LABELS = {
+    "background": pgettext_lazy("palette role", "background"),
+    "surface": pgettext_lazy("palette role", "surface"),
+    "text": pgettext_lazy("palette role", "text"),
+    "primary": pgettext_lazy("palette role", "primary"),
+    "secondary": pgettext_lazy("palette role", "secondary"),
+    "accent": pgettext_lazy("palette role", "accent"),
+    "on-primary": pgettext_lazy("palette role", "on primary"),
+    "on-accent": pgettext_lazy("palette role", "on accent"),
+}
+_NUMBERED_ACCENT = re.compile(r"accent(\d+)")  # accent2 … accent5 when a palette has more than six colours
+
+
+def role_label(role: str):
+    """The translated display label of a palette role (``role`` itself when it has none)."""
+    if role in ROLE_LABELS:
+        return ROLE_LABELS[role]
+    numbered = _NUMBERED_ACCENT.fullmatch(role)
+    if numbered:
+        return format_lazy(pgettext_lazy("palette role", "accent {n}"), n=numbered.group(1))
+    return role
+
+
+def pair_label(pair: str):
+    """The display label of a contrast pair key such as ``text/background`` (foreground/background)."""
+    fg, slash, bg = pair.partition("/")
+    if not slash:
+        return role_label(pair)
+    return format_lazy("{}/{}", role_label(fg), role_label(bg))
+
+
 #: WCAG 2.x thresholds: 4.5:1 for body text (SC 1.4.3), 3:1 for large text and UI components (SC 1.4.11).
 THRESHOLDS = {"text/background": 4.5, "text/surface": 4.5, "primary/background": 3.0}
 INFO_THRESHOLD = 3.0
 
 
 def swatches(palette) -> list[dict]:
-    return [{"role": role, "light": palette.colors.get(role, ""), "dark": palette.dark.get(role, "")}
-            for role in ROLE_ORDER if role in palette.colors]
+    return [{"role": role, "label": role_label(role), "light": palette.colors.get(role, ""),
+             "dark": palette.dark.get(role, "")} for role in ROLE_ORDER if role in palette.colors]
 
 
 def review_note(palette) -> str:
@@ -24,7 +60,7 @@ def contrast_rows(palette) -> list[dict]:
     pairs = list(dict.fromkeys([*THRESHOLDS, *palette.contrast.get("light", {})]))
     for pair in pairs:
         required = THRESHOLDS.get(pair)
-        row = {"pair": pair, "required": required, "cells": []}
+        row = {"pair": pair, "label": pair_label(pair), "required": required, "cells": []}
         for variant in ("light", "dark"):
             ratio = palette.contrast.get(variant, {}).get(pair)
             threshold = required or INFO_THRESHOLD
@@ -73,8 +109,9 @@ def contrast_matrix(palette) -> list[dict]:
             for bg in roles:
                 ratio = round(contrast_ratio(parsed[fg], parsed[bg]), 2)
                 level = contrast_level(ratio)
-                cells.append({"on": bg, "ratio": ratio, "level": level, "label": LEVEL_LABELS[level],
-                              "same": fg == bg})
-            rows.append({"role": fg, "cells": cells})
-        variants.append({"variant": variant, "label": label, "roles": roles, "rows": rows})
+                cells.append({"on": bg, "on_label": role_label(bg), "ratio": ratio, "level": level,
+                              "label": LEVEL_LABELS[level], "same": fg == bg})
+            rows.append({"role": fg, "role_label": role_label(fg), "cells": cells})
+        variants.append({"variant": variant, "label": label, "roles": roles,
+                         "columns": [{"role": role, "label": role_label(role)} for role in roles], "rows": rows})
     return variants

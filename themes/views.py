@@ -1,7 +1,6 @@
 """Theming pages (creator studio, staff review) and assets (theme.css, previews, tokens, covers)."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
@@ -179,7 +178,7 @@ def cover_live_preview(request, slug):
 
 # --- staff review ---------------------------------------------------------------------------------
 
-@staff_member_required
+@staff_required
 @require_GET
 def review_queue(request):
     items = [{"palette": p, "swatches": presentation.swatches(p), "contrast": presentation.contrast_rows(p),
@@ -236,19 +235,25 @@ def storefront_theme_css(request, slug):
 
 @require_GET
 def palette_preview_css(request):
-    """Scoped preview classes for palettes the visitor may see (their own, or any for reviewers)."""
-    user = request.user
-    if not user.is_authenticated:
-        raise Http404
+    """Scoped preview classes for the palettes the visitor may see: any storefront's live (active) palette, which
+    the public style guide shows to everyone, anonymous visitors included; a creator's own candidates; any
+    palette for staff. Candidates and palettes awaiting review stay private to their owner and staff: when none
+    of the requested ids may be shown the answer is 404, so an id reveals nothing."""
     try:
         ids = [int(i) for i in request.GET.get("ids", "").split(",") if i][:50]
     except ValueError:
         raise Http404 from None
+    user = request.user
     palettes = Palette.objects.filter(pk__in=ids)
     if not user.is_staff:
-        palettes = palettes.filter(Q(storefront__owner=user) | Q(status=PaletteStatus.ACTIVE))
-    body = preview_css([(p.pk, p.colors, p.dark) for p in palettes])
-    return _cached_text(request, body, "text/css; charset=utf-8")
+        visible = Q(status=PaletteStatus.ACTIVE)
+        if user.is_authenticated:
+            visible |= Q(storefront__owner=user)
+        palettes = palettes.filter(visible)
+    rows = [(p.pk, p.colors, p.dark) for p in palettes.order_by("pk")]
+    if not rows:
+        raise Http404
+    return _cached_text(request, preview_css(rows), "text/css; charset=utf-8")
 
 
 @require_GET

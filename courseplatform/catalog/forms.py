@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Course, Storefront
+from .models import Category, Course, Review, Storefront
 from .uploads import clean_logo
 from .validators import parse_brand_colors, parse_keywords
 
@@ -137,8 +137,22 @@ class CoverPreviewForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    """A learner's rating and review of a course; ``review`` (their existing one, if any) fills it in, so
+    reopening the course shows what they wrote and submitting updates it knowingly."""
+
     rating = forms.TypedChoiceField(
-        label=_("Rating"), coerce=int, choices=[(i, "★" * i) for i in range(5, 0, -1)]
+        label=_("Rating"), coerce=int, choices=[(i, "★" * i) for i in range(5, 0, -1)],
+        error_messages={"required": _("Please choose a rating from 1 to 5 stars."),
+                        "invalid_choice": _("Please choose a rating from 1 to 5 stars.")},
     )
     text = forms.CharField(label=_("Your review"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                           max_length=5000)
+                           max_length=Review._meta.get_field("text").max_length)
+
+    def __init__(self, *args, review: Review | None = None, **kwargs):
+        if review is not None:
+            kwargs.setdefault("initial", {"rating": review.rating, "text": review.text})
+        super().__init__(*args, **kwargs)
+        self.review = review
+
+    def clean_text(self):
+        return _clean_text(self.cleaned_data.get("text", ""))

@@ -1,8 +1,8 @@
 """Reads for the marketplace core."""
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
 
-from .models import Category, Course, Enrollment, Storefront
+from .models import Category, Course, Enrollment, Review, Storefront
 
 
 def catalogue_courses(*, query: str = "", category: str = "", language: str = "") -> QuerySet[Course]:
@@ -54,6 +54,27 @@ def enrollment_for(user, course: Course) -> Enrollment | None:
     if not user.is_authenticated:
         return None
     return Enrollment.objects.filter(learner=user, course=course).first()
+
+
+def review_by(user, course: Course) -> Review | None:
+    """``user``'s own review of ``course`` (None for anonymous visitors and learners who have not reviewed it)."""
+    if not user.is_authenticated:
+        return None
+    return Review.objects.filter(learner=user, course=course).first()
+
+
+def learning(user) -> QuerySet[Enrollment]:
+    """The "My learning" page: ``user``'s enrolments with their course, storefront and category, and
+    ``my_rating`` (their review's stars, None when they have not reviewed the course). Courses in progress
+    first, then completed ones; the latest enrolment or completion first in each group. One query per page."""
+    my_review = Review.objects.filter(learner=OuterRef("learner_id"), course=OuterRef("course_id"))
+    return (
+        Enrollment.objects.filter(learner=user)
+        .select_related("course__storefront", "course__category")
+        .defer("course__description")
+        .annotate(my_rating=Subquery(my_review.values("rating")[:1]))
+        .order_by(F("completed_at").desc(nulls_first=True), "-created_at", "-id")
+    )
 
 
 def owned_course_ids(user) -> set[int]:

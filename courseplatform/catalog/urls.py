@@ -10,6 +10,7 @@ urlpatterns = [
     path("courses/<int:pk>/enroll/", views.course_enroll, name="course_enroll"),
     path("courses/<int:pk>/complete/", views.course_complete, name="course_complete"),
     path("courses/<int:pk>/review/", views.course_review, name="course_review"),
+    path("learning/", views.my_learning, name="my_learning"),
     path("studio/", views.studio, name="studio"),
     path("studio/storefronts/new/", views.storefront_create, name="studio_storefront_new"),
     path("studio/storefronts/<slug:slug>/", views.storefront_edit, name="studio_storefront"),

@@ -57,14 +57,17 @@ def storefront_detail(request, slug):
 
 @require_GET
 def course_detail(request, pk):
-    try:
-        course = selectors.course_visible_to(pk, request.user)
-    except Course.DoesNotExist:
-        raise Http404 from None
+    return _course_page(request, _course_or_404(request, pk))
+
+
+def _course_page(request, course: Course, *, review_form: ReviewForm | None = None, status: int = 200):
+    """The course page; ``review_form`` is a bound form with errors when a review was refused."""
     from courseplatform.pages.rendering import course_page_sections
     from themes.selectors import theme_preset
 
     enrollment = selectors.enrollment_for(request.user, course)
+    if review_form is None:
+        review_form = ReviewForm(review=selectors.review_by(request.user, course) if enrollment else None)
     storefront = course.storefront
     preset = theme_preset(storefront)  # the storefront's look: body class and which page sections show here
     return render(
@@ -76,10 +79,11 @@ def course_detail(request, pk):
             "preset": preset,
             "enrollment": enrollment,
             "reviews": course.reviews.select_related("learner")[:20],
-            "review_form": ReviewForm(),
+            "review_form": review_form,
             "storefront_sections": course_page_sections(storefront, request, preset),
             "also_like": selectors.also_like(course, request.user),
         },
+        status=status,
     )
 
 
@@ -88,6 +92,18 @@ def _course_or_404(request, pk) -> Course:
         return selectors.course_visible_to(pk, request.user)
     except Course.DoesNotExist:
         raise Http404 from None
+
+
+#: enrolments per "My learning" page (each card's cover costs a bounded number of queries)
+LEARNING_PAGE_SIZE = 24
+
+
+@login_required
+@require_GET
+def my_learning(request):
+    """The learner's courses: progress, a link to each, whether they reviewed it (every logged-in user)."""
+    page = Paginator(selectors.learning(request.user), LEARNING_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "catalog/my_learning.html", {"page": page})
 
 
 @login_required
@@ -124,16 +140,20 @@ def course_complete(request, pk):
 @require_POST
 def course_review(request, pk):
     course = _course_or_404(request, pk)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please choose a rating from 1 to 5 stars."))
+    if selectors.enrollment_for(request.user, course) is None:
+        messages.error(request, _("Only learners enrolled in this course can review it."))
         return redirect(course)
+    existing = selectors.review_by(request.user, course)
+    form = ReviewForm(request.POST, review=existing)
+    if not form.is_valid():  # the page again, each error beside its field and the learner's text kept
+        return _course_page(request, course, review_form=form, status=400)
     try:
         services.review_submit(learner=request.user, course=course, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Thank you for your review."))
+        messages.success(request, _("Your review has been updated.") if existing else
+                         _("Thank you for your review."))
     return redirect(course)
 
 

@@ -1,3 +1,5 @@
+import math
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +43,12 @@ class ExperimentForm(forms.Form):
             values = [float(part) for part in raw.split(",") if part.strip()]
         except ValueError:
             raise ValidationError(_("Write the shares as numbers separated by commas.")) from None
-        return [v / 100 for v in values]
+        shares = [v / 100 for v in values]
+        if any(not math.isfinite(s) or s <= 0 or s > 1 for s in shares) or not math.isclose(
+                sum(shares), 1.0, abs_tol=1e-6):
+            # the service checks this too (services._check_shares); here the message sits beside the field
+            raise ValidationError(_("Traffic shares must be positive and add up to 100 %."), code="shares")
+        return shares
 
     def clean(self):
         data = super().clean()

@@ -47,6 +47,8 @@ class TrackedJob(models.Model):
     def progress_percent(self) -> int:
         return round(100 * self.progress)
 
+    progress_percent.fget.short_description = _("progress (%)")  # its column heading in the admin
+
 
 class WorkerHeartbeat(models.Model):
     """Last time a worker consuming ``queue`` ran the heartbeat task (shown by /healthz)."""

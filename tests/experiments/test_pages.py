@@ -3,6 +3,7 @@
 import csv
 import io
 from decimal import Decimal
+from unittest import mock
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from courseplatform.experiments import selectors
 from courseplatform.experiments.models import WeightDefaults
 from recommender.models import Interaction
 from tests.factories import CourseFactory, EnrollmentFactory
+from themes.models import Palette
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -162,3 +164,30 @@ def test_the_owner_previewing_is_not_counted(client, running, storefront, creato
     page = client.get(storefront.get_absolute_url())
     assert "/palettes/" in page.content.decode()  # the owner sees a variant too
     assert not Interaction.objects.filter(experiment=running.tag).exists()
+
+
+def test_shares_that_do_not_add_up_to_100_are_reported_once_beside_the_field(client, creator, storefront,
+                                                                             two_palettes):
+    client.force_login(creator)
+    response = client.post(reverse("experiments:list", args=[storefront.slug]), {
+        "name": "Too much", "palettes": [p.pk for p in two_palettes], "shares": "60, 60",
+        "primary_metric": "enroll", "baseline_rate": "10", "minimum_detectable_effect": "5"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("Traffic shares must be positive and add up to 100 %.") == 1
+    assert response.context["form"].errors == {"shares": ["Traffic shares must be positive and add up to 100 %."]}
+    assert not storefront.experiments.exists()
+
+
+def test_an_error_from_the_service_is_shown_once(client, creator, storefront, two_palettes, make_palette):
+    client.force_login(creator)
+    proposed = make_palette("proposed")  # not testable: the service refuses it, the form lets it through
+    listing = reverse("experiments:list", args=[storefront.slug])
+    with mock.patch.object(selectors, "promotable_palettes",
+                           return_value=Palette.objects.filter(storefront=storefront)):
+        response = client.post(listing, {
+            "name": "Draft palette", "palettes": [two_palettes[0].pk, proposed.pk], "shares": "",
+            "primary_metric": "enroll", "baseline_rate": "10", "minimum_detectable_effect": "5"})
+    html = response.content.decode()
+    assert html.count("only approved or active palettes can be tested.") == 1
+    assert not storefront.experiments.exists()

@@ -88,3 +88,61 @@ def test_compose_publish_and_view_a_storefront_page(live_server, new_page, scree
 
     for p in (page, visitor):
         assert p.csp_violations == [], p.csp_violations
+
+
+PHONE = {"width": 375, "height": 812}
+
+
+def _page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_analytics_and_the_page_builder_fit_a_375px_phone(live_server, new_page, screenshot_dir, creator,
+                                                           storefront, build_page):
+    from django.urls import reverse
+
+    CourseFactory(storefront=storefront, title="Practical Machine Learning")
+    sections = build_page("faq", "testimonials")
+    base = live_server.url
+    page = new_page()
+    log_in(page, base, creator.username)
+    page.set_viewport_size(PHONE)
+    urls = [reverse("experiments:analytics", args=[storefront.slug]), reverse("pages:editor", args=[storefront.slug])]
+    urls += [reverse("pages:section_edit", args=[storefront.slug, s["id"]]) for s in sections]
+    for url in urls:
+        page.goto(base + url)
+        page.wait_for_load_state("networkidle")
+        assert _page_width(page) <= PHONE["width"] + 1, url
+    page.goto(base + urls[0])
+    page.wait_for_load_state("networkidle")
+    chart = page.eval_on_selector("img.chart", "img => [img.complete, img.naturalWidth, img.clientWidth]")
+    assert chart[0] and chart[1] > 0 and chart[2] <= PHONE["width"]  # loaded, and scaled down to the column
+    page.screenshot(path=str(screenshot_dir / "pages-5-analytics-375px.png"), full_page=True)
+    page.goto(base + urls[2])
+    items = page.eval_on_selector_all("fieldset.pe-row", "els => els.map(e => e.getBoundingClientRect().right)")
+    assert items and max(items) <= PHONE["width"]
+    page.screenshot(path=str(screenshot_dir / "pages-6-faq-items-375px.png"), full_page=True)
+    assert page.csp_violations == [], page.csp_violations
+
+
+def test_the_recommender_table_keeps_words_and_numbers_whole_at_1280px(live_server, new_page, staff):
+    from recommender.models import ModelVersion
+
+    metrics = {"ndcg@10": 0.08171234, "recall@10": 0.1523, "recall@20": 0.2311, "map@10": 0.0412,
+               "auc": 0.9123, "coverage@10": 0.3141,
+               "engagement": {"roc_auc": 0.812, "pr_auc": 0.233, "n": 1200, "positives": 87}}
+    for algorithm in ("itemknn", "ials", "bpr", "ease"):
+        ModelVersion.objects.create(algorithm=algorithm, metrics=metrics, interaction_count=123456, device="cuda:0",
+                                    duration_s=12.3456, feed_count=10, note="a long note " * 5)
+    page = new_page()
+    log_in(page, live_server.url, staff.username)
+    page.goto(f"{live_server.url}/staff/recommender/")
+    assert _page_width(page) <= 1281
+    # every header and numeric cell is one line: a word or number broken mid-way would take two
+    broken = page.evaluate("""() => [...document.querySelectorAll('table.data th, table.data .num')].filter(el => {
+        const range = document.createRange(); range.selectNodeContents(el);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        return tops.size > 1; }).map(el => el.textContent.trim())""")
+    assert broken == [], broken
+    scroller = page.eval_on_selector("table.data", "t => getComputedStyle(t.parentElement).overflowX")
+    assert scroller == "auto"  # too wide a table scrolls inside its wrapper, not the page

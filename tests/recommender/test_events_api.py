@@ -245,3 +245,33 @@ def test_a_course_id_beyond_the_database_integer_is_refused_not_a_500(learner_cl
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["stored"] == 1 and body["refused"][0]["index"] == 1 and "course" in body["refused"][0]["errors"]
+
+
+def test_a_bad_batch_is_refused_in_the_language_of_accept_language(client):
+    body = post(client, {"events": []}, HTTP_ACCEPT_LANGUAGE="zh-Hans").json()
+    assert body["detail"] == "请发送一个 JSON 对象，其中 \"events\" 字段为非空列表。"
+    english = post(client, {"events": []}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["detail"] == "Send a JSON object with a non-empty list under \"events\"."
+
+
+def test_refused_events_are_explained_in_chinese_with_the_right_headers(learner_client, course):
+    response = post(learner_client, {"events": [event(course, type="teleport")]},
+                    HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9,en;q=0.5")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] == "该批次中没有有效的事件。"
+    (message,) = body["refused"][0]["errors"]["type"]
+    assert not message.isascii()  # DRF's own message, from its zh_Hans catalogue
+    assert response["Content-Language"] == "zh-hans" and "Accept-Language" in response["Vary"]
+
+
+def test_without_accept_language_the_api_answers_in_english(client):
+    response = post(client, {"events": []})
+    assert response.json()["detail"].startswith("Send a JSON object") and response["Content-Language"] == "en"
+
+
+def test_the_language_cookie_chooses_the_api_language_too(client):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert post(client, {"events": []}, HTTP_ACCEPT_LANGUAGE="en").json()["detail"].startswith("请发送")

@@ -206,3 +206,12 @@ def test_a_course_the_active_model_does_not_know_is_new(version):
     version.save(update_fields=["known_course_ids"])
     fresh = CourseFactory(title="Brand new")
     assert selectors.new_course_ids(version.pk) == [fresh.pk]
+
+
+def test_the_api_feed_gives_its_reasons_in_the_language_of_accept_language():
+    _cats, courses = catalogue()
+    EnrollmentFactory(course=courses[0])
+    body = Client().get("/api/feed?limit=3", HTTP_ACCEPT_LANGUAGE="zh-Hans").json()
+    assert body["items"] and {item["reason"] for item in body["items"]} == {"全站热门"}
+    english = Client().get("/api/feed?limit=3").json()
+    assert {item["reason"] for item in english["items"]} == {"Popular on the platform"}

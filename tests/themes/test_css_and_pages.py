@@ -122,6 +122,47 @@ def test_preview_css_only_serves_palettes_the_visitor_may_see(client, make_palet
     assert f".pv-{palette.pk} {{" in css and f".sw-{palette.pk}-dark-primary" in css
 
 
+def _linked_preview_css(page: str) -> str:
+    import re
+
+    match = re.search(r'<link rel="stylesheet" href="([^"]*palette-previews\.css\?ids=[^"]*)"', page)
+    assert match, "the page links no palette preview stylesheet"
+    return match.group(1).replace("&amp;", "&")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_an_anonymous_visitor_loads_the_style_guides_preview_stylesheet(client, make_palette, language):
+    from django.utils import translation
+
+    palette = make_palette(status="active")
+    with translation.override(language):
+        page_url = reverse("themes:style_guide", args=[palette.storefront.slug])
+    page = client.get(page_url)
+    assert page.status_code == 200
+    response = client.get(_linked_preview_css(page.content.decode()))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    css = response.content.decode()
+    assert f".pv-{palette.pk} {{" in css and f".sw-{palette.pk}-light-primary" in css
+
+
+@pytest.mark.parametrize("who", [None, "other_creator", "learner"])
+def test_a_private_candidate_stays_hidden_from_the_preview_stylesheet(client, request, make_palette, who):
+    if who:
+        client.force_login(request.getfixturevalue(who))
+    for status in ("proposed", "submitted", "approved", "rejected"):
+        palette = make_palette(status=status)
+        response = client.get(reverse("themes:preview_css") + f"?ids={palette.pk}")
+        assert response.status_code == 404, status
+
+
+def test_a_mixed_preview_request_serves_only_the_public_palette(client, make_palette):
+    live, candidate = make_palette(status="active"), make_palette(status="proposed")
+    response = client.get(reverse("themes:preview_css") + f"?ids={live.pk},{candidate.pk}")
+    css = response.content.decode()
+    assert response.status_code == 200 and f".pv-{live.pk} {{" in css and f".pv-{candidate.pk}" not in css
+
+
 def test_preview_css_refuses_bad_ids(client, creator):
     client.force_login(creator)
     assert client.get(reverse("themes:preview_css") + "?ids=1,abc").status_code == 404

@@ -67,10 +67,21 @@ def test_a_logged_in_non_staff_user_gets_403_from_review_decide(client, request,
     assert palette.status == "submitted" and not palette.transitions.exists()
 
 
-def test_review_queue_sends_non_staff_to_the_admin_log_in(client, creator):
-    client.force_login(creator)
+@pytest.mark.parametrize("who", ["learner", "creator"])
+def test_review_queue_refuses_a_logged_in_non_staff_user_with_403(client, request, who):
+    client.force_login(request.getfixturevalue(who))
     response = client.get(reverse("themes:review_queue"))
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]  # staff_member_required
+    assert response.status_code == 403  # like /staff/recommender/: refused, not sent to the admin log-in
+
+
+def test_review_queue_sends_an_anonymous_visitor_to_log_in(client):
+    response = client.get(reverse("themes:review_queue"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_review_queue_opens_for_staff(client, staff):
+    client.force_login(staff)
+    assert client.get(reverse("themes:review_queue")).status_code == 200
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in_by_review_decide(client, make_palette):
