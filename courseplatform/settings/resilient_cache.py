@@ -88,16 +88,30 @@ class ResilientRedisCache(RedisCache):
 
         One round trip (``SET NX EX``, ``INCR``, ``TTL`` in a MULTI pipeline) where DRF's throttle reads and
         rewrites a pickled list of timestamps: two round trips and 8 % of an ingestion request's CPU
-        (bench/load.py profile). Fails open, ``(0, 0.0)``, while Redis is unreachable.
+        (bench/load.py profile). Fails open, ``(0, 0.0)``, while Redis is unreachable, and when ``key`` holds
+        something other than a counter (the key is dropped, so the next request opens a fresh window).
         """
+        import redis
+
         key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)
         try:
-            pipe = self._cache.get_client(key, write=True).pipeline(transaction=True)
-            _created, count, ttl = pipe.set(key, 0, ex=window_s, nx=True).incr(key).ttl(key).execute()
+            _created, count, ttl = client.pipeline(transaction=True).set(key, 0, ex=window_s, nx=True) \
+                .incr(key).ttl(key).execute()
+            if ttl < 0:  # the key expired between SET NX and INCR: INCR made it again, without an expiry
+                client.expire(key, window_s)
+                ttl = window_s
         except _redis_errors() as error:
             self._degraded("hit", error)
             return 0, 0.0
-        return int(count), float(max(ttl, 0))
+        except redis.exceptions.ResponseError as error:  # e.g. not an integer: not a counter of ours
+            logger.warning("cache key %s is not a counter (%s); dropped", key, error)
+            try:
+                client.delete(key)
+            except _redis_errors():
+                pass
+            return 0, 0.0
+        return int(count), float(ttl)
 
     def incr(self, key, delta=1, version=None):
         # "no such key" is what callers already handle (they fall back to set, which is dropped)
