@@ -10,7 +10,6 @@ cover URL; a logo that cannot be read or decoded is left out (the layout draws i
 the cover. Other layouts never see the logo, so uploading one leaves their URLs alone.
 """
 
-import hashlib
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -65,55 +64,52 @@ def layout_uses_logo(layout: str) -> bool:
     return getattr(COVER_LAYOUTS.get(layout), "logo_box", None) is not None
 
 
-_MISSING = object()
-#: sha256 of logo bytes -> whether ``load_logo`` accepts them (a small per-process memo: decode each logo once)
-_LOGO_CHECKS: OrderedDict[str, bool] = OrderedDict()
-_LOGO_CHECKS_MAX = 64
+#: (storefront pk, logo file name) -> the logo's bytes when ``load_logo`` accepts them, else ``None``: a small
+#: per-process memo, so a page of course cards reads (and decodes) a storefront's logo once, not once per card
+#: (each card's storefront is its own instance). An upload gets a new file name, so it is a new key.
+_LOGOS: OrderedDict[tuple[int, str], bytes | None] = OrderedDict()
+_LOGOS_MAX = 16  # logos are at most MAX_LOGO_BYTES each
 _LOGO_LOCK = Lock()
 
 
 def _logo_decodes(data: bytes) -> bool:
     from themes.covers import LogoError, load_logo
 
-    key = hashlib.sha256(data).hexdigest()
-    with _LOGO_LOCK:
-        if key in _LOGO_CHECKS:
-            _LOGO_CHECKS.move_to_end(key)
-            return _LOGO_CHECKS[key]
     try:
         load_logo(data).close()
-        ok = True
     except LogoError as error:
         logger.warning("storefront logo refused for covers: %s", error)
-        ok = False
-    with _LOGO_LOCK:
-        _LOGO_CHECKS[key] = ok
-        while len(_LOGO_CHECKS) > _LOGO_CHECKS_MAX:
-            _LOGO_CHECKS.popitem(last=False)
-    return ok
+        return False
+    return True
 
 
 def storefront_logo(storefront) -> bytes | None:
     """The storefront's uploaded logo as bytes the renderer's safe loader accepts, or ``None`` (no logo, a missing
-    file, or one ``load_logo`` refuses). Memoised on the instance per stored file name (an upload gets a new one)."""
+    file, or one ``load_logo`` refuses). Memoised per process per (storefront, stored file name): an upload gets a
+    new file name, so it is read afresh; a file that cannot be read is not memoised (tried again next time)."""
     field = storefront.logo
-    cached = getattr(storefront, "_cover_logo", _MISSING)
-    if cached is not _MISSING and cached[0] == field.name:
-        return cached[1]
+    if not (field and field.name):
+        return None
+    key = (storefront.pk, field.name)
+    with _LOGO_LOCK:
+        if storefront.pk is not None and key in _LOGOS:
+            _LOGOS.move_to_end(key)
+            return _LOGOS[key]
     from themes.covers import MAX_LOGO_BYTES
 
-    data = None
-    if field and field.name:
-        try:
-            with field.storage.open(field.name, "rb") as handle:
-                data = handle.read(MAX_LOGO_BYTES + 1)
-        except (OSError, ValueError) as error:
-            logger.warning("storefront %s: logo %r unreadable for covers: %s", storefront.pk, field.name, error)
-            data = None
-        if data is not None and not _logo_decodes(data):
-            data = None
-    storefront._cover_logo = (field.name, data or None)
-    return data or None
+    try:
+        with field.storage.open(field.name, "rb") as handle:
+            data = handle.read(MAX_LOGO_BYTES + 1)
+    except (OSError, ValueError) as error:
+        logger.warning("storefront %s: logo %r unreadable for covers: %s", storefront.pk, field.name, error)
+        return None
+    data = data if data and _logo_decodes(data) else None
+    if storefront.pk is not None:
+        with _LOGO_LOCK:
+            _LOGOS[key] = data
+            while len(_LOGOS) > _LOGOS_MAX:
+                _LOGOS.popitem(last=False)
+    return data
 
 
 def _spec(storefront, size: str, *, title: str, subtitle: str, category: str, course_id: int, layout: str,

@@ -322,6 +322,6 @@ def cover_batch_render(batch_id: int, course_ids: list[int]) -> None:
     for course in Course.objects.filter(pk__in=course_ids).select_related("storefront", "category"):
         for size in cover_store.SIZES:
             cover_store.cover_for(course, size)
-        _cover_batch_mark_rendered(batch_id, [course.pk])
-    # a course deleted since the batch started has no cover to render: it counts as done, so the batch finishes
+    # one locked update per chunk; a course deleted since the batch started has no cover to render: it counts as
+    # done, so the batch finishes
     _cover_batch_mark_rendered(batch_id, course_ids)

@@ -181,8 +181,11 @@ def cover_live_preview(request, slug):
 @staff_required
 @require_GET
 def review_queue(request):
+    palettes = list(selectors.review_queue())
+    storefronts = {p.storefront_id: p.storefront for p in palettes}
+    titles = {pk: selectors.preview_course_title(storefront) for pk, storefront in storefronts.items()}
     items = [{"palette": p, "swatches": presentation.swatches(p), "contrast": presentation.contrast_rows(p),
-              "preview_title": selectors.preview_course_title(p.storefront)} for p in selectors.review_queue()]
+              "preview_title": titles[p.storefront_id]} for p in palettes]
     return render(request, "themes/review_queue.html", {"items": items, "form": ReviewForm()})
 
 

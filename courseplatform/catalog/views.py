@@ -231,11 +231,8 @@ def course_edit(request, pk):
         else:
             messages.success(request, _("Course saved."))
             return redirect("catalog:studio_course", pk=course.pk)
-    from themes.plugins import COVER_LAYOUTS
-
     return render(request, "catalog/course_form.html", {
-        "form": form, "storefront": course.storefront, "course": course, "cover_layouts": COVER_LAYOUTS.all(),
-        **_cover_picker_context(course.storefront)})
+        "form": form, "storefront": course.storefront, "course": course, **_cover_picker_context(course.storefront)})
 
 
 def _cover_picker_context(storefront) -> dict:

@@ -21,3 +21,13 @@ def make_palette(storefront):
                                       scores={"U": 2.5, "H": 0.8, "V": 0.9, "B": 0.9}, status=status,
                                       contrast={"light": {"text/background": 15.0}, "dark": {"text/background": 14.0}})
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_logo_memo():
+    """The per-process logo memo is keyed by (storefront pk, file name); pks are reused across tests."""
+    from themes import cover_store
+
+    cover_store._LOGOS.clear()
+    yield
+    cover_store._LOGOS.clear()

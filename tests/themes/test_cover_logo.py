@@ -2,6 +2,7 @@
 hash (a new logo, a new cover URL), never on layouts without a logo box, and never a reason for a cover to fail."""
 
 import io
+from html import escape
 
 import pytest
 from django.core.files.base import ContentFile
@@ -147,3 +148,28 @@ def test_the_split_cover_with_a_logo_renders_the_same_bytes_every_time(course):
     fresh = Course.objects.select_related("storefront", "category").get(pk=course.pk)
     again = cover_store.cover_for(fresh, "card")
     assert again.digest == cover.digest and again.path.read_bytes() == first
+
+
+def test_a_page_of_split_covers_reads_the_storefront_logo_once(client, monkeypatch, storefront):
+    """Each card's course has its own storefront instance (select_related): the logo is still read once."""
+    from django.core.files.storage import Storage
+
+    from tests.factories import CourseFactory
+
+    courses = CourseFactory.create_batch(6, storefront=storefront, cover_layout="split", title="Logo page")
+    storefront = _set_logo(storefront, _png(RED))
+    real_open = Storage.open
+    opened = []
+
+    def counting_open(self, name, *args, **kwargs):
+        if name == storefront.logo.name:
+            opened.append(name)
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(Storage, "open", counting_open)
+    response = client.get(reverse("catalog:home") + "?q=Logo+page")
+    assert response.status_code == 200
+    fresh = Course.objects.select_related("storefront", "category").filter(pk__in=[c.pk for c in courses])
+    urls = {cover_url(course, "thumb") for course in fresh}
+    assert len(urls) == len(courses) and all(escape(url) in response.content.decode() for url in urls)
+    assert len(opened) <= 1

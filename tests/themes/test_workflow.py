@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from courseplatform.jobs.models import JobStatus
-from tests.factories import StaffFactory
+from tests.factories import CourseFactory, StaffFactory, StorefrontFactory
 from themes import services
 from themes.models import CoverBatch, Palette, PaletteJob, PaletteStatus, PaletteTransition
 
@@ -212,3 +212,19 @@ def test_a_palette_created_as_proposed_records_its_creation_in_the_trail(storefr
     services.palette_approve(palette=first, actor=reviewer, note="fine")
     trail = [(t.from_status, t.to_status) for t in first.transitions.all()]
     assert trail == [("", "proposed"), ("proposed", "submitted"), ("submitted", "approved")]
+
+
+def test_review_queue_reads_each_storefronts_preview_title_once(client, staff, make_palette, storefront,
+                                                                 django_assert_max_num_queries):
+    other = StorefrontFactory()
+    CourseFactory(storefront=storefront, title="First shop course")
+    CourseFactory(storefront=other, title="Second shop course")
+    for shop in (storefront, other, storefront, other, storefront, other):
+        make_palette(status="submitted", storefront=shop)
+    client.force_login(staff)
+    # 6 palettes, 2 storefronts: one title query per storefront (9 queries in all when it was one per palette)
+    with django_assert_max_num_queries(5):  # session, user, palettes, 2 titles
+        response = client.get(reverse("themes:review_queue"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("First shop course") == page.count("Second shop course") >= 3  # every palette has its title
