@@ -1,9 +1,8 @@
-import math
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import Metric
 
 
@@ -44,10 +43,9 @@ class ExperimentForm(forms.Form):
         except ValueError:
             raise ValidationError(_("Write the shares as numbers separated by commas.")) from None
         shares = [v / 100 for v in values]
-        if any(not math.isfinite(s) or s <= 0 or s > 1 for s in shares) or not math.isclose(
-                sum(shares), 1.0, abs_tol=1e-6):
-            # the service checks this too (services._check_shares); here the message sits beside the field
-            raise ValidationError(_("Traffic shares must be positive and add up to 100 %."), code="shares")
+        # the service's own check, run here too so that its message sits beside the field (NaN and infinite
+        # shares fail it as well)
+        services.check_shares(shares)
         return shares
 
     def clean(self):

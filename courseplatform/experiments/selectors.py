@@ -1,12 +1,13 @@
 """Reads for experiments: which experiment and variant a visitor is in, results, fitted brief defaults."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Min, Q
-from django.utils import formats
+from django.db.models import Count, F, Max, Min, Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from . import stats
@@ -26,6 +27,15 @@ ENROLMENT_MATCH = timedelta(seconds=60)
 #: the experiment analysis uses rows received at most this long after their event time; a row that arrives later
 #: (a client-sent event back-dated by up to 30 days) is ignored, so a verdict frozen at the horizon stays frozen
 LATE_EVENT_GRACE = timedelta(hours=1)
+#: default of the ``EXPERIMENTS_ATTRIBUTION_WINDOW`` setting: an analysed visitor's click-throughs and enrolments
+#: count when they happen within this long after the visitor's first tagged row (see :func:`analysed_counts`)
+DEFAULT_ATTRIBUTION_WINDOW = timedelta(days=7)
+
+
+def attribution_window() -> timedelta:
+    """How long after their first tagged row an analysed visitor's outcomes count (setting
+    ``EXPERIMENTS_ATTRIBUTION_WINDOW``, a ``timedelta``; default :data:`DEFAULT_ATTRIBUTION_WINDOW`)."""
+    return getattr(settings, "EXPERIMENTS_ATTRIBUTION_WINDOW", DEFAULT_ATTRIBUTION_WINDOW)
 
 
 def _cache_key(storefront_id: int) -> str:
@@ -171,17 +181,14 @@ def _visitor(user_id: int | None, session_key: str) -> str:
     return f"u:{user_id}" if user_id else f"s:{session_key}"
 
 
-def _tagged_rows(experiment: Experiment, *, prompt_only: bool = False, until: datetime | None = None):
+def _tagged_rows(experiment: Experiment, *, prompt_only: bool = False):
     """The experiment's rows from an identifiable visitor (a learner, or an anonymous session); with
-    ``prompt_only`` only rows received within :data:`LATE_EVENT_GRACE` of their event time; with ``until``
-    only rows up to that time."""
+    ``prompt_only`` only rows received within :data:`LATE_EVENT_GRACE` of their event time."""
     from recommender.models import Interaction
 
     rows = Interaction.objects.filter(experiment=experiment.tag).filter(Q(user__isnull=False) | ~Q(session_key=""))
     if prompt_only:
         rows = rows.filter(received_at__lte=F("ts") + LATE_EVENT_GRACE)
-    if until is not None:
-        rows = rows.filter(ts__lte=until)
     return rows
 
 
@@ -196,12 +203,18 @@ def server_enrollers(experiment: Experiment, rows=None) -> dict[str, set[str]]:
     it). Anonymous sessions cannot enrol, so their ``enroll`` rows never count. A client event can therefore only
     repeat an enrolment that really happened, by the same learner in the same variant, which counts once anyway.
     """
+    return {variant: set(times) for variant, times in _server_enrolments(experiment, rows).items()}
+
+
+def _server_enrolments(experiment: Experiment, rows=None) -> dict[str, dict[str, datetime]]:
+    """Per variant key, ``{visitor: time of their first counted enroll row}`` (the rule of
+    :func:`server_enrollers`)."""
     from courseplatform.catalog.models import Enrollment
 
     rows = _tagged_rows(experiment) if rows is None else rows
     enrol_rows = list(rows.filter(type__in=ENROLL_TYPES, user__isnull=False)
                       .values_list("variant", "user_id", "course_id", "ts"))
-    out: dict[str, set[str]] = defaultdict(set)
+    out: dict[str, dict[str, datetime]] = defaultdict(dict)
     if not enrol_rows:
         return out
     learners = {u for _v, u, _c, _t in enrol_rows}
@@ -214,15 +227,8 @@ def server_enrollers(experiment: Experiment, rows=None) -> dict[str, set[str]]:
         if when is None or (start is not None and when < start):
             continue
         if when <= ts <= when + ENROLMENT_MATCH:
-            out[variant].add(_visitor(user_id, ""))
-    return out
-
-
-def _visitors_with(rows, types) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = defaultdict(set)
-    for variant, user_id, session_key in rows.filter(type__in=types).values_list(
-            "variant", "user_id", "session_key").distinct():
-        out[variant].add(_visitor(user_id, session_key))
+            key, seen = _visitor(user_id, ""), out[variant]
+            seen[key] = min(ts, seen.get(key, ts))
     return out
 
 
@@ -237,12 +243,11 @@ def _first_seen(rows) -> dict[str, list[tuple[datetime, str]]]:
     return {variant: sorted((t, key) for key, t in seen.items()) for variant, seen in first.items()}
 
 
-def _counts(rows, visitors: dict[str, set[str]], experiment: Experiment) -> dict[str, dict[str, int]]:
-    clickers = _visitors_with(rows, CLICK_TYPES)
-    enrollers = server_enrollers(experiment, rows)
-    return {variant: {"visitors": len(members), "clickers": len(clickers.get(variant, set()) & members),
-                      "enrollers": len(enrollers.get(variant, set()) & members)}
-            for variant, members in sorted(visitors.items())}
+def _distinct_visitors(condition: Q | None = None) -> Count:
+    """SQL count of distinct visitors (``u:<user>``, else ``s:<session>``) among rows matching ``condition``."""
+    users = Q(user__isnull=False) if condition is None else condition & Q(user__isnull=False)
+    sessions = Q(user__isnull=True) if condition is None else condition & Q(user__isnull=True)
+    return Count("user", distinct=True, filter=users) + Count("session_key", distinct=True, filter=sessions)
 
 
 def visitor_counts(experiment: Experiment) -> dict[str, dict[str, int]]:
@@ -250,11 +255,42 @@ def visitor_counts(experiment: Experiment) -> dict[str, dict[str, int]]:
     tagged ``click`` or ``view``) and ``enrollers`` (an enrolment the server recorded, see
     :func:`server_enrollers`).
 
-    Each visitor (a learner, or an anonymous session) counts once per metric however many rows they left. The
+    Each visitor (a learner, or an anonymous session) counts once per metric however many rows they left.
+    Visitors and clickers are counted by one SQL aggregate; only the enroll rows are matched in Python. The
     verdict does not use these totals but :func:`analysed_counts` (the fixed horizon).
     """
     rows = _tagged_rows(experiment)
-    return _counts(rows, {v: {key for _t, key in seen} for v, seen in _first_seen(rows).items()}, experiment)
+    totals = (rows.values("variant").annotate(visitors=_distinct_visitors(),
+                                              clickers=_distinct_visitors(Q(type__in=CLICK_TYPES)))
+              .order_by("variant"))
+    enrollers = server_enrollers(experiment, rows)  # learners with a tagged row: already among the visitors
+    return {t["variant"]: {"visitors": t["visitors"], "clickers": t["clickers"],
+                           "enrollers": len(enrollers.get(t["variant"], ()))} for t in totals}
+
+
+def _first_outcomes(rows, types) -> dict[str, dict[str, datetime]]:
+    """Per variant key, ``{visitor: time of their first row of one of these types}``."""
+    out: dict[str, dict[str, datetime]] = defaultdict(dict)
+    for r in rows.filter(type__in=types).values("variant", "user_id", "session_key").annotate(
+            first=Min("ts")).order_by():
+        key, seen = _visitor(r["user_id"], r["session_key"]), out[r["variant"]]
+        seen[key] = min(r["first"], seen.get(key, r["first"]))
+    return out
+
+
+def _windowed_counts(rows, cohort: dict[str, dict[str, datetime]], experiment: Experiment,
+                     window: timedelta) -> dict[str, dict[str, int]]:
+    """Counts for ``cohort`` (per variant, ``{visitor: first seen}``): a visitor is a clicker / enroller when their
+    first click-through / counted enrolment is within ``window`` after they were first seen."""
+    clicks = _first_outcomes(rows, CLICK_TYPES)
+    enrolments = _server_enrolments(experiment, rows)
+
+    def within(outcomes: dict[str, datetime], members: dict[str, datetime]) -> int:
+        return sum(1 for key, when in outcomes.items() if key in members and when <= members[key] + window)
+
+    return {variant: {"visitors": len(members), "clickers": within(clicks.get(variant, {}), members),
+                      "enrollers": within(enrolments.get(variant, {}), members)}
+            for variant, members in sorted(cohort.items())}
 
 
 @dataclass(frozen=True)
@@ -264,22 +300,36 @@ class Horizon:
     planned: int
     reached_at: datetime | None  # when the last variant got its ``planned``-th visitor; None before that
     seen: dict  # variant key -> visitors seen so far (all of them, also those after the horizon)
+    window: timedelta = DEFAULT_ATTRIBUTION_WINDOW  # the attribution window the counts were made with
 
     @property
     def reached(self) -> bool:
         return self.reached_at is not None
 
+    @property
+    def final_at(self) -> datetime | None:
+        """When the analysed counts can no longer change: the horizon plus the attribution window, plus
+        :data:`LATE_EVENT_GRACE` for rows still in transit; None before the horizon."""
+        return self.reached_at + self.window + LATE_EVENT_GRACE if self.reached_at else None
+
+    @property
+    def final(self) -> bool:
+        return self.final_at is not None and timezone.now() >= self.final_at
+
 
 def analysed_counts(experiment: Experiment) -> tuple[dict[str, dict[str, int]], Horizon]:
     """The counts the verdict is computed from, frozen once the fixed horizon is reached.
 
-    Rows received more than :data:`LATE_EVENT_GRACE` after their event time are left out. Until every variant has
-    ``min_sample_per_variant`` visitors, the counts cover every visitor so far (and the verdict says "keep
+    Rows received more than :data:`LATE_EVENT_GRACE` after their event time are left out. Each analysed visitor's
+    click-through and enrolment count only when they happen within the attribution window
+    (:func:`attribution_window`) after that visitor's first tagged row, so every visitor gets the same time to
+    convert whichever variant they are in and whenever they arrived. Until every variant has
+    ``min_sample_per_variant`` visitors, all visitors so far are analysed (and the verdict says "keep
     collecting"). From then on only each variant's **first** ``min_sample_per_variant`` visitors (ordered by
-    their first tagged row's time) are analysed, with what they did up to the horizon, the moment the last
-    variant reached its planned sample. Visitors and events after that moment change nothing: re-testing on
-    the accumulating data after the horizon would be peeking all over again. Experiments without a planned
-    sample (0) are analysed on all their data.
+    their first tagged row's time) are analysed; the horizon is the moment the last variant reached its planned
+    sample. Later visitors change nothing, and once ``Horizon.final_at`` (horizon + window + grace) has passed,
+    nothing else can either: re-testing on the accumulating data would be peeking all over again. Experiments
+    without a planned sample (0) are analysed on all their data.
     """
     rows = _tagged_rows(experiment, prompt_only=True)
     first_seen = _first_seen(rows)
@@ -289,20 +339,38 @@ def analysed_counts(experiment: Experiment) -> tuple[dict[str, dict[str, int]], 
     reached_at = None
     if planned > 0 and keys and all(seen[key] >= planned for key in keys):
         reached_at = max(first_seen[key][planned - 1][0] for key in keys)
-        cohort = {key: {visitor for _t, visitor in first_seen[key][:planned]} for key in keys}
-        rows = rows.filter(ts__lte=reached_at)
-    else:
-        cohort = {variant: {visitor for _t, visitor in visitors} for variant, visitors in first_seen.items()}
-    return _counts(rows, cohort, experiment), Horizon(planned=planned, reached_at=reached_at, seen=seen)
+        first_seen = {key: first_seen[key][:planned] for key in keys}
+    cohort = {variant: {visitor: t for t, visitor in visitors} for variant, visitors in first_seen.items()}
+    window = attribution_window()
+    return _windowed_counts(rows, cohort, experiment, window), Horizon(
+        planned=planned, reached_at=reached_at, seen=seen, window=window)
+
+
+def _cached_analysed_counts(experiment: Experiment) -> tuple[dict[str, dict[str, int]], Horizon]:
+    """:func:`analysed_counts`, cached for :data:`CACHE_S` under the experiment, its planned sample and its
+    newest tagged row, so the experiment page and its chart (a second request) compute it once; any new row
+    changes the key. The counts depend on the rows only (``Horizon.final`` is evaluated when read)."""
+    from recommender.models import Interaction
+
+    last = Interaction.objects.filter(experiment=experiment.tag).aggregate(last=Max("id"))["last"]
+    key = (f"experiments:analysed:{experiment.pk}:{experiment.min_sample_per_variant}:{last}:"
+           f"{attribution_window().total_seconds()}")
+    value = cache.get(key)
+    if value is None:
+        value = analysed_counts(experiment)
+        cache.set(key, value, CACHE_S)
+    return value
 
 
 def experiment_results(experiment: Experiment) -> dict:
     """Per-variant results, the primary-metric comparison and the fixed-horizon verdict.
 
-    Once the planned sample is reached the figures are those of each variant's first planned visitors up to the
-    horizon (:func:`analysed_counts`), so the verdict no longer moves as data keep arriving.
+    Once the planned sample is reached the figures are those of each variant's first planned visitors, each with
+    the outcomes of their attribution window (:func:`analysed_counts`). Until that window has closed for all of
+    them (``Horizon.final``) the verdict's code is ``pending_attribution`` and it names no winner; from then on
+    it no longer moves as data keep arriving. The counts are cached briefly (:func:`_cached_analysed_counts`).
     """
-    counts, horizon = analysed_counts(experiment)
+    counts, horizon = _cached_analysed_counts(experiment)
     variants = list(experiment.variants.select_related("palette").order_by("key"))
     results = []
     for variant in variants:
@@ -316,11 +384,13 @@ def experiment_results(experiment: Experiment) -> dict:
         field = "clickers" if experiment.primary_metric == Metric.CLICK else "enrollers"
         arms = [stats.Arm(r.variant.key, r.visitors, getattr(r, field)) for r in results]
         verdict = stats.verdict(arms, experiment.min_sample_per_variant)
-    return {"variants": results, "verdict": verdict, "verdict_text": verdict_text(experiment, verdict),
+        if verdict.code != "keep_collecting" and horizon.reached and not horizon.final:
+            verdict = replace(verdict, code="pending_attribution", winner=None)
+    return {"variants": results, "verdict": verdict, "verdict_text": verdict_text(experiment, verdict, horizon),
             "horizon": horizon}
 
 
-def verdict_text(experiment: Experiment, verdict) -> str:
+def verdict_text(experiment: Experiment, verdict, horizon: Horizon | None = None) -> str:
     """The verdict in plain language."""
     if verdict is None:
         return _("Add at least two variants to compare.")
@@ -331,6 +401,10 @@ def verdict_text(experiment: Experiment, verdict) -> str:
                  "stopping at the first good-looking number would declare false winners.") % {
             "planned": formats.number_format(verdict.planned_per_variant),
             "have": formats.number_format(verdict.smallest_sample)}
+    if verdict.code == "pending_attribution":
+        return _("Waiting for the attribution window: every variant has its planned sample, but the last "
+                 "visitors still have until %(when)s to click through or enrol. The verdict is decided then.") % {
+            "when": formats.date_format(timezone.localtime(horizon.final_at), "SHORT_DATETIME_FORMAT")}
     if verdict.code == "winner":
         comparison = min(verdict.comparisons, key=lambda c: c.test.p_value)
         return _("Variant %(winner)s wins on %(metric)s: the difference is too large to be chance "

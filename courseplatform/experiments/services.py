@@ -40,7 +40,8 @@ def _ensure_testable(palettes) -> None:
                 % {"id": palette.pk, "status": palette.get_status_display().lower()}, code="unapproved_palette")
 
 
-def _check_shares(shares: list[float]) -> None:
+def check_shares(shares: list[float]) -> None:
+    """Traffic shares must be positive and add up to 1 (also used by ``forms.ExperimentForm``)."""
     if any(s <= 0 or s > 1 for s in shares) or not math.isclose(sum(shares), 1.0, abs_tol=1e-6):
         raise InvalidExperiment(_("Traffic shares must be positive and add up to 100 %."), code="shares")
 
@@ -66,7 +67,7 @@ def experiment_create(*, storefront, actor, name: str, palettes: list[Palette], 
     shares = list(shares) if shares else [1.0 / len(palettes)] * len(palettes)
     if len(shares) != len(palettes):
         raise InvalidExperiment(_("Give one traffic share per palette."), code="shares")
-    _check_shares(shares)
+    check_shares(shares)
     try:
         planned = planned_sample(baseline_rate, minimum_detectable_effect, len(palettes))
     except ValueError as error:
@@ -108,7 +109,7 @@ def experiment_start(*, experiment: Experiment, actor) -> Experiment:
     variants = list(experiment.variants.select_related("palette"))
     if len(variants) < 2:
         raise InvalidExperiment(_("An experiment needs at least two variants."), code="too_few_variants")
-    _check_shares([v.share for v in variants])
+    check_shares([v.share for v in variants])
     palettes = list(Palette.objects.select_for_update().filter(pk__in=[v.palette_id for v in variants]))
     if any(p.storefront_id != experiment.storefront_id for p in palettes):
         raise InvalidExperiment(_("Every palette must belong to this storefront."), code="foreign_palette")

@@ -70,6 +70,7 @@ def experiment_chart(request, slug, pk):
     from . import charts
 
     storefront = _storefront(request, slug)
+    # experiment_results reuses the counts the page request just cached (keyed by the newest tagged row)
     return _png(charts.experiment_chart(selectors.experiment_results(_experiment(storefront, pk))))
 
 

@@ -5,6 +5,7 @@ import random
 
 import pytest
 from django.core.cache import cache
+from django.db.models import F
 from django.utils import timezone
 
 from courseplatform.experiments import services
@@ -46,6 +47,7 @@ def _simulate(experiment, course, n: int, rates: dict) -> None:
                 rows.append(Interaction(type="enroll", **common))
     Enrollment.objects.bulk_create(enrolments)
     Interaction.objects.bulk_create(rows)
+    Interaction.objects.filter(experiment=experiment.tag).update(received_at=F("ts"))  # logged as they happened
 
 
 def test_experiment_page_walkthrough(live_server, new_page, screenshot_dir, creator, storefront):  # noqa: F811
@@ -99,6 +101,11 @@ def test_experiment_page_walkthrough(live_server, new_page, screenshot_dir, crea
             break
     assert set(seen) == {blue.pk, green.pk}
 
+    # the test ran eight days ago, so the attribution window (7 days) after the horizon has closed
+    eight_days = dt.timedelta(days=8)
+    type(experiment).objects.filter(pk=experiment.pk).update(started_at=F("started_at") - eight_days)
+    Interaction.objects.filter(experiment=experiment.tag).update(ts=F("ts") - eight_days)
+    experiment.refresh_from_db()
     _simulate(experiment, course, 800, {"A": (0.30, 0.10), "B": (0.36, 0.16)})
     page.reload()
     page.wait_for_load_state("networkidle")

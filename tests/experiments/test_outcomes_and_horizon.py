@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db.models import F
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -81,7 +82,7 @@ def _snapshot(experiment):
 def test_more_data_after_the_horizon_does_not_change_the_verdict(running, course):
     type(running).objects.filter(pk=running.pk).update(min_sample_per_variant=40, primary_metric="click")
     running.refresh_from_db()
-    start = timezone.now() - timedelta(days=3)
+    start = timezone.now() - timedelta(days=10)  # the horizon plus the 7-day attribution window has passed
     _visitors(running, course, "A", start, 40, clicked=8, prefix="early")
     _visitors(running, course, "B", start, 40, clicked=20, prefix="early")
     frozen = _snapshot(running)
@@ -90,8 +91,8 @@ def test_more_data_after_the_horizon_does_not_change_the_verdict(running, course
     assert results["horizon"].reached and results["horizon"].reached_at == start + timedelta(minutes=39)
 
     # after the horizon: many more visitors, for whom A converts far better, and the early A visitors who had
-    # not clicked come back and click
-    later = start + timedelta(days=1)
+    # not clicked come back and click (after their attribution window)
+    later = start + timedelta(days=8)
     _visitors(running, course, "A", later, 200, clicked=150, prefix="late")
     _visitors(running, course, "B", later, 200, clicked=10, prefix="late")
     Interaction.objects.bulk_create([
@@ -141,3 +142,78 @@ def test_server_enrolments_count_once_per_learner_and_need_a_matching_enrollment
         Interaction.objects.create(user=who, course=course, type="enroll", ts=now, experiment=running.tag,
                                    variant="A")
     assert selectors.server_enrollers(running) == {"A": {f"u:{real.pk}"}}
+
+
+def test_late_visitors_outcomes_within_the_attribution_window_count_and_then_the_result_is_final(running, course):
+    """The slower arm's last visitors arrive at the horizon: their clicks days later still count (each visitor
+    has the same 7-day window), clicks after a visitor's window do not, and once the horizon plus the window has
+    passed nothing changes the result any more."""
+    type(running).objects.filter(pk=running.pk).update(min_sample_per_variant=10, primary_metric="click")
+    running.refresh_from_db()
+    start = timezone.now() - timedelta(days=20)
+    _visitors(running, course, "A", start, 10, clicked=2, prefix="fast")
+    arrive = start + timedelta(days=2)  # B is the slower arm: its visitors arrive two days later
+    _visitors(running, course, "B", arrive, 10, clicked=0, prefix="slow")
+    rows = [Interaction(session_key=f"slow-B-{i}", course=course, type="click", experiment=running.tag,
+                        variant="B", ts=arrive + timedelta(minutes=i, days=3)) for i in range(8)]  # in the window
+    rows += [Interaction(session_key=f"slow-B-{i}", course=course, type="click", experiment=running.tag,
+                         variant="B", ts=arrive + timedelta(minutes=i, days=8)) for i in (8, 9)]  # too late
+    Interaction.objects.bulk_create(rows)
+    Interaction.objects.filter(experiment=running.tag).update(received_at=F("ts"))
+
+    results = selectors.experiment_results(running)
+    horizon = results["horizon"]
+    assert horizon.reached_at == arrive + timedelta(minutes=9)
+    assert horizon.final_at == horizon.reached_at + timedelta(days=7, hours=1) and horizon.final
+    assert [(r.variant.key, r.visitors, r.clickers) for r in results["variants"]] == [("A", 10, 2), ("B", 10, 8)]
+    frozen = _snapshot(running)
+    assert frozen[:2] == ("winner", "B")
+
+    # after the horizon plus the window: the cohort's further clicks and new visitors change nothing
+    after = horizon.final_at + timedelta(minutes=1)
+    Interaction.objects.bulk_create([Interaction(session_key=f"fast-A-{i}", course=course, type="view",
+                                                 experiment=running.tag, variant="A", ts=after) for i in range(10)])
+    _visitors(running, course, "A", after, 30, clicked=30, prefix="later")
+    Interaction.objects.filter(ts=after).update(received_at=F("ts"))
+    assert _snapshot(running) == frozen
+
+
+def test_the_verdict_waits_for_the_attribution_window_after_the_horizon(client, creator, running, course):
+    type(running).objects.filter(pk=running.pk).update(min_sample_per_variant=40, primary_metric="click")
+    running.refresh_from_db()
+    start = timezone.now() - timedelta(days=10)
+    _visitors(running, course, "A", start, 40, clicked=8, prefix="early")
+    _visitors(running, course, "B", start, 40, clicked=20, prefix="early")
+    with override_settings(EXPERIMENTS_ATTRIBUTION_WINDOW=timedelta(days=30)):
+        results = selectors.experiment_results(running)
+        assert results["horizon"].reached and not results["horizon"].final
+        assert (results["verdict"].code, results["verdict"].winner) == ("pending_attribution", None)
+        assert "Waiting for the attribution window" in results["verdict_text"]
+        client.force_login(creator)
+        page = client.get(reverse("experiments:detail", args=[running.storefront.slug, running.pk]))
+        assert "Promote the winner" not in page.content.decode()
+    assert _snapshot(running)[:2] == ("winner", "B")  # the default 7-day window has closed
+
+
+def test_visitor_counts_use_a_bounded_number_of_queries(running, course, django_assert_max_num_queries):
+    start = timezone.now() - timedelta(days=1)
+    _visitors(running, course, "A", start, 60, clicked=6, prefix="many")
+    _visitors(running, course, "B", start, 50, clicked=10, prefix="many")
+    with django_assert_max_num_queries(3):
+        counts = selectors.visitor_counts(running)
+    assert counts == {"A": {"visitors": 60, "clickers": 6, "enrollers": 0},
+                      "B": {"visitors": 50, "clickers": 10, "enrollers": 0}}
+
+
+def test_the_page_and_its_chart_compute_the_analysed_counts_once(client, creator, running, course, monkeypatch):
+    _visitors(running, course, "A", timezone.now() - timedelta(days=1), 5, clicked=1, prefix="once")
+    calls = []
+    real = selectors.analysed_counts
+    monkeypatch.setattr(selectors, "analysed_counts", lambda experiment: calls.append(1) or real(experiment))
+    client.force_login(creator)
+    args = [running.storefront.slug, running.pk]
+    assert client.get(reverse("experiments:detail", args=args)).status_code == 200
+    assert client.get(reverse("experiments:chart", args=args)).status_code == 200
+    assert len(calls) == 1
+    _visitors(running, course, "B", timezone.now(), 1, clicked=0, prefix="new")  # a new row: recomputed
+    assert selectors.experiment_results(running)["variants"][1].visitors == 1 and len(calls) == 2
