@@ -202,23 +202,33 @@ def gate_metric() -> str:
     return getattr(settings, "RECOMMENDER_GATE_METRIC", "ndcg@10")
 
 
-def _same_split_scores(candidate: ModelVersion, active: ModelVersion, name: str) -> tuple[float, float] | None:
-    """``(new, old)`` from ``candidate.metrics["gate"]`` when it holds the active version's algorithm refitted on
-    the candidate's own split (see ``recommender.training.incumbent_on_split``), else None."""
+def _same_split_scores(candidate: ModelVersion, active: ModelVersion, name: str
+                       ) -> tuple[float, float, str] | None:
+    """``(new, old, where)`` from ``candidate.metrics["gate"]`` when it holds the active version's algorithm
+    refitted on the candidate's own split, or its saved model scored on the same test learners (see
+    ``recommender.training.incumbent_on_split``), else None. ``where`` is the note saying which."""
     gate = (candidate.metrics or {}).get("gate")
     if not isinstance(gate, dict) or gate.get("incumbent_version") != active.pk or gate.get("metric") != name:
         return None
     new, old = gate.get("candidate"), gate.get("incumbent")
     if not isinstance(new, int | float) or not isinstance(old, int | float):
         return None
-    return float(new), float(old)
+    if gate.get("incumbent_refit") == "saved model":
+        where = NOTE_SAVED_MODEL % {"version": active.pk}
+    elif gate.get("incumbent_refit") == "same algorithm and parameters":
+        return None  # written before the fix: the candidate's own score reused, no comparison at all
+    else:
+        where = NOTE_SAME_SPLIT % {"algorithm": active.algorithm, "version": active.pk}
+    return float(new), float(old), where
 
 
 def version_is_not_worse(candidate: ModelVersion, active: ModelVersion | None) -> tuple[bool, str]:
     """Whether ``candidate``'s holdout metric is at least the active version's (minus a tolerance).
 
     Like for like when training recorded it: the candidate's score against the active version's algorithm and
-    parameters refitted on the *same* split (``metrics["gate"]``). Otherwise (an older version, a failed refit,
+    parameters refitted on the *same* split, or (same algorithm and parameters, where a refit would be the
+    candidate itself) against the active version's saved model on the same test learners (``metrics["gate"]``).
+    Otherwise (an older version, a failed refit,
     or the active version changed since training) the stored metrics are compared, and the note says that they
     come from different splits. The note is stored in English (one of :data:`NOTE_FORMATS`);
     :func:`note_display` shows it in the reader's language.
@@ -229,8 +239,7 @@ def version_is_not_worse(candidate: ModelVersion, active: ModelVersion | None) -
         return True, NOTE_NO_ACTIVE_VERSION
     same = _same_split_scores(candidate, active, name)
     if same is not None:
-        new, old = same
-        where = NOTE_SAME_SPLIT % {"algorithm": active.algorithm, "version": active.pk}
+        new, old, where = same
     else:
         old, new = active.metric(name), candidate.metric(name)
         where = NOTE_STORED_METRIC % {"version": active.pk}
@@ -254,11 +263,12 @@ NOTE_NOT_WORSE = gettext_noop("%(metric)s %(new)s ≥ %(old)s (%(where)s)")
 NOTE_WORSE = gettext_noop("%(metric)s %(new)s < %(old)s (%(where)s)")
 NOTE_SAME_SPLIT = gettext_noop("%(algorithm)s of version #%(version)s refitted on the same split")
 NOTE_STORED_METRIC = gettext_noop("version #%(version)s, stored metric from its own split")
+NOTE_SAVED_MODEL = gettext_noop("saved model of version #%(version)s scored on the same test learners")
 NOTE_ACTIVE_LACKS_METRIC = gettext_noop("active version #%(version)s has no %(metric)s")
 NOTE_NEW_LACKS_METRIC = gettext_noop("no %(metric)s for the new version")
 NOTE_ACTIVATED_BY_STAFF = gettext_noop("activated by staff")
 NOTE_FORMATS: tuple[str, ...] = (
-    NOTE_NO_ACTIVE_VERSION, NOTE_NOT_WORSE, NOTE_WORSE, NOTE_SAME_SPLIT, NOTE_STORED_METRIC,
+    NOTE_NO_ACTIVE_VERSION, NOTE_NOT_WORSE, NOTE_WORSE, NOTE_SAME_SPLIT, NOTE_STORED_METRIC, NOTE_SAVED_MODEL,
     NOTE_ACTIVE_LACKS_METRIC, NOTE_NEW_LACKS_METRIC, NOTE_ACTIVATED_BY_STAFF,
     # written by recommender.training (the gate's verdict) and recommender.tasks (feed rebuilds, GPU fallback);
     # tests/recommender/test_notes.py checks that what they write is recognised here

@@ -139,11 +139,12 @@ def train_version(*, algorithm: str = "", params: dict | None = None, device: st
     holdout = engine.make_model(algorithm, **params, device=device).fit(train_csr)
     tick(0.25)
     metrics = _finite(engine.evaluate(holdout, train_csr, split.test, ks=(10, 20)).metrics)
-    del holdout
     tick(0.3)
-    # like-for-like gate: the active version's algorithm + parameters refitted on this very split
+    # like-for-like gate: the active version refitted on (or, same algorithm + parameters, its saved model scored
+    # on) this very split
     gate = incumbent_on_split(ModelVersion.objects.filter(is_active=True).first(), algorithm, params, metrics,
-                              split, train_csr, device)
+                              split, train_csr, device, candidate_model=holdout)
+    del holdout
     if gate is not None:
         metrics["gate"] = gate
     tick(0.38)
@@ -175,14 +176,20 @@ def train_version(*, algorithm: str = "", params: dict | None = None, device: st
 
 
 def incumbent_on_split(active: ModelVersion | None, algorithm: str, params: dict, metrics: dict, split,
-                       train_csr, device: str) -> dict | None:
-    """The gate's two scores on one split: the new model's and the active version's algorithm + parameters
-    refitted on the same training part (stored as ``metrics["gate"]``; ``None`` without an active version).
+                       train_csr, device: str, candidate_model=None) -> dict | None:
+    """The gate's two scores on one split (stored as ``metrics["gate"]``; ``None`` without an active version).
 
-    When the active version uses the same algorithm and parameters, its refit *is* the new holdout model (the
-    engine is deterministic given a seed), so the candidate's score is reused instead of fitting twice. When the
-    refit fails (say, an algorithm this engine no longer knows), ``incumbent`` is ``None`` and the gate falls back
-    to the stored metrics (:func:`recommender.services.version_is_not_worse` says so in its note).
+    * Another algorithm or other parameters: the active version's algorithm + parameters are refitted on the same
+      training part and scored on the same test part (``incumbent_refit == "refitted"``).
+    * The same algorithm and parameters: a refit would *be* the candidate (the engine is deterministic given a
+      seed), so the comparison would always pass. The active version's **saved model** is scored instead
+      (:func:`saved_model_on_split`, ``incumbent_refit == "saved model"``), on the test learners it knows whose
+      held-out course it never trained on, and the candidate is re-scored on exactly those learners
+      (``candidate`` is then that score, ``candidate_all`` the score on every test learner).
+
+    When the refit or the load fails (say, an algorithm this engine no longer knows, or a missing artifact), or
+    no test learner is comparable, ``incumbent`` is ``None`` (with ``incumbent_error`` saying why) and the gate
+    falls back to the stored metrics (:func:`recommender.services.version_is_not_worse` says so in its note).
     """
     from . import engine
 
@@ -194,7 +201,21 @@ def incumbent_on_split(active: ModelVersion | None, algorithm: str, params: dict
             "incumbent_version": active.pk, "incumbent_algorithm": active.algorithm,
             "incumbent_params": dict(active.params or {}), "incumbent_stored": active.metric(name)}
     if active.algorithm == algorithm and dict(active.params or {}) == dict(params):
-        gate["incumbent"], gate["incumbent_refit"] = metrics.get(name), "same algorithm and parameters"
+        gate["incumbent_refit"] = "saved model"
+        try:
+            if candidate_model is None:
+                candidate_model = engine.make_model(algorithm, **params, device=device).fit(train_csr)
+            new, old, users = saved_model_on_split(active, candidate_model, split, train_csr)
+        except Exception as exc:  # noqa: BLE001 -- the gate then falls back to the stored metric, and says why
+            logger.warning("could not score the saved model of active version #%s on the new split", active.pk,
+                           exc_info=True)
+            gate["incumbent_error"] = f"{type(exc).__name__}: {exc}"[:300]
+            return gate
+        gate["gate_users"] = users
+        if users == 0:
+            gate["incumbent_error"] = "no test learner known to the saved model with a course it did not train on"
+            return gate
+        gate["candidate_all"], gate["candidate"], gate["incumbent"] = metrics.get(name), new.get(name), old.get(name)
         return gate
     try:
         model = engine.make_model(active.algorithm, **(active.params or {}), device=device).fit(train_csr)
@@ -205,6 +226,80 @@ def incumbent_on_split(active: ModelVersion | None, algorithm: str, params: dict
         return gate
     gate["incumbent"], gate["incumbent_refit"] = scores.get(name), "refitted"
     return gate
+
+
+class _SavedModelOnSplit:
+    """A saved model seen through the new split's index space (what :func:`engine.evaluate` needs).
+
+    Learners are scored from the saved model's own user rows (mapped by learner id); courses it does not know get
+    ``-inf`` (it cannot recommend them); what it filtered as seen stays filtered, and so do the learner's
+    courses in the new training part (as for the candidate).
+    """
+
+    def __init__(self, model, user_map: dict[int, int], item_map, train_csr) -> None:
+        self.model, self.user_map, self.item_map, self.train_csr = model, user_map, item_map, train_csr
+
+    def score_users(self, user_indices, filter_seen: bool = True):
+        import numpy as np
+
+        users = np.asarray(user_indices, dtype=np.int64)
+        out = np.full((users.size, self.train_csr.shape[1]), -np.inf, dtype=np.float32)
+        if users.size == 0:
+            return out
+        old_users = np.asarray([self.user_map[int(u)] for u in users], dtype=np.int64)
+        old = self.model.score_users(old_users, filter_seen=filter_seen)
+        known = self.item_map >= 0
+        out[:, known] = old[:, self.item_map[known]]
+        if filter_seen:
+            seen = self.train_csr[users]
+            rows = np.repeat(np.arange(users.size), np.diff(seen.indptr))
+            out[rows, seen.indices] = -np.inf
+        return out
+
+
+def saved_model_on_split(active: ModelVersion, candidate_model, split, train_csr) -> tuple[dict, dict, int]:
+    """``(candidate scores, saved model scores, learners)``: the candidate's holdout model and the active version's
+    saved model (:func:`load_version_model`) scored on the same test learners of ``split``.
+
+    Ids are mapped through the saved model's own id maps (``ids.json``). Only learners the saved model knows are
+    scored, and only those whose held-out course it did not train on (a course it has seen would be filtered
+    out as owned, which says nothing about its quality). A held-out course the saved model does not know counts
+    as a miss for it. Raises when the artifact cannot be loaded.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    from . import engine
+
+    if not active.artifact_dir:
+        raise engine.ArtifactError(f"version #{active.pk} has no saved model")
+    model = load_version_model(active)
+    ids = _saved_ids(active)
+    old_users = {str(k): i for i, k in enumerate(ids["user_ids"])}
+    old_items = {str(k): i for i, k in enumerate(ids["item_ids"])}
+    data = split.train
+    item_map = np.asarray([old_items.get(str(k), -1) for k in data.item_ids], dtype=np.int64)
+    test_csr = split.test.to_csr()
+    user_map: dict[int, int] = {}
+    for u in np.flatnonzero(np.diff(test_csr.indptr) > 0):
+        old_u = old_users.get(str(data.user_ids[u]))
+        if old_u is None or old_u >= model.n_users:
+            continue
+        held_out = item_map[test_csr.indices[test_csr.indptr[u]:test_csr.indptr[u + 1]]]
+        trained_on = set(model.user_items[old_u].indices.tolist())
+        if any(int(i) in trained_on for i in held_out if i >= 0):
+            continue  # the saved model saw this learner's held-out course
+        user_map[int(u)] = old_u
+    keep = np.zeros(test_csr.shape[0], dtype=np.float32)
+    keep[list(user_map)] = 1.0
+    test = (sp.diags(keep) @ test_csr).tocsr()
+    test.eliminate_zeros()
+    if not user_map:
+        return {}, {}, 0
+    new = _finite(engine.evaluate(candidate_model, train_csr, test, ks=(10, 20)).metrics)
+    old = _finite(engine.evaluate(_SavedModelOnSplit(model, user_map, item_map, train_csr), train_csr, test,
+                                  ks=(10, 20)).metrics)
+    return new, old, len(user_map)
 
 
 # --- the engagement model: P(enrol | impression) ------------------------------------------------------------
@@ -422,17 +517,22 @@ class _SavedIds:
         return self._csr
 
 
-def rematerialise(version: ModelVersion) -> int:
-    """Rebuild a version's feed rows and neighbours from its artifact (after pruning, or on demand)."""
+def _saved_ids(version: ModelVersion) -> dict:
+    """The learner and course ids of a saved model's rows and columns (``ids.json``, sha256-checked)."""
     from .engine import ArtifactError
 
-    model = load_version_model(version)
     directory = Path(version.artifact_dir)
     meta = json.loads((directory / "metadata.json").read_text(encoding="utf-8"))
     raw = (directory / meta.get("ids_file", IDS_FILE)).read_bytes()
     if hashlib.sha256(raw).hexdigest() != meta.get("ids_sha256"):
         raise ArtifactError(f"{directory / IDS_FILE}: sha256 mismatch")
-    ids = json.loads(raw)
+    return json.loads(raw)
+
+
+def rematerialise(version: ModelVersion) -> int:
+    """Rebuild a version's feed rows and neighbours from its artifact (after pruning, or on demand)."""
+    model = load_version_model(version)
+    ids = _saved_ids(version)
     data = _SavedIds(ids["user_ids"], ids["item_ids"], model.user_items)
     with transaction.atomic():
         FeedItem.objects.filter(version=version).delete()

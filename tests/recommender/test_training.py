@@ -216,12 +216,81 @@ def test_gate_keeps_the_active_version_when_the_new_model_is_worse_on_the_same_s
     assert f"{gate['candidate']:.4f} < {gate['incumbent']:.4f}" in run.reason
 
 
-def test_gate_reuses_the_score_when_the_active_version_has_the_same_algorithm_and_params(data):
+def _fresh_enrolments(learners, courses, *, shuffle_history: bool = False) -> None:
+    """One new enrolment per learner, later than everything before, in their planted block (see
+    ``planted_interactions``); with ``shuffle_history`` every earlier interaction is first moved to a random
+    course (degraded data: the history no longer says anything about the learner)."""
+    import random
+
+    from django.utils import timezone
+
+    from recommender.models import Interaction
+    from tests.recommender.factories import InteractionFactory
+
+    rng = random.Random(1)
+    blocks = [courses[i:i + 4] for i in range(0, len(courses), 4)]
+    for n, learner in enumerate(learners):
+        owned = set(Interaction.objects.filter(user=learner).values_list("course_id", flat=True))
+        fresh = next(c for c in blocks[n % len(blocks)] if c.pk not in owned)
+        if shuffle_history:
+            for interaction in Interaction.objects.filter(user=learner):
+                interaction.course = rng.choice([c for c in courses if c.pk != fresh.pk])
+                interaction.save(update_fields=["course"])
+        InteractionFactory(user=learner, course=fresh, type="enroll", ts=timezone.now() + timezone.timedelta(hours=1))
+
+
+def test_gate_scores_the_saved_model_when_the_active_version_has_the_same_algorithm_and_params(data):
+    courses, learners = data
     first, _a, _n = training_run_execute(run_for("ease"), device="cpu")
-    second, activated, _note = training_run_execute(run_for("ease"), device="cpu")
+    _fresh_enrolments(learners, courses)  # more of the same: as good as before
+
+    second, activated, note = training_run_execute(run_for("ease"), device="cpu")
+
     gate = second.metrics["gate"]
-    assert gate["incumbent_version"] == first.pk and gate["incumbent"] == gate["candidate"]
-    assert gate["incumbent_refit"] == "same algorithm and parameters" and activated
+    assert gate["incumbent_version"] == first.pk and gate["incumbent_refit"] == "saved model"
+    assert gate["gate_users"] == len(learners) and "incumbent_error" not in gate
+    assert isinstance(gate["incumbent"], float) and gate["candidate"] >= gate["incumbent"] > 0.0
+    assert activated and ModelVersion.objects.get(is_active=True) == second
+    assert f"saved model of version #{first.pk} scored on the same test learners" in note
+    assert f"{gate['candidate']:.4f} ≥ {gate['incumbent']:.4f}" in note
+
+
+def test_gate_keeps_the_active_version_when_a_retrain_with_the_same_params_sees_degraded_data(data):
+    courses, learners = data
+    first, _a, _n = training_run_execute(run_for("ease"), device="cpu")
+    _pretend_stored(first, 0.0)  # the stored number alone would let anything through
+    _fresh_enrolments(learners, courses, shuffle_history=True)
+
+    second, activated, note = training_run_execute(run_for("ease"), device="cpu")
+
+    gate = second.metrics["gate"]
+    assert gate["incumbent_refit"] == "saved model" and gate["gate_users"] == len(learners)
+    assert gate["incumbent"] > gate["candidate"]
+    assert not activated and ModelVersion.objects.get(is_active=True) == first
+    assert "kept version" in note and f"{gate['candidate']:.4f} < {gate['incumbent']:.4f}" in note
+
+
+def test_gate_falls_back_to_stored_metrics_when_the_saved_model_cannot_be_loaded(data):
+    courses, learners = data
+    first, _a, _n = training_run_execute(run_for("ease"), device="cpu")
+    ModelVersion.objects.filter(pk=first.pk).update(artifact_dir=str(Path(first.artifact_dir) / "gone"))
+    _fresh_enrolments(learners, courses)
+
+    second, activated, note = training_run_execute(run_for("ease"), device="cpu")
+
+    gate = second.metrics["gate"]
+    assert gate["incumbent_refit"] == "saved model" and gate["incumbent"] is None and gate["incumbent_error"]
+    assert "stored metric from its own split" in note
+
+
+def test_gate_without_new_data_falls_back_to_the_stored_metric_of_the_same_algorithm(data):
+    first, _a, _n = training_run_execute(run_for("ease"), device="cpu")
+    second, activated, note = training_run_execute(run_for("ease"), device="cpu")
+    gate = second.metrics["gate"]
+    assert gate["incumbent_version"] == first.pk and gate["incumbent_refit"] == "saved model"
+    assert gate["gate_users"] == 0 and gate["incumbent"] is None and "incumbent_error" in gate
+    assert second.metric("ndcg@10") == first.metric("ndcg@10")
+    assert activated and "stored metric from its own split" in note
 
 
 def test_gate_falls_back_to_stored_metrics_when_the_active_algorithm_cannot_be_refitted(data):
