@@ -1,10 +1,14 @@
+import math
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from courseplatform.catalog.models import Category
 
 from . import throttle
+from .client import client_ip
 from .models import User
 
 
@@ -31,18 +35,26 @@ class SignUpForm(UserCreationForm):
 class ThrottledAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "locked": _("Too many failed log-in attempts. Please wait 30 minutes and try again."),
+        "locked": _("Too many failed log-in attempts from this device. Please wait %(wait)s and try again."),
     }
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        ip = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        if throttle.is_locked_out(username, ip):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        ip = client_ip(self.request)
+        wait = throttle.seconds_to_wait(username, ip)
         try:
-            cleaned = super().clean()
+            cleaned = super().clean()  # the password is hashed on every attempt, backing off or not
         except forms.ValidationError:
             throttle.record_failure(username, ip)
+            if wait:
+                raise self._locked(wait) from None
             raise
+        if wait:  # the same answer as a wrong password while backing off: a guess learns nothing
+            raise self._locked(wait)
         throttle.clear_failures(username, ip)
         return cleaned
+
+    def _locked(self, wait: float) -> forms.ValidationError:
+        minutes = max(1, math.ceil(wait / 60))
+        text = ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+        return forms.ValidationError(self.error_messages["locked"], code="locked", params={"wait": text})

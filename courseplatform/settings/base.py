@@ -188,6 +188,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_THROTTLE_RATES": {"events": env("EVENTS_RATE", default="600/min"), "feed": "600/min"},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0) or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Course platform API",
@@ -218,10 +219,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Login throttling (courseplatform/accounts/throttle.py): failures per username and per IP.
-LOGIN_MAX_FAILURES_PER_USER = 5
-LOGIN_MAX_FAILURES_PER_IP = 50
-LOGIN_LOCKOUT_S = 30 * 60
+# Log-in throttling (courseplatform/accounts/throttle.py): exponential back-off per (username, client) and
+# per client, a site-wide anomaly slow-down; nobody is locked out by someone else's failures.
+LOGIN_FREE_FAILURES = env.int("LOGIN_FREE_FAILURES", default=5)
+LOGIN_FREE_FAILURES_PER_CLIENT = env.int("LOGIN_FREE_FAILURES_PER_CLIENT", default=50)
+LOGIN_BACKOFF_BASE_S = env.float("LOGIN_BACKOFF_BASE_S", default=30.0)
+LOGIN_BACKOFF_MAX_S = env.float("LOGIN_BACKOFF_MAX_S", default=15 * 60.0)
+LOGIN_FAILURE_MEMORY_S = env.int("LOGIN_FAILURE_MEMORY_S", default=60 * 60)
+LOGIN_ANOMALY_FAILURES_PER_MIN = env.int("LOGIN_ANOMALY_FAILURES_PER_MIN", default=300)
+LOGIN_ANOMALY_DELAY_S = env.float("LOGIN_ANOMALY_DELAY_S", default=0.5)
+# How many reverse proxies in front of the site append to X-Forwarded-For (0: trust REMOTE_ADDR only).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LOGGING = {
     "version": 1,
