@@ -1,5 +1,6 @@
 """Test settings: the base settings with fast password hashing and isolated media."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -12,9 +13,10 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="cp-media-")
 REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"events": "1000/min", "feed": "1000/min"}
 
-# Worker processes started by tests must see the test database, so SQLite's test DB is a file.
+# Worker processes started by tests must see the test database, so SQLite's test DB is a file; one per test
+# run, so two runs on one checkout do not destroy each other's database (workers get its path explicitly).
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_db.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_db_{os.getpid()}.sqlite3")}  # noqa: F405
 # Tests talk to a real Redis broker (database 15, kept apart from development data).
 CELERY_BROKER_URL = env("TEST_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
