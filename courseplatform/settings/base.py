@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served by us (no CDN: CSP 'self')
     "csp",
+    "courseplatform.hooks",  # the core's extension points: must come before every app implementing them
     "courseplatform.accounts",
     "courseplatform.catalog",
     "courseplatform.jobs",
@@ -47,6 +48,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "courseplatform.middleware.RejectControlCharactersMiddleware",
     "courseplatform.middleware.PreferredLanguageRedirectMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,0 +1,106 @@
+"""The core's extension points, readable top to bottom (the Datasette/Wagtail pattern: the core owns the hook
+names, every plugin, built-in or third-party, implements them the same way).
+
+A plugin is an installed app with a ``platform_hooks`` module (or a module listed in ``PLATFORM_PLUGINS``)
+whose functions are decorated with :data:`hookimpl` and named like a spec below. Each spec's docstring is its
+contract. Every argument is passed by keyword; an implementation may accept any subset of them.
+
+HTML-returning hooks return a string the plugin has escaped (``render_to_string``), or ``None``; the core
+joins the results of all plugins in ``INSTALLED_APPS`` order. ``firstresult`` hooks stop at the first
+non-``None`` answer; the core ships a ``trylast`` default for each of those that needs one.
+More specs live next to the code that calls them: ``courseplatform.pages.hookspecs`` (page sections) and
+``courseplatform.experiments.hookspecs`` (what an experiment arm is).
+"""
+
+import pluggy
+
+PROJECT = "courseplatform"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --- what a storefront looks like ---------------------------------------------------------------------------
+
+@hookspec
+def storefront_stylesheet_urls(request, storefront) -> list[str]:
+    """Stylesheet URLs for a page shown in ``storefront``'s look (storefront page, course page, page preview).
+    Called once per page view; must not write. The core renders one ``<link rel="stylesheet">`` per URL."""
+
+
+@hookspec
+def storefront_head_tags(request, storefront) -> str | None:
+    """Extra escaped HTML for ``<head>`` on the same pages (meta tags, preloads). Must not write."""
+
+
+@hookspec
+def storefront_body_classes(storefront) -> list[str]:
+    """CSS classes for ``<body>`` on the storefront and course pages (e.g. the theme preset's class)."""
+
+
+@hookspec(firstresult=True)
+def storefront_template(storefront) -> str | None:
+    """The template of the storefront page (it must extend ``catalog/storefront.html``). Core default:
+    ``catalog/storefront.html``."""
+
+
+@hookspec
+def storefront_cache_key_parts(storefront) -> list[str]:
+    """Strings a cached rendering of the storefront's page depends on beyond its content (e.g. the active
+    palette's version): when one changes, cached page fragments are not reused."""
+
+
+@hookspec(firstresult=True)
+def course_image_url(request, course, size: str) -> str | None:
+    """URL of ``course``'s image at ``size`` ("card": 1280×720, "thumb": 480×270) for this visitor. First
+    non-``None`` wins; the core's default is a plain placeholder. Must not write (render lazily on GET)."""
+
+
+@hookspec
+def cover_layouts() -> list[tuple[str, str]]:
+    """``(name, label)`` of the cover layouts a creator may pick for a course or storefront. None registered:
+    the course form has no layout picker."""
+
+
+@hookspec(firstresult=True)
+def default_cover_layout(storefront) -> str | None:
+    """The layout a course of ``storefront`` gets when it names none."""
+
+
+# --- panels and links on core pages -----------------------------------------------------------------------------
+
+@hookspec
+def home_panels(request) -> str | None:
+    """Escaped HTML shown above the catalogue on the home page (when no search or filter is applied)."""
+
+
+@hookspec
+def course_page_panels(request, course) -> str | None:
+    """Escaped HTML shown below a course page's description (e.g. "you may also like")."""
+
+
+@hookspec
+def studio_panels(request, storefront) -> str | None:
+    """Escaped HTML on a storefront's studio page (its edit form), below the form."""
+
+
+@hookspec
+def course_form_panels(request, storefront, course, form) -> str | None:
+    """Escaped HTML inside the course form before its submit button (``course`` is None when creating).
+    A panel may render fields of ``form`` the core leaves out (``form.plugin_field_names``)."""
+
+
+@hookspec
+def studio_links(request, storefront) -> list:
+    """:class:`courseplatform.hooks.Link` items for a storefront's row in the studio and its edit page."""
+
+
+@hookspec
+def staff_links(request) -> list:
+    """:class:`courseplatform.hooks.Link` items for staff in the site's navigation (review queues, dashboards)."""
+
+
+@hookspec(firstresult=True)
+def page_preview_extras(request, storefront) -> dict | None:
+    """For the page builder's preview: ``{"stylesheet_urls": [...], "panel": html, "note": text,
+    "css_class": str}`` chosen from ``request.GET`` (e.g. a candidate palette); may raise ``Http404`` for a
+    bad parameter. ``None``: the storefront's normal look."""

@@ -1,0 +1,13 @@
+"""Page sections are contributed by plugins (the core's built-ins register the same way).
+
+A section is a :class:`courseplatform.pages.sections.Section` (or any object with its attributes): ``slug``,
+``label``, ``template``, ``fields``, ``clean(data) -> dict``, ``context(data, ctx) -> dict`` (bounded queries,
+no writes) and ``cache_variant(data, request) -> str | None`` (``None``: render per request).
+"""
+
+from courseplatform.hooks.hookspecs import hookspec
+
+
+@hookspec
+def page_sections() -> list:
+    """The page sections a plugin contributes, in the order the editor lists them."""
