@@ -34,6 +34,9 @@ def healthz(request):
     database = _database()
     body = {"database": database, "broker": _broker(), "workers": {}}
     if database == "ok":
-        body["workers"] = worker_heartbeats()
+        workers = worker_heartbeats()
+        if not request.user.is_staff:  # host names map the deployment: staff only
+            workers = {queue: {k: v for k, v in hb.items() if k != "hostname"} for queue, hb in workers.items()}
+        body["workers"] = workers
     body["status"] = "ok" if database == "ok" and body["broker"] == "ok" else "degraded"
     return JsonResponse(body, status=200 if database == "ok" else 503)

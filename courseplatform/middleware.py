@@ -7,8 +7,9 @@ which keeps the language on every link from then on.
 """
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 SKIP_PREFIXES = ("/api/", "/healthz", "/i18n/", "/static/", "/media/")
 
@@ -36,3 +37,26 @@ class PreferredLanguageRedirectMiddleware:
         response = HttpResponseRedirect(target)
         response.headers["Vary"] = "Accept-Language, Cookie"
         return response
+
+
+class RejectControlCharactersMiddleware:
+    """Answer 400 to a query or form field carrying a NUL byte, before any view sees it.
+
+    PostgreSQL cannot store NUL in text and raises DataError mid-query (a 500); no legitimate form or
+    link carries one, so it is refused at the edge with a clear message (JSON for the API).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            message = _("The request contains a NUL character, which no field accepts.")
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": str(message)}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)

@@ -5,7 +5,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -158,8 +158,10 @@ def _cell(value) -> str:
 def analytics_csv(request, slug):
     storefront = _storefront(request, slug)
     period, days = _period(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     by = request.GET.get("by", "course")
+    if by not in ("course", "variant"):  # the value also names the file: only known values reach the header
+        return HttpResponseBadRequest(_("Export by 'course' or 'variant'."), content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{storefront.slug}-analytics-{by}.csv"'
     response.write("\ufeff")  # a BOM, so spreadsheet programs read Chinese titles as UTF-8
     writer = csv.writer(response)
