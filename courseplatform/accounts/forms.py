@@ -31,6 +31,12 @@ class SignUpForm(UserCreationForm):
         model = User
         fields = ("username", "email", "display_name")
 
+    def clean_email(self) -> str:
+        email = self.cleaned_data.get("email", "").strip()
+        if email and User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail address already exists."), code="duplicate")
+        return email
+
 
 class ThrottledAuthenticationForm(AuthenticationForm):
     error_messages = {

@@ -76,3 +76,14 @@ def clear_failures(username: str, ip: str) -> None:
     """A successful log-in forgets the pair's failures (the client's count over other names stays)."""
     key = _pair_key(username, ip)
     cache.delete_many([key, f"{key}:until"])
+
+
+def sign_up_allowed(ip: str, now: float | None = None) -> bool:
+    """Count a sign-up attempt from this client; False once it passes the hourly limit.
+
+    Every attempt counts, successful or not: each refusal ("that name is taken") tells whether an account
+    exists, so the limit bounds how fast names can be enumerated and accounts mass-created.
+    """
+    now = time.time() if now is None else now
+    key = f"signup:client:{ip}:{int(now // 3600)}"
+    return _count(key, 3600) <= settings.SIGNUP_MAX_PER_HOUR_PER_CLIENT

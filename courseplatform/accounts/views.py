@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from . import throttle
+from .client import client_ip
 from .forms import SignUpForm, ThrottledAuthenticationForm
 from .services import user_sign_up
 
@@ -19,6 +21,9 @@ def sign_up(request):
     if request.user.is_authenticated:
         return redirect("catalog:home")
     form = SignUpForm(request.POST or None)
+    if request.method == "POST" and not throttle.sign_up_allowed(client_ip(request)):
+        messages.error(request, _("Too many sign-ups from this network. Please try again in an hour."))
+        return render(request, "accounts/signup.html", {"form": SignUpForm()}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = user_sign_up(

@@ -230,6 +230,7 @@ LOGIN_BACKOFF_MAX_S = env.float("LOGIN_BACKOFF_MAX_S", default=15 * 60.0)
 LOGIN_FAILURE_MEMORY_S = env.int("LOGIN_FAILURE_MEMORY_S", default=60 * 60)
 LOGIN_ANOMALY_FAILURES_PER_MIN = env.int("LOGIN_ANOMALY_FAILURES_PER_MIN", default=300)
 LOGIN_ANOMALY_DELAY_S = env.float("LOGIN_ANOMALY_DELAY_S", default=0.5)
+SIGNUP_MAX_PER_HOUR_PER_CLIENT = env.int("SIGNUP_MAX_PER_HOUR_PER_CLIENT", default=20)
 # How many reverse proxies in front of the site append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
