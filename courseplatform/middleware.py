@@ -9,6 +9,7 @@ which keeps the language on every link from then on.
 from django.conf import settings
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
 SKIP_PREFIXES = ("/api/", "/healthz", "/i18n/", "/static/", "/media/")
@@ -60,3 +61,22 @@ class RejectControlCharactersMiddleware:
 
 def _has_nul(data) -> bool:
     return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)
+
+
+class PrivateForSignedInMiddleware:
+    """A page rendered for a signed-in person is theirs: ``Cache-Control: private`` unless the view chose.
+
+    Shared caches (a CDN, a corporate proxy) must never hand one learner's themed page, feed or studio to
+    another; responses that set their own policy (immutable stylesheets and covers) keep it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, ("Cookie",))
+        return response
