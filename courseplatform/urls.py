@@ -2,9 +2,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
-from . import health, i18n_views
+from . import health, i18n_views, media
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -21,5 +20,5 @@ urlpatterns += i18n_patterns(
     path("", include("courseplatform.catalog.urls")),
     prefix_default_language=False,
 )
-if settings.DEBUG:
-    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+if settings.SERVE_MEDIA:
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.media, name="media")]

@@ -48,9 +48,13 @@ def storefront_create(*, owner, data: dict[str, Any]) -> Storefront:
 @transaction.atomic
 def storefront_update(*, storefront: Storefront, actor, data: dict[str, Any]) -> Storefront:
     _ensure_owner(actor, storefront)
+    old_logo = Storefront.objects.filter(pk=storefront.pk).values_list("logo", flat=True).first() or ""
     changed = _apply(storefront, data, STOREFRONT_FIELDS)
     storefront.full_clean()
     storefront.save(update_fields=[*changed, "updated_at"])
+    if old_logo and old_logo != storefront.logo.name:  # the replaced file goes once the new one is committed
+        storage = storefront.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
     return storefront
 
 

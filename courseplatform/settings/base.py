@@ -116,6 +116,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "courseplatform" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# The application serves MEDIA_ROOT itself unless a reverse proxy does (README: "Serving media").
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
 # Request-size limits: the JSON API caps bodies at 256 KiB; uploads are checked per field.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
