@@ -52,8 +52,10 @@ def layout_for(course) -> str:
 
 def cover_text(course) -> dict:
     """What a saved course contributes to its cover besides the storefront: the keyword arguments of
-    :func:`render_preview` (so the preview of a saved course and its stored cover are the same bytes)."""
-    return {"title": course.title, "subtitle": course.subtitle, "category": str(course.category.name),
+    :func:`render_preview` (so the preview of a saved course and its stored cover are the same bytes). The category
+    label is the category's name in the active language (a Chinese page's covers say 设计, not Design); it is part
+    of the cover hash, so each language has its own cover URL."""
+    return {"title": course.title, "subtitle": course.subtitle, "category": str(course.category),
             "course_id": course.pk or 0}
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from themes.covers import CoverRender
+from themes.covers import fonts as fonts_mod
 
 PALETTES: dict[str, dict[str, str]] = {
     "light-navy": {"background": "#f7f5ef", "surface": "#ece7da", "text": "#1d2433", "primary": "#1f4e8c",
@@ -26,6 +27,13 @@ AWKWARD_TITLES: list[str] = [
     "\U0001F680\U0001F525\U0001F4AF", "\u0301\u0301\u0301", "\ud800 lone surrogate", "مرحبا بالعالم", "שלום עולם",
     "Tiếng Việt đặc biệt Ấ Ở", "\u200d\ufe0f\u200b",
 ]
+
+
+@pytest.fixture
+def no_system_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine with no fonts installed (no COVER_FONT_DIRS, no /usr/share/fonts): only the shipped ones."""
+    monkeypatch.delenv(fonts_mod.ENV_VAR, raising=False)
+    monkeypatch.setattr(fonts_mod, "DEBIAN_DIRS", ())
 
 
 @pytest.fixture(params=sorted(PALETTES))

@@ -3,16 +3,19 @@
 Lookup order (first hit wins, per font role):
 
 1. every directory in ``COVER_FONT_DIRS`` (``os.pathsep``-separated, searched recursively);
-2. Debian paths: ``/usr/share/fonts/opentype/noto`` (``fonts-noto-cjk``: ``NotoSansCJK-{Bold,Regular}.ttc``),
-   ``/usr/share/fonts/truetype/dejavu`` (``fonts-dejavu-core``: ``DejaVuSans{,-Bold}.ttf``), then the rest of
-   ``/usr/share/fonts``;
-3. Pillow's bundled default font (Latin only).
+2. system fonts, when present: ``/usr/share/fonts/opentype/noto`` (Debian ``fonts-noto-cjk``:
+   ``NotoSansCJK-{Bold,Regular}.ttc``), ``/usr/share/fonts/truetype/dejavu`` (``fonts-dejavu-core``), then the rest
+   of ``/usr/share/fonts``;
+3. the fonts shipped in ``font_files/`` beside this module (SIL OFL 1.1, licences beside them): Noto Sans SC
+   (all 20,902 URO ideographs plus extension A, Latin, Greek, Cyrillic), Noto Sans Arabic and Noto Sans, each
+   bold and regular, so a machine with no fonts at all still draws every script the platform speaks;
+4. Pillow's bundled default font (Latin only).
 
-Roles: ``cjk`` (Noto Sans CJK / Source Han Sans; the ``.ttc`` face index is picked per script: SC for Han,
-JP when kana is present, KR for Hangul) and ``latin`` (DejaVu Sans: Latin, Greek, Cyrillic, Arabic, Hebrew and
-many symbols). A text is drawn with a *chain* of faces: every character goes to the first face in the chain
-that has a real glyph for it (one that differs from the face's ``.notdef`` rendering). Characters no face
-covers are dropped and logged as a warning, so covers never show tofu boxes silently.
+Roles: ``cjk`` (Noto Sans CJK / Source Han Sans / Noto Sans SC; in a ``.ttc`` the face index is picked per script:
+SC for Han, JP when kana is present, KR for Hangul), ``arabic`` (Noto Sans Arabic) and ``latin`` (DejaVu Sans or
+Noto Sans). A text is drawn with a *chain* of faces: every character goes to the first face in the chain that has
+a real glyph for it (one that differs from the face's ``.notdef`` rendering). Characters no face covers are
+dropped and logged as a warning, so covers never show tofu boxes silently.
 """
 
 from __future__ import annotations
@@ -37,11 +40,15 @@ DEBIAN_DIRS = (
     "/usr/share/fonts/truetype",
     "/usr/share/fonts",
 )
+SHIPPED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "font_files")
 FILENAMES: dict[tuple[str, str], tuple[str, ...]] = {
     ("cjk", "bold"): ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.otf", "NotoSansSC-Bold.otf",
                       "NotoSansSC-Bold.ttf", "SourceHanSans-Bold.ttc", "SourceHanSansSC-Bold.otf"),
     ("cjk", "regular"): ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf",
                          "NotoSansSC-Regular.ttf", "SourceHanSans-Regular.ttc", "SourceHanSansSC-Regular.otf"),
+    ("arabic", "bold"): ("NotoSansArabic-Bold.ttf", "NotoSansArabicUI-Bold.ttf", "NotoNaskhArabic-Bold.ttf"),
+    ("arabic", "regular"): ("NotoSansArabic-Regular.ttf", "NotoSansArabicUI-Regular.ttf",
+                            "NotoNaskhArabic-Regular.ttf"),
     ("latin", "bold"): ("DejaVuSans-Bold.ttf", "NotoSans-Bold.ttf", "LiberationSans-Bold.ttf"),
     ("latin", "regular"): ("DejaVuSans.ttf", "NotoSans-Regular.ttf", "LiberationSans-Regular.ttf"),
 }
@@ -65,7 +72,7 @@ class Face:
 
 def _search_dirs() -> list[str]:
     env = [d for d in os.environ.get(ENV_VAR, "").split(os.pathsep) if d]
-    return env + list(DEBIAN_DIRS)
+    return [*env, *DEBIAN_DIRS, SHIPPED_DIR]
 
 
 @lru_cache(maxsize=64)
@@ -85,7 +92,8 @@ def _find(role: str, weight: str, dirs: tuple[str, ...]) -> str | None:
 
 
 def find_font(role: str, weight: str = "bold") -> str | None:
-    """Path of the font file for ``role`` ("cjk" | "latin") and ``weight`` ("bold" | "regular"), or None."""
+    """Path of the font file for ``role`` ("cjk" | "arabic" | "latin") and ``weight`` ("bold" | "regular"), or
+    None (only when the shipped ``font_files/`` are missing too)."""
     return _find(role, weight, tuple(_search_dirs()))
 
 
@@ -111,23 +119,26 @@ _warned: set[str] = set()
 
 
 def chain_for(text: str, weight: str = "bold") -> tuple[Face, ...]:
-    """Ordered faces for ``text``: CJK face first (its Latin is used for Latin titles too), DejaVu first when
-    the text holds right-to-left script (so one face shapes the whole bidi run), Pillow default last."""
+    """Ordered faces for ``text``: the CJK face first (its Latin is used for Latin titles too), then Latin, then
+    Arabic; the Arabic face first when the text holds right-to-left script (so one face shapes the whole bidi run:
+    Noto Sans Arabic has Latin letters and digits too); Pillow's default last."""
     cjk_path = find_font("cjk", weight)
     latin_path = find_font("latin", weight)
-    faces: list[Face] = []
+    arabic_path = find_font("arabic", weight)
+    cjk = None
     if cjk_path:
-        idx = TTC_INDEX[_variant(text)] if cjk_path.endswith(".ttc") else 0
-        faces.append(Face(cjk_path, idx))
+        cjk = Face(cjk_path, TTC_INDEX[_variant(text)] if cjk_path.endswith(".ttc") else 0)
     elif any(is_cjk(c) for c in text) and "cjk" not in _warned:
         _warned.add("cjk")
-        log.warning("no CJK font found (install fonts-noto-cjk or set %s); CJK characters will be dropped", ENV_VAR)
-    if latin_path:
-        if any(is_rtl(c) for c in text):
-            faces.insert(0, Face(latin_path))
-        else:
-            faces.append(Face(latin_path))
-    faces.append(Face(""))
+        log.warning("no CJK font found (the shipped %s is missing; or set %s); CJK characters will be dropped",
+                    SHIPPED_DIR, ENV_VAR)
+    latin = Face(latin_path) if latin_path else None
+    arabic = Face(arabic_path) if arabic_path else None
+    order = (arabic, latin, cjk) if any(is_rtl(c) for c in text) else (cjk, latin, arabic)
+    faces: list[Face] = []
+    for face in (*order, Face("")):
+        if face is not None and face not in faces:
+            faces.append(face)
     return tuple(faces)
 
 

@@ -12,7 +12,8 @@ from PIL import Image
 
 from .wcag import RGB, contrast_ratio, mix, parse_hex, to_hex
 
-RENDERER_VERSION = "covers-1.0.0"
+# 1.1: shipped fonts (font_files/) draw CJK and Arabic everywhere; covers cached by 1.0 may have dropped them.
+RENDERER_VERSION = "covers-1.1.0"
 
 CARD_SIZE = (1280, 720)
 SOCIAL_SIZE = (1200, 630)
