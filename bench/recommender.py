@@ -1,22 +1,30 @@
-"""Recommender benchmark: our models beside the `implicit` library's CPU ALS, on the very same split.
+"""Recommender benchmark: the platform's default training beside `implicit` 0.7.3 ALS tuned on validation.
 
-    .venv/bin/python bench/recommender.py                 # ML-1M positives, leave-last-out + random 80/20
-    .venv/bin/python bench/recommender.py --quick         # ML-100K (rating >= 4)
-    .venv/bin/python bench/recommender.py --device cuda   # our models on the GPU (implicit stays on CPU)
-    .venv/bin/python bench/recommender.py --quick --max-users 200 --repeat 1   # a smoke run on a slice
+    .venv/bin/python bench/recommender.py                        # ML-1M (leave-last-out, random 80/20) + courses
+    .venv/bin/python bench/recommender.py --quick                # ML-100K instead of ML-1M (+ courses)
+    .venv/bin/python bench/recommender.py --cases courses        # one case only
 
-For each protocol it fits every model on the training part, reports NDCG@10, Recall@20 (and AUC, coverage) on
-the test part and the training wall time. Our iALS and implicit's ALS use the same hyper-parameters (factors,
-regularisation, iterations; both run 3 CG steps; implicit's ``alpha`` is our ``1 + alpha`` because implicit uses
-``c - 1 = alpha_impl r - 1`` where Hu et al. use ``c - 1 = alpha r``); implicit with its library defaults is shown
-too. The platform's default model runs with the platform's default parameters (``DEFAULT_PARAMS``).
+Cases (positives = rating >= 4):
 
-The verdict (:func:`verdict`) is judged on ONE of our models: it must match or beat implicit's ALS (the better of
-implicit's two runs on each metric) on NDCG@10 *and* Recall@20 under *every* protocol run, and the time bar
-compares *that* model's training time with implicit's (the faster of its runs): at most 2x, under every protocol.
-Timings are the best of ``--repeat`` runs, alternating with implicit, for every model of ours that meets the
-quality bar on a split (and for iALS, the like-for-like ALS), because the machine is shared. Results, verdict
-included, go to ``var/bench/recommender.json``. `implicit` is a bench/dev dependency only.
+* ``ml-1m/leave-last-out`` and ``ml-1m/random`` -- MovieLens-1M, each user's latest item held out / a per-user
+  random 20 %.
+* ``courses/leave-last-out`` -- a course-like catalogue derived from ML-1M (:func:`course_like`): 300 titles drawn
+  at random (seed 7) among those with >= 20 positives, learners with >= 3 of them, at most 3,000 learners drawn at
+  random; genres (as the category) and release decade (as the storefront) are its side information. A few
+  thousand learners with ~10 "enrolments" each on a few hundred courses, the shape of an early marketplace.
+
+For each case, on the very same outer split:
+
+* **ours** is exactly what the platform trains (:func:`recommender.engine.selection.fit_default`): selection on a
+  validation split carved from the training part (mirroring the protocol: the latest item per learner, or a
+  random 20 %), then the refit. Its fit time includes the selection.
+* **implicit ALS** is tuned on the *same* validation split (regularisation x alpha at 128 factors, then 64 and
+  256 factors at the best), refitted with the best setting on the training part; its fit time is that one fit
+  (its tuning time is shown too). implicit's defaults are shown for reference.
+
+Both are scored by the engine's :func:`~recommender.engine.evaluate` (NDCG@10, Recall@20; items in training are
+never recommended). Our CPU budget is 5x implicit's tuned ALS fit time on ML-1M (shown as ``x impl``). Results go
+to ``var/bench/recommender.json``. `implicit` is a bench/dev dependency only.
 """
 
 from __future__ import annotations
@@ -24,13 +32,13 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # implicit warns (and slows down) otherwise
-# On a shared, oversubscribed machine OpenMP threads that spin-wait at barriers steal each other's cores and make
-# both libraries' timings erratic (torch's 2-thread iALS went from 1 s to 4-20 s); sleeping waiters fix that.
+# On a shared machine OpenMP threads that spin-wait steal each other's cores; sleeping waiters keep timings sane.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import argparse  # noqa: E402
 import json  # noqa: E402
 import platform as _platform  # noqa: E402
+import re  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -41,23 +49,30 @@ import scipy.sparse as sp  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from recommender.engine import DEFAULT_MODEL, DEFAULT_PARAMS, ENGINE_VERSION, evaluate, make_model  # noqa: E402
+from recommender.engine import ENGINE_VERSION, evaluate  # noqa: E402
+from recommender.engine.dataset import Interactions, aggregate  # noqa: E402
 from recommender.engine.evaluation import make_split  # noqa: E402
 from recommender.engine.io import read_interactions  # noqa: E402
-from recommender.engine.models import MODEL_NAMES  # noqa: E402
+from recommender.engine.selection import fit_default, ranking_scores, validation_split  # noqa: E402
 
 DATA = Path("/work/shared/data")
 ML1M = DATA / "ml-1m" / "ratings_ge4.dat.gz"
+ML1M_MOVIES = DATA / "ml-1m" / "movies.dat"
 ML100K = DATA / "ml-100k" / "u.data"
+BUDGET_X = 5.0
+
+IMPLICIT_STAGE1 = [{"factors": 128, "regularization": r, "alpha": a} for r in (0.01, 0.1, 1.0, 10.0)
+                   for a in (0.5, 2.0, 8.0)]
 
 
 class ImplicitALS:
-    """Adapter giving implicit's model the two methods :func:`evaluate` needs."""
+    """implicit's CPU ALS with the one method :func:`evaluate` needs (fitted on the binarised matrix)."""
 
     def __init__(self, train: sp.csr_matrix, **params: object) -> None:
         from implicit.cpu.als import AlternatingLeastSquares
 
         self.train = train
+        self.params = dict(params)
         self.model = AlternatingLeastSquares(random_state=0, calculate_training_loss=False, **params)
 
     def fit(self) -> float:
@@ -69,194 +84,170 @@ class ImplicitALS:
 
     def score_users(self, users: np.ndarray, filter_seen: bool = True) -> np.ndarray:
         scores = np.asarray(self.model.user_factors[users] @ self.model.item_factors.T, dtype=np.float32)
-        seen = self.train[users]
-        scores[np.repeat(np.arange(len(users)), np.diff(seen.indptr)), seen.indices] = -np.inf
+        if filter_seen:
+            seen = self.train[users]
+            scores[np.repeat(np.arange(len(users)), np.diff(seen.indptr)), seen.indices] = -np.inf
         return scores
 
 
-def _row(name: str, fit_s: float, metrics: dict[str, float], params: dict) -> dict:
-    return {"model": name, "fit_seconds": round(fit_s, 3), "ndcg@10": metrics["ndcg@10"],
-            "recall@20": metrics["recall@20"], "auc": metrics.get("auc"), "coverage@10": metrics["coverage@10"],
-            "params": params}
+def _validation_ndcg(model: ImplicitALS, val: sp.csr_matrix, users: np.ndarray) -> float:
+    scores = model.score_users(users)
+    ndcg, _recall = ranking_scores(scores, val[users])
+    return float(ndcg.mean())
 
 
-IMPLICIT_ROWS = ("implicit-als", "implicit-als-defaults")
+def tune_implicit(train: Interactions, protocol: str, seed: int) -> tuple[dict, list[dict], float]:
+    """Grid search for implicit's ALS on the validation split our training carves (same learners, same items)."""
+    start = time.perf_counter()
+    split = validation_split(train, protocol, seed)
+    fit_csr, val = split.train.to_csr(), split.test.to_csr()
+    users = np.flatnonzero(np.diff(val.indptr) > 0)
+    if users.size > 2500:  # the same cap as ours
+        users = np.sort(np.random.default_rng(seed).choice(users, 2500, replace=False))
+    trials: list[dict] = []
+
+    def run(params: dict) -> None:
+        lib = ImplicitALS(fit_csr, **params)
+        lib.fit()
+        trials.append({"params": params, "ndcg@10": _validation_ndcg(lib, val, users)})
+
+    for params in IMPLICIT_STAGE1:
+        run(params)
+    best = max(trials, key=lambda t: t["ndcg@10"])["params"]
+    for f in (64, 256):
+        run({**best, "factors": f})
+    best = max(trials, key=lambda t: t["ndcg@10"])["params"]
+    return best, trials, time.perf_counter() - start
 
 
-def _fit_ours(name: str, train: sp.csr_matrix, device: str, seed: int):
-    params = dict(DEFAULT_PARAMS) if name == DEFAULT_MODEL else {}  # the platform's default settings
-    return make_model(name, **params, seed=seed, device=device).fit(train)
+def course_like(data: Interactions, movies: Path, n_items: int = 300, max_users: int = 3000, seed: int = 7
+                ) -> tuple[Interactions, sp.csr_matrix]:
+    """A course-sized catalogue derived from ML-1M positives (see the module docstring) and its item features."""
+    rng = np.random.default_rng(seed)
+    counts = np.bincount(data.items, minlength=data.n_items)
+    eligible = np.flatnonzero(counts >= 20)
+    chosen = np.sort(rng.choice(eligible, min(n_items, eligible.size), replace=False))
+    keep = np.isin(data.items, chosen)
+    per_user = np.bincount(data.users[keep], minlength=data.n_users)
+    users = np.flatnonzero(per_user >= 3)
+    if users.size > max_users:
+        users = np.sort(rng.choice(users, max_users, replace=False))
+    keep &= np.isin(data.users, users)
+    sub = data.subset(keep)
+    out = aggregate([sub.user_ids[u] for u in sub.users], [sub.item_ids[i] for i in sub.items],
+                    np.ones(len(sub)), sub.timestamps)
+    genres: dict[str, list[str]] = {}
+    decade: dict[str, str] = {}
+    for line in movies.read_text(encoding="latin-1").splitlines():
+        mid, title, g = line.split("::")
+        genres[mid] = g.split("|")
+        year = re.search(r"\((\d{4})\)\s*$", title)
+        decade[mid] = f"decade:{year.group(1)[:3]}0" if year else "decade:?"
+    names: dict[str, int] = {}
+    rows, cols = [], []
+    for i, mid in enumerate(out.item_ids):
+        for feat in [f"genre:{g}" for g in genres.get(mid, [])] + [decade.get(mid, "decade:?")]:
+            rows.append(i)
+            cols.append(names.setdefault(feat, len(names)))
+    features = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(out.n_items, len(names)))
+    return out, features
 
 
-def run_protocol(data, protocol: str, models: list[str], device: str, repeat: int, seed: int) -> dict:
-    """Fit and score every model on one split; repeat the timing of each of our models that meets the quality
-    bar here (and of iALS, the like-for-like ALS), alternating with implicit's ALS, keeping each one's best."""
+def run_case(name: str, data: Interactions, protocol: str, features: sp.csr_matrix | None, seed: int,
+             device: str) -> dict:
     split = make_split(data, protocol, seed=seed)
     train = split.train.to_csr()
-    rows: list[dict] = []
-    times: dict[str, list[float]] = {}
-    for name in models:
-        model = _fit_ours(name, train, device, seed)
-        times[name] = [model.fit_seconds]
-        metrics = evaluate(model, train, split.test, ks=(10, 20)).metrics
-        rows.append(_row(name, model.fit_seconds, metrics, model.params))
-        print(f"  {protocol:15s} {name:22s} fit {model.fit_seconds:7.2f}s  ndcg@10 {metrics['ndcg@10']:.4f}  "
-              f"recall@20 {metrics['recall@20']:.4f}", flush=True)
-    ials_params = make_model("ials").params
-    matched = {"factors": ials_params["factors"], "regularization": ials_params["regularization"],
-               "alpha": 1.0 + ials_params["alpha"], "iterations": ials_params["iterations"]}
-    for label, params in ((IMPLICIT_ROWS[0], matched), (IMPLICIT_ROWS[1], {})):
-        lib = ImplicitALS(train, **params)
-        fit_s = lib.fit()
-        times[label] = [fit_s]
-        metrics = evaluate(lib, train, split.test, ks=(10, 20)).metrics
-        rows.append(_row(label, fit_s, metrics, params))
-        print(f"  {protocol:15s} {label:22s} fit {fit_s:7.2f}s  ndcg@10 {metrics['ndcg@10']:.4f}  "
-              f"recall@20 {metrics['recall@20']:.4f}", flush=True)
-    by_name = {r["model"]: r for r in rows}
-    ref = reference(rows)
-    passing = [m for m in models if meets_quality(by_name[m], ref)]
-    timed = list(dict.fromkeys(passing + (["ials"] if "ials" in models else [])))
-    for _ in range(repeat - 1):  # alternate the libraries (the machine is shared); keep the best time of each
-        times[IMPLICIT_ROWS[0]].append(ImplicitALS(train, **matched).fit())
-        for name in timed:
-            times[name].append(_fit_ours(name, train, device, seed).fit_seconds)
+    model, sel = fit_default(split.train, features, protocol=protocol, seed=seed, device=device)
+    ours = evaluate(model, train, split.test, ks=(10, 20), with_auc=False).metrics
+    print(f"  {name:26s} ours     fit {model.fit_seconds:6.2f}s (selection {sel.seconds:.2f}s) "
+          f"ndcg@10 {ours['ndcg@10']:.4f} recall@20 {ours['recall@20']:.4f} {sel.params}", flush=True)
+    best, trials, tune_s = tune_implicit(split.train, protocol, seed)
+    lib = ImplicitALS(train, **best)
+    lib_fit = lib.fit()
+    theirs = evaluate(lib, train, split.test, ks=(10, 20), with_auc=False).metrics
+    print(f"  {name:26s} implicit fit {lib_fit:6.2f}s (tuning {tune_s:.1f}s, {len(trials)} fits) "
+          f"ndcg@10 {theirs['ndcg@10']:.4f} recall@20 {theirs['recall@20']:.4f} {best}", flush=True)
+    dflt = ImplicitALS(train)
+    dflt_fit = dflt.fit()
+    plain = evaluate(dflt, train, split.test, ks=(10, 20), with_auc=False).metrics
+    return {
+        "case": name, "protocol": protocol, "n_users": data.n_users, "n_items": data.n_items,
+        "n_train": len(split.train), "n_test": len(split.test),
+        "ours": {"ndcg@10": ours["ndcg@10"], "recall@20": ours["recall@20"], "fit_s": round(model.fit_seconds, 3),
+                 "selection_s": round(sel.seconds, 3), "params": sel.params, "validation": sel.validation,
+                 "trials": sel.trials},
+        "implicit": {"ndcg@10": theirs["ndcg@10"], "recall@20": theirs["recall@20"], "fit_s": round(lib_fit, 3),
+                     "tuning_s": round(tune_s, 2), "params": best, "trials": trials},
+        "implicit_defaults": {"ndcg@10": plain["ndcg@10"], "recall@20": plain["recall@20"],
+                              "fit_s": round(dflt_fit, 3)},
+    }
+
+
+def lift(ours: float, theirs: float) -> float:
+    return (ours / theirs - 1.0) * 100.0 if theirs > 0 else float("inf")
+
+
+def print_table(rows: list[dict], budget_ref: float | None) -> None:
+    print(f"\n{'case':27s}{'ours NDCG@10':>13s}{'impl.':>8s}{'lift':>8s}{'ours R@20':>11s}{'impl.':>8s}"
+          f"{'lift':>8s}{'ours fit s':>11s}{'impl. fit s':>12s}{'x impl':>8s}")
     for r in rows:
-        if len(times[r["model"]]) > 1:
-            r["fit_seconds_all"] = [round(t, 3) for t in times[r["model"]]]
-            r["fit_seconds"] = round(min(times[r["model"]]), 3)
-    ref = reference(rows)
-    summary = {"implicit_ndcg@10": ref["ndcg@10"], "implicit_recall@20": ref["recall@20"],
-               "implicit_fit_best_s": ref["fit_seconds"], "quality_models": passing}
-    return {"n_train": len(split.train), "n_test": len(split.test), "rows": rows, "summary": summary}
-
-
-def reference(rows: list[dict]) -> dict:
-    """What our model must match: implicit's ALS, the better of its two runs (same hyper-parameters as our iALS,
-    and the library defaults) on each quality metric, and the faster of the two on training time."""
-    lib = [r for r in rows if r["model"] in IMPLICIT_ROWS]
-    return {"ndcg@10": max(r["ndcg@10"] for r in lib), "recall@20": max(r["recall@20"] for r in lib),
-            "fit_seconds": min(r["fit_seconds"] for r in lib)}
-
-
-def meets_quality(row: dict, ref: dict) -> bool:
-    return row["ndcg@10"] >= ref["ndcg@10"] and row["recall@20"] >= ref["recall@20"]
-
-
-def verdict(protocols: dict[str, dict], models: list[str], max_ratio: float = 2.0) -> dict:
-    """The bar, judged on ONE of our models: it must match or beat implicit's ALS on NDCG@10 *and* Recall@20
-    under *every* protocol run (quality), and that same model's training time must be within ``max_ratio`` x
-    implicit's under every protocol (time). Among the models meeting the quality bar, one that also meets the
-    time bar is preferred, then the highest mean NDCG@10; when none meets the quality bar the model that comes
-    closest (largest worst-case ratio to implicit on the two metrics) is reported."""
-    per_model: dict[str, dict] = {}
-    for name in models:
-        checks = {}
-        for protocol, res in protocols.items():
-            row = next((r for r in res["rows"] if r["model"] == name), None)
-            if row is None:
-                break
-            ref = reference(res["rows"])
-            ratio = row["fit_seconds"] / ref["fit_seconds"] if ref["fit_seconds"] > 0 else float("inf")
-            checks[protocol] = {
-                "ndcg@10": [row["ndcg@10"], ref["ndcg@10"]], "recall@20": [row["recall@20"], ref["recall@20"]],
-                "fit_s": [row["fit_seconds"], ref["fit_seconds"]], "time_ratio": round(ratio, 3),
-                "quality_met": meets_quality(row, ref), "time_met": ratio <= max_ratio,
-                "worst_quality_ratio": min(row["ndcg@10"] / ref["ndcg@10"] if ref["ndcg@10"] else 1.0,
-                                           row["recall@20"] / ref["recall@20"] if ref["recall@20"] else 1.0),
-            }
-        else:
-            per_model[name] = {
-                "protocols": checks,
-                "quality_met": all(c["quality_met"] for c in checks.values()),
-                "time_met": all(c["time_met"] for c in checks.values()),
-                "mean_ndcg@10": sum(c["ndcg@10"][0] for c in checks.values()) / max(len(checks), 1),
-                "worst_quality_ratio": min((c["worst_quality_ratio"] for c in checks.values()), default=0.0),
-            }
-    if not per_model:
-        return {"model": None, "quality_bar_met": False, "time_bar_met": False, "bar_met": False, "models": {}}
-    qualifying = [m for m in per_model if per_model[m]["quality_met"]]
-    if qualifying:
-        chosen = max(qualifying, key=lambda m: (per_model[m]["time_met"], per_model[m]["mean_ndcg@10"]))
-    else:
-        chosen = max(per_model, key=lambda m: per_model[m]["worst_quality_ratio"])
-    pick = per_model[chosen]
-    return {"model": chosen, "quality_bar_met": pick["quality_met"], "time_bar_met": pick["time_met"],
-            "bar_met": pick["quality_met"] and pick["time_met"], "max_time_ratio": max_ratio,
-            "models_meeting_quality_bar": qualifying, "protocols": pick["protocols"], "models": per_model}
-
-
-def print_table(results: dict) -> None:
-    print(f"\n{'protocol':16s}{'model':24s}{'NDCG@10':>9s}{'Recall@20':>11s}{'AUC':>8s}{'cov@10':>8s}{'fit s':>9s}")
-    for protocol, res in results["protocols"].items():
-        for r in res["rows"]:
-            print(f"{protocol:16s}{r['model']:24s}{r['ndcg@10']:9.4f}{r['recall@20']:11.4f}{r['auc']:8.4f}"
-                  f"{r['coverage@10']:8.4f}{r['fit_seconds']:9.2f}")
-    v = results["verdict"]
-    if v["model"] is None:
-        print("\nVERDICT: no model of ours was evaluated under every protocol")
-        return
-    def mark(ok: bool) -> str:
-        return "MET" if ok else "MISSED"
-
-    print(f"\nVERDICT on one model, {v['model']} (vs implicit's ALS, the better of its runs per metric and the "
-          f"faster per fit):")
-    for protocol, c in v["protocols"].items():
-        print(f"  {protocol:15s} NDCG@10 {c['ndcg@10'][0]:.4f} vs {c['ndcg@10'][1]:.4f}, "
-              f"Recall@20 {c['recall@20'][0]:.4f} vs {c['recall@20'][1]:.4f} -> quality {mark(c['quality_met'])}; "
-              f"fit {c['fit_s'][0]:.2f}s vs {c['fit_s'][1]:.2f}s (x{c['time_ratio']:.2f}, bar <= "
-              f"{v['max_time_ratio']:g}) -> time {mark(c['time_met'])}")
-    others = [m for m in v["models_meeting_quality_bar"] if m != v["model"]]
-    print(f"  quality bar (both metrics, every protocol): {mark(v['quality_bar_met'])}; time bar: "
-          f"{mark(v['time_bar_met'])}; COMBINED: {mark(v['bar_met'])}"
-          + (f" (also meeting the quality bar: {', '.join(others)})" if others else ""))
+        o, t = r["ours"], r["implicit"]
+        ratio = o["fit_s"] / t["fit_s"] if t["fit_s"] else float("inf")
+        print(f"{r['case']:27s}{o['ndcg@10']:13.4f}{t['ndcg@10']:8.4f}{lift(o['ndcg@10'], t['ndcg@10']):+7.1f}%"
+              f"{o['recall@20']:11.4f}{t['recall@20']:8.4f}{lift(o['recall@20'], t['recall@20']):+7.1f}%"
+              f"{o['fit_s']:11.2f}{t['fit_s']:12.2f}{ratio:8.1f}")
+    cells = [(r["case"], m, lift(r["ours"][m], r["implicit"][m])) for r in rows for m in ("ndcg@10", "recall@20")]
+    met = [c for c in cells if c[2] >= 5.0]
+    print(f"\ntarget (>= +5 % over tuned implicit ALS): {len(met)}/{len(cells)} cells met"
+          + "".join(f"\n  MISSED {c} {m}: {v:+.1f} %" for c, m, v in cells if v < 5.0))
+    if budget_ref:
+        worst = max(r["ours"]["fit_s"] for r in rows)
+        print(f"CPU budget: {BUDGET_X:g} x implicit's tuned ALS fit on ML-1M = {BUDGET_X * budget_ref:.2f}s; "
+              f"our slowest training {worst:.2f}s -> {'MET' if worst <= BUDGET_X * budget_ref else 'MISSED'}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=None, help=f"MovieLens-format ratings file (default {ML1M})")
-    parser.add_argument("--quick", action="store_true", help=f"use ML-100K ({ML100K})")
+    parser.add_argument("--quick", action="store_true", help=f"ML-100K ({ML100K}) instead of ML-1M")
+    parser.add_argument("--cases", default="ml/leave-last-out,ml/random,courses/leave-last-out")
     parser.add_argument("--device", default="cpu", choices=("auto", "cpu", "cuda"))
-    parser.add_argument("--models", default=",".join(MODEL_NAMES))
-    parser.add_argument("--protocols", default="leave-last-out,random")
-    parser.add_argument("--repeat", type=int, default=3, help="timing repeats for the two ALS implementations")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--max-users", type=int, default=0,
-                        help="keep only the first N users of the file (a quick smoke run on a slice)")
     parser.add_argument("--json", default=str(ROOT / "var" / "bench" / "recommender.json"))
     args = parser.parse_args(argv)
-    path = Path(args.data) if args.data else (ML100K if args.quick else ML1M)
-    if not path.is_file():
-        print(f"error: {path} not found", file=sys.stderr)
-        return 2
+    for p in (ML1M, ML1M_MOVIES) + ((ML100K,) if args.quick else ()):
+        if not p.is_file():
+            print(f"error: {p} not found", file=sys.stderr)
+            return 2
     import implicit
     import torch
 
     start = time.perf_counter()
-    data = read_interactions(path, "movielens", positive_threshold=4)
-    if args.max_users > 0:
-        data = data.subset(data.users < args.max_users)
-    print(f"{path.name}: {len(data)} positives, {data.n_users} users, {data.n_items} items "
-          f"(read in {time.perf_counter() - start:.1f}s); torch threads {torch.get_num_threads()}", flush=True)
-    models = [m.strip() for m in args.models.split(",") if m.strip()]
-    warm = data.subset(data.users < 50).to_csr()  # one-off library/thread-pool start-up is not training time
-    make_model("ials", device=args.device, iterations=1).fit(warm)
+    ml1m = read_interactions(ML1M, "movielens", positive_threshold=4)
+    ml = read_interactions(ML100K, "movielens", positive_threshold=4) if args.quick else ml1m
+    ml_name = "ml-100k" if args.quick else "ml-1m"
+    courses, features = course_like(ml1m, ML1M_MOVIES)
+    print(f"{ml_name}: {len(ml)} positives, {ml.n_users} users, {ml.n_items} items; courses: {len(courses)} "
+          f"enrolments, {courses.n_users} learners, {courses.n_items} courses, {features.shape[1]} features; "
+          f"torch threads {torch.get_num_threads()}", flush=True)
+    warm = ml.subset(ml.users < 50).to_csr()  # one-off library/thread-pool start-up is not training time
     ImplicitALS(warm, iterations=1).fit()
-    results = {
-        "engine_version": ENGINE_VERSION, "data": str(path), "device": args.device,
-        "implicit_version": implicit.__version__, "torch_version": torch.__version__,
-        "cpu_count": os.cpu_count(), "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"), "torch_threads": torch.get_num_threads(), "python": _platform.python_version(),
-        "command": "python bench/recommender.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "protocols": {},
-    }
-    for protocol in [p.strip() for p in args.protocols.split(",") if p.strip()]:
-        results["protocols"][protocol] = run_protocol(data, protocol, models, args.device, args.repeat, args.seed)
-    results["verdict"] = verdict(results["protocols"], models)
-    results["total_seconds"] = round(time.perf_counter() - start, 1)
-    print_table(results)
+    rows = []
+    for case in [c.strip() for c in args.cases.split(",") if c.strip()]:
+        which, protocol = case.split("/")
+        data, feats = (ml, None) if which == "ml" else (courses, features)
+        rows.append(run_case(f"{ml_name if which == 'ml' else 'courses'}/{protocol}", data, protocol, feats,
+                             args.seed, args.device))
+    ref = next((r["implicit"]["fit_s"] for r in rows if r["case"].startswith("ml-1m")), None)
+    print_table(rows, ref)
+    results = {"engine_version": ENGINE_VERSION, "implicit_version": implicit.__version__,
+               "torch_version": torch.__version__, "cpu_count": os.cpu_count(),
+               "torch_threads": torch.get_num_threads(), "python": _platform.python_version(),
+               "command": "python bench/recommender.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+               "budget_x_implicit_fit": BUDGET_X, "cases": rows,
+               "total_seconds": round(time.perf_counter() - start, 1)}
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    out.write_text(json.dumps(results, indent=2, default=float), encoding="utf-8")
     print(f"\nwrote {out} (total {results['total_seconds']}s)")
     return 0
 

@@ -13,6 +13,7 @@ FAST = {
     "ials": {"factors": 16, "iterations": 8, "regularization": 1.0, "alpha": 5.0},
     "bpr": {"factors": 16, "epochs": 40, "batch_size": 256, "learning_rate": 0.05},
     "ease": {"l2": 20.0},
+    "blend": {"l2": 20.0, "knn_weight": 0.3, "neighbours": 30},
 }
 
 
@@ -37,7 +38,7 @@ def test_each_model_beats_popularity_on_planted_clusters(scores, name):
 
 
 def test_registry_lists_all_models_and_rejects_unknown_names_and_params():
-    assert set(MODEL_NAMES) == {"pop", "itemknn", "ials", "bpr", "ease"} and DEFAULT_MODEL in MODEL_NAMES
+    assert set(MODEL_NAMES) == {"pop", "itemknn", "ials", "bpr", "ease", "blend"} and DEFAULT_MODEL in MODEL_NAMES
     with pytest.raises(ValueError, match="unknown model"):
         make_model("svd")
     with pytest.raises(TypeError, match="unknown parameter"):
