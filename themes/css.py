@@ -30,15 +30,64 @@ def on_color(fill: str, candidates: tuple[str, ...]) -> str:
     return max(candidates, key=lambda c: contrast_ratio(parse_hex(fill), parse_hex(c)))
 
 
+#: WCAG 2.x SC 1.4.3: links and muted text are text, so they need 4.5:1 on every surface they sit on
+TEXT_CONTRAST = 4.5
+#: how far muted text (captions, help) may fade from the text colour towards the background
+MUTED_MIX = 0.25
+
+
+def _mix(a: str, b: str, t: float) -> str:
+    """``a`` moved the fraction ``t`` of the way to ``b`` in sRGB (what CSS ``color-mix(in srgb)`` does)."""
+    ra, rb = parse_hex(a), parse_hex(b)
+    return "#{:02x}{:02x}{:02x}".format(*(round(x + (y - x) * t) for x, y in zip(ra, rb, strict=True)))
+
+
+def _worst_contrast(color: str, grounds: tuple[str, ...]) -> float:
+    return min(contrast_ratio(parse_hex(color), parse_hex(g)) for g in grounds)
+
+
+def text_safe_color(color: str, toward: str, grounds: tuple[str, ...]) -> str:
+    """``color`` moved the least (in 2 % steps) towards ``toward`` until it reaches 4.5:1 on
+    every colour in ``grounds``. The engine only guarantees primary 3:1 on the background (enough for buttons and
+    other UI parts, not for link text) but guarantees text 4.5:1 on background and surface, so moving primary
+    towards text ends at a colour that reads; should even that fail (a hand-made palette), the best of text,
+    black and white is used."""
+    for step in range(51):
+        candidate = _mix(color, toward, step / 50)
+        if _worst_contrast(candidate, grounds) >= TEXT_CONTRAST:
+            return candidate
+    return max((toward, "#000000", "#ffffff"), key=lambda c: _worst_contrast(c, grounds))
+
+
+def derived_text_colors(values: dict[str, str]) -> dict[str, str]:
+    """``--c-link`` and ``--c-muted`` for the resolved custom properties ``values`` (``--c-background`` …):
+    both reach 4.5:1 on the background and on the surface (links sit on both: header, breadcrumbs, cards)."""
+    grounds = (values["--c-background"], values["--c-surface"])
+    text = values["--c-text"]
+    link = text_safe_color(values["--c-primary"], text, grounds)
+    # muted text fades towards the background only as far as it keeps 4.5:1 (else it stays the text colour)
+    muted = text
+    for step in range(round(MUTED_MIX * 50), 0, -1):
+        candidate = _mix(text, values["--c-background"], step / 50)
+        if _worst_contrast(candidate, grounds) >= TEXT_CONTRAST:
+            muted = candidate
+            break
+    return {"--c-link": link, "--c-muted": muted}
+
+
 def _block(selector: str, roles: dict[str, str], role_map: dict[str, str]) -> str:
     lines = []
+    values = {f"--c-{role}": roles[role] for role in ALLOWED_ROLES}
     for variable, role in role_map.items():
         if not VARIABLE.fullmatch(variable) or role not in roles:
             raise ValueError(f"invalid role mapping {variable!r} → {role!r}")
         lines.append(f"  {variable}: {roles[role]};")
+        values[variable] = roles[role]
     for role in ("primary", "accent"):
         ink = on_color(roles[role], ("#ffffff", "#000000", roles["text"], roles["background"]))
         lines.append(f"  --c-on-{role}: {ink};")
+    for variable, value in derived_text_colors(values).items():
+        lines.append(f"  {variable}: {value};")
     return selector + " {\n" + "\n".join(lines) + "\n}\n"
 
 

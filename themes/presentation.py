@@ -17,6 +17,7 @@ ROLE_LABELS = {
     "accent": pgettext_lazy("palette role", "accent"),
     "on-primary": pgettext_lazy("palette role", "on primary"),
     "on-accent": pgettext_lazy("palette role", "on accent"),
+    "link": pgettext_lazy("palette role", "link"),
 }
 _NUMBERED_ACCENT = re.compile(r"accent(\d+)")  # accent2 … accent5 when a palette has more than six colours
 
@@ -40,8 +41,15 @@ def pair_label(pair: str):
 
 
 #: WCAG 2.x thresholds: 4.5:1 for body text (SC 1.4.3), 3:1 for large text and UI components (SC 1.4.11).
-THRESHOLDS = {"text/background": 4.5, "text/surface": 4.5, "primary/background": 3.0}
+#: Links are text: the theme draws them in the derived link colour (themes/css.py), never in primary.
+THRESHOLDS = {"text/background": 4.5, "text/surface": 4.5, "link/background": 4.5, "link/surface": 4.5,
+              "primary/background": 3.0}
 INFO_THRESHOLD = 3.0
+#: what each checked pair is used for: text (4.5:1) or interface parts such as buttons and borders (3:1)
+PAIR_USES = {"text/background": "text", "text/surface": "text", "link/background": "text",
+             "link/surface": "text", "primary/background": "ui"}
+USE_LABELS = {"text": _("text"), "ui": _("interface (buttons, borders, large text)"),
+              "info": _("decoration")}
 
 
 def swatches(palette) -> list[dict]:
@@ -55,14 +63,35 @@ def review_note(palette) -> str:
     return decisions[-1].note if decisions else ""
 
 
+def _link_ratios(palette) -> dict[str, dict[str, float]]:
+    """Contrast of the theme's derived link colour on background and surface, per variant (computed from the
+    stored colours: the engine does not know about links)."""
+    from themes.covers.wcag import contrast_ratio, parse_hex
+    from themes.css import derived_text_colors, validated_roles
+
+    out: dict[str, dict[str, float]] = {}
+    for variant, colors in (("light", palette.colors), ("dark", palette.dark)):
+        try:
+            roles = validated_roles(colors)
+        except ValueError:
+            continue
+        link = parse_hex(derived_text_colors({f"--c-{r}": v for r, v in roles.items()})["--c-link"])
+        out[variant] = {f"link/{bg}": round(contrast_ratio(link, parse_hex(roles[bg])), 2)
+                        for bg in ("background", "surface")}
+    return out
+
+
 def contrast_rows(palette) -> list[dict]:
     rows = []
     pairs = list(dict.fromkeys([*THRESHOLDS, *palette.contrast.get("light", {})]))
+    links = _link_ratios(palette)
     for pair in pairs:
         required = THRESHOLDS.get(pair)
-        row = {"pair": pair, "label": pair_label(pair), "required": required, "cells": []}
+        use = PAIR_USES.get(pair, "info")
+        row = {"pair": pair, "label": pair_label(pair), "required": required, "use": use,
+               "use_label": USE_LABELS[use], "cells": []}
         for variant in ("light", "dark"):
-            ratio = palette.contrast.get(variant, {}).get(pair)
+            ratio = {**palette.contrast.get(variant, {}), **links.get(variant, {})}.get(pair)
             threshold = required or INFO_THRESHOLD
             passed = ratio is not None and ratio >= threshold
             label = (_("pass") if passed else _("fail")) if required else (_("ok for large text") if passed

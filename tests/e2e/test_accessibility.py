@@ -1,0 +1,75 @@
+"""axe-core (npm, tests/e2e/axe/) over every main page in headless Chromium: no serious or critical violation.
+
+The test prints a table of violating nodes per page and impact (moderate and minor included) for the record.
+Run alone: ``pytest tests/e2e/test_accessibility.py -s``.
+"""
+
+import pytest
+
+from tests.e2e.accessibility import BLOCKING, IMPACTS, axe_context, counts, log_in, run_axe, seed_world
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def pages_to_check(world) -> list[tuple[str, str | None, str, str]]:
+    """(name, who is logged in, colour scheme, path)."""
+    slug, zh = world.storefront.slug, world.zh_storefront.slug
+    return [
+        ("home / catalogue (anonymous)", None, "light", "/"),
+        ("sign-up", None, "light", "/accounts/signup/"),
+        ("log-in", None, "light", "/accounts/login/"),
+        ("themed storefront, light", None, "light", f"/s/{slug}/"),
+        ("themed storefront, dark", None, "dark", f"/s/{slug}/"),
+        ("course page, light", None, "light", f"/courses/{world.course.pk}/"),
+        ("course page, dark", None, "dark", f"/courses/{world.course.pk}/"),
+        ("style guide, light", None, "light", f"/s/{slug}/style-guide/"),
+        ("style guide, dark", None, "dark", f"/s/{slug}/style-guide/"),
+        ("Chinese home (zh-hans)", None, "light", "/zh-hans/"),
+        ("Chinese storefront (zh-hans)", None, "light", f"/zh-hans/s/{zh}/"),
+        ("404 page", None, "light", "/no-such-page/"),
+        ("feed (learner home)", "learner", "light", "/"),
+        ("course page, enrolled learner", "learner", "light", f"/courses/{world.course.pk}/"),
+        ("My learning", "learner", "light", "/learning/"),
+        ("Chinese My learning (zh-hans)", "learner", "light", "/zh-hans/learning/"),
+        ("studio", "creator", "light", "/studio/"),
+        ("studio: storefront settings", "creator", "light", f"/studio/storefronts/{slug}/"),
+        ("studio: course form", "creator", "light", f"/studio/courses/{world.course.pk}/"),
+        ("studio: page builder", "creator", "light", f"/studio/storefronts/{slug}/page/"),
+        ("studio: palettes", "creator", "light", f"/studio/storefronts/{slug}/palettes/"),
+        ("palette job", "creator", "light", f"/studio/palette-jobs/{world.job.pk}/"),
+        ("palette job, dark", "creator", "dark", f"/studio/palette-jobs/{world.job.pk}/"),
+        ("review queue", "reviewer", "light", "/staff/palettes/"),
+    ]
+
+
+def test_every_main_page_has_no_serious_or_critical_axe_violation(live_server, browser):
+    world = seed_world()
+    users = {"learner": world.learner, "creator": world.creator, "reviewer": world.reviewer}
+    contexts: dict[tuple, object] = {}
+    report: list[tuple[str, dict, list]] = []
+    try:
+        for name, who, scheme, path in pages_to_check(world):
+            key = (who, scheme)
+            if key not in contexts:
+                contexts[key] = axe_context(browser, scheme=scheme)
+                if who:
+                    log_in(contexts[key].new_page(), live_server.url, users[who].username)
+            page = contexts[key].pages[0] if contexts[key].pages else contexts[key].new_page()
+            response = page.goto(live_server.url + path)
+            assert response is not None and response.status in (200, 404), (name, response and response.status)
+            violations = run_axe(page)
+            report.append((name, counts(violations), violations))
+    finally:
+        for context in contexts.values():
+            context.close()
+
+    width = max(len(name) for name, _c, _v in report)
+    print("\naxe-core violations (nodes) per page")
+    print(f"{'page':{width}}  " + "  ".join(f"{i:>8}" for i in IMPACTS) + "  rules")
+    for name, count, violations in report:
+        rules = ", ".join(sorted({f"{v['id']}({v['impact']})" for v in violations})) or "-"
+        print(f"{name:{width}}  " + "  ".join(f"{count[i]:>8}" for i in IMPACTS) + f"  {rules}")
+    blocking = [f"{name}: {v['id']} ({v['impact']}) {v['help']} at {[n['target'] for n in v['nodes'][:5]]} — "
+                f"{v['nodes'][0]['summary']}"
+                for name, _count, violations in report for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, "\n".join(blocking)
