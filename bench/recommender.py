@@ -18,8 +18,8 @@ For each case, on the very same outer split:
 * **ours** is exactly what the platform trains (:func:`recommender.engine.selection.fit_default`): selection on a
   validation split carved from the training part (mirroring the protocol: the latest item per learner, or a
   random 20 %), then the refit. Its fit time includes the selection.
-* **implicit ALS** is tuned on the *same* validation split (regularisation x alpha at 128 factors, then 64 and
-  256 factors at the best), refitted with the best setting on the training part; its fit time is that one fit
+* **implicit ALS** is tuned on the *same* validation split (regularisation x alpha at 128 factors, an axis extended
+  when its best value is on the grid's edge, then 64 and 256 factors at the best), refitted with the best setting on the training part; its fit time is that one fit
   (its tuning time is shown too). implicit's defaults are shown for reference.
 
 Both are scored by the engine's :func:`~recommender.engine.evaluate` (NDCG@10, Recall@20; items in training are
@@ -114,6 +114,16 @@ def tune_implicit(train: Interactions, protocol: str, seed: int) -> tuple[dict, 
     for params in IMPLICIT_STAGE1:
         run(params)
     best = max(trials, key=lambda t: t["ndcg@10"])["params"]
+    # a best value on the grid's edge: extend that axis (twice at most)
+    for key, lo, hi in (("regularization", 0.01, 10.0), ("alpha", 0.5, 8.0)):
+        for _ in range(2):
+            value = best[key]
+            if value not in (lo, hi):
+                break
+            nxt = value / 4.0 if value == lo else value * 4.0
+            lo, hi = min(lo, nxt), max(hi, nxt)
+            run({**best, key: nxt})
+            best = max(trials, key=lambda t: t["ndcg@10"])["params"]
     for f in (64, 256):
         run({**best, "factors": f})
     best = max(trials, key=lambda t: t["ndcg@10"])["params"]

@@ -4,6 +4,9 @@ Imports no Django, Celery or project settings. The Django side uses this small p
 
     build_dataset(rows, weights=None, half_life_days=None) -> InteractionMatrix
     make_model(name, **params) -> Recommender        # MODEL_NAMES, DEFAULT_MODEL, DEFAULT_PARAMS
+    train_default(interactions, item_features=None) -> (Recommender, Selection)   # what the platform trains
+    fit_model(name, params, interactions, item_features=None) -> Recommender       # refit a stored setting
+    explain(model, history_row, item) -> Explanation   # truthful "because you took X" (or none)
     Recommender.load(directory) -> Recommender       # sha256-checked, weights_only=True
     evaluate(model, train, test, ks=(10, 20)) -> EvaluationResult
 """
@@ -25,22 +28,26 @@ from .dataset import (  # noqa: E402
 from .evaluation import EvaluationResult, evaluate  # noqa: E402
 from .models import MODEL_NAMES, ArtifactError, Recommender, make_model  # noqa: E402
 
-#: The model the platform trains by default and its default hyper-parameters. Chosen with
-#: :func:`recommender.engine.tuning.tune` on validation splits carved from the *training* part of ML-1M positives
-#: (never the test part): NDCG@10 on validation, leave-last-out / random 80-20 -- EASE l2=500: 0.0501 / 0.2145
-#: (l2=250: 0.0501 / 0.2100; l2=1000: 0.0487 / 0.2143); best iALS (reg 30, alpha 5): 0.0503 / 0.2015;
-#: ItemKNN: 0.0394 / 0.1925. EASE ties iALS under leave-last-out and wins under random, so it is the default.
-DEFAULT_MODEL = "ease"
-DEFAULT_PARAMS: dict[str, Any] = {"l2": 500.0}
+#: The model the platform trains. Its parameters are *not* fixed: every training run chooses them on a validation
+#: split carved from its own training interactions (:func:`train_default`, :mod:`recommender.engine.selection`).
+#: :data:`DEFAULT_PARAMS` only serve when there is too little data to carve a validation split.
+DEFAULT_MODEL = "blend"
+DEFAULT_PARAMS: dict[str, Any] = {"l2": 500.0, "knn_weight": 0.0, "neighbours": 100, "side_weight": 0.0,
+                                  "recency_half_life": 0.0}
 
 
 def make_default_model(**overrides: Any) -> Recommender:
-    """The platform's default model with its default parameters (``overrides`` win)."""
+    """The platform's model with the fallback parameters (``overrides`` win); training selects its own."""
     return make_model(DEFAULT_MODEL, **{**DEFAULT_PARAMS, **overrides})
 
 
+from .explain import Explanation, explain  # noqa: E402
+from .selection import Selection, fit_model  # noqa: E402
+from .selection import fit_default as train_default  # noqa: E402
+
 __all__ = [
     "ArtifactError", "DEFAULT_EVENT_WEIGHTS", "DEFAULT_MODEL", "DEFAULT_PARAMS", "ENGINE_VERSION", "EVENT_TYPES",
-    "EvaluationResult", "InteractionMatrix", "Interactions", "MODEL_NAMES", "Recommender", "build_dataset",
-    "build_interactions", "evaluate", "make_default_model", "make_model",
+    "EvaluationResult", "Explanation", "InteractionMatrix", "Interactions", "MODEL_NAMES", "Recommender",
+    "Selection", "build_dataset", "build_interactions", "evaluate", "explain", "fit_model", "make_default_model",
+    "make_model", "train_default",
 ]

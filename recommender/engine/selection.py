@@ -9,8 +9,9 @@
    kept only when it beats the best so far:
 
    * EASE's ``l2`` on a log grid around the mean item count, refined once (one Cholesky inverse each);
-   * per-learner **recency weighting** of the history (half-life in distinct time steps of that learner);
-   * an **item-kNN** term blended into the EASE weights (one matrix, learned weight);
+   * per-learner **recency weighting** of the history (half-life in distinct time steps of that learner), a line
+     search from the mildest half-life that stops at the first one that does not gain;
+   * an **item-kNN** term blended into the EASE weights (one matrix, learned weight), the same kind of search;
    * **side information** (category, storefront, language ...: collective EASE) when item features are given.
 
    The Gram matrix is computed once; recency and kNN steps need no refit. Cost: about eight ``n_items^3``
@@ -31,6 +32,7 @@ import torch
 
 from .dataset import Interactions
 from .evaluation import Split, make_split
+from .models import Recommender, make_model
 from .models.blend import Blend, combine, ease_weights, gram, knn_weights, side_gram, sparse_times_dense
 
 VALIDATION_PROTOCOLS = ("leave-last-out", "random")
@@ -195,14 +197,16 @@ def select(train: Interactions, item_features: sp.spmatrix | None = None, protoc
     b_l2 = float(best["params"]["l2"])
     w_ease = cache[b_l2]
     cache.clear()
-    # 2. recency weighting of each learner's history (scoring only)
-    for h in RECENCY_GRID:
-        trial("recency", {**best["params"], "recency_half_life": h}, w_ease)
-    # 3. item-kNN blended into the EASE weights
+    # 2. recency weighting of each learner's history (scoring only): mildest first, stronger only while it gains
+    for h in sorted(RECENCY_GRID, reverse=True):
+        if not trial("recency", {**best["params"], "recency_half_life": h}, w_ease):
+            break
+    # 3. item-kNN blended into the EASE weights: smallest weight first, larger only while it gains
     sims = knn_weights(g, NEIGHBOURS)
     w_base = best["w"]
     for kw in KNN_GRID:
-        trial("knn", {**best["params"], "knn_weight": kw}, combine(w_base, sims, kw))
+        if not trial("knn", {**best["params"], "knn_weight": kw}, combine(w_base, sims, kw)):
+            break
     del sims
     # 4. side information (collective EASE), when the catalogue has item features
     side = side_gram(None if item_features is None else sp.csr_matrix(item_features), train.n_items)
@@ -218,6 +222,16 @@ def select(train: Interactions, item_features: sp.spmatrix | None = None, protoc
                      protocol)
 
 
+def fit_model(name: str, params: dict[str, Any], train: Interactions, item_features: sp.spmatrix | None = None,
+              seed: int = 0, device: str = "cpu") -> Recommender:
+    """Refit a stored setting (say, the active version's) exactly as training fitted it: a :class:`Blend` on the
+    recency-weighted matrix with the item features, any other model on the confidence matrix."""
+    if name == Blend.name:
+        model = Blend(**params, seed=seed, device=device)
+        return model.fit(recency_matrix(train, float(model.params["recency_half_life"])), item_features)
+    return make_model(name, **params, seed=seed, device=device).fit(train.to_csr())
+
+
 def fit_default(train: Interactions, item_features: sp.spmatrix | None = None, protocol: str = "leave-last-out",
                 seed: int = 0, device: str = "cpu", selection: Selection | None = None
                 ) -> tuple[Blend, Selection]:
@@ -225,7 +239,6 @@ def fit_default(train: Interactions, item_features: sp.spmatrix | None = None, p
     ``train`` (recency-weighted values). ``model.fit_seconds`` covers both (selection included)."""
     start = time.perf_counter()
     sel = selection or select(train, item_features, protocol, seed)
-    model = Blend(**sel.params, seed=seed, device=device)
-    model.fit(recency_matrix(train, float(sel.params["recency_half_life"])), item_features=item_features)
+    model = fit_model(Blend.name, sel.params, train, item_features, seed, device)
     model.fit_seconds = time.perf_counter() - start
     return model, sel

@@ -46,29 +46,34 @@ def test_end_to_end_writes_table_json_png_and_exported_top_n(ratings_csv, tmp_pa
     assert all(len(r[1].split(" ")) == 10 and r[1].startswith("i") for r in rows[1:])
 
 
-def test_without_models_evaluates_the_platform_default_model_with_its_default_params(ratings_csv, tmp_path):
-    from recommender.engine import DEFAULT_MODEL, DEFAULT_PARAMS
+def test_without_models_evaluates_what_the_platform_trains_selection_included(ratings_csv, tmp_path):
+    from recommender.engine import DEFAULT_MODEL, train_default
+    from recommender.engine.evaluation import make_split
+    from recommender.engine.io import read_interactions
 
     rc = run(_options(data=str(ratings_csv), protocol="random", json=str(tmp_path / "o.json")), io.StringIO(),
              io.StringIO())
     assert rc == 0
     payload = json.loads((tmp_path / "o.json").read_text())
-    assert list(payload["models"]) == [DEFAULT_MODEL] and payload["tuned"] is False
+    assert list(payload["models"]) == [DEFAULT_MODEL] and payload["platform_default"] is True
     result = payload["models"][DEFAULT_MODEL]
-    assert result["tuning"] == []  # no grid search: exactly what the platform trains
-    assert {k: result["params"][k] for k in DEFAULT_PARAMS} == DEFAULT_PARAMS
+    assert result["tuning"] == [] and result["selection"]["protocol"] == "random" and result["selection"]["trials"]
+    # the very function training calls, on the same training part, picks the same settings
+    train = make_split(read_interactions(ratings_csv, "csv", 4.0), "random", seed=0).train
+    _model, sel = train_default(train, protocol="random")
+    assert result["params"] == sel.params and result["selection"]["params"] == sel.params
 
 
 def test_tune_flag_searches_a_grid_on_a_validation_split_from_training(ratings_csv, tmp_path):
     from recommender.engine import DEFAULT_MODEL
 
     out = io.StringIO()
-    rc = run(_options(data=str(ratings_csv), protocol="random", tune=True, json=str(tmp_path / "o.json")), out,
-             io.StringIO())
+    rc = run(_options(data=str(ratings_csv), protocol="random", tune=True, models="ease",
+                      json=str(tmp_path / "o.json")), out, io.StringIO())
     assert rc == 0
     payload = json.loads((tmp_path / "o.json").read_text())
-    assert payload["tuned"] is True
-    assert len(payload["models"][DEFAULT_MODEL]["tuning"]) >= 2  # a grid was searched
+    assert payload["tuned"] is True and DEFAULT_MODEL not in payload["models"]
+    assert len(payload["models"]["ease"]["tuning"]) >= 2  # a grid was searched
     assert "chosen by NDCG@10 on a validation split carved from training" in out.getvalue()
 
 
@@ -81,7 +86,7 @@ def test_manage_py_evaluate_recommender_runs_the_default_model(ratings_csv, tmp_
     call_command("evaluate_recommender", data=str(ratings_csv), protocol="leave-last-out", k=[5, 10],
                  device="cpu", json=str(tmp_path / "o.json"), stdout=out, stderr=io.StringIO())
     payload = json.loads((tmp_path / "o.json").read_text())
-    assert list(payload["models"]) == [DEFAULT_MODEL] and payload["tuned"] is False
+    assert list(payload["models"]) == [DEFAULT_MODEL] and payload["platform_default"] is True
     assert payload["models"][DEFAULT_MODEL]["metrics"]["ndcg@10"] > 0
     assert "ndcg@10" in out.getvalue() and DEFAULT_MODEL in out.getvalue()
 
