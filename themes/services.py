@@ -210,11 +210,19 @@ def palette_submit(*, palette: Palette, actor) -> Palette:
     return _transition(palette, S.SUBMITTED, actor)
 
 
-def _ensure_reviewer(palette: Palette, actor) -> None:
+def review_refusal(palette: Palette, actor) -> str:
+    """Why ``actor`` may not approve or reject ``palette`` ("" when they may); pages use it to hide the actions."""
     if not (actor.is_staff and actor.has_perm("themes.approve_palette")):
-        raise PermissionDenied(_("You do not have permission to review palettes."))
+        return _("You do not have permission to review palettes.")
     if palette.storefront.owner_id == actor.pk:
-        raise PermissionDenied(_("Nobody may review a palette of a storefront they own."))
+        return _("Nobody may review a palette of a storefront they own.")
+    return ""
+
+
+def _ensure_reviewer(palette: Palette, actor) -> None:
+    refusal = review_refusal(palette, actor)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 @transaction.atomic

@@ -185,7 +185,9 @@ def review_queue(request):
     storefronts = {p.storefront_id: p.storefront for p in palettes}
     titles = {pk: selectors.preview_course_title(storefront) for pk, storefront in storefronts.items()}
     items = [{"palette": p, "swatches": presentation.swatches(p), "contrast": presentation.contrast_rows(p),
-              "preview_title": titles[p.storefront_id]} for p in palettes]
+              "preview_title": titles[p.storefront_id],
+              "refusal": services.review_refusal(p, request.user),
+              "form": ReviewForm(auto_id=f"review-{p.pk}-%s")} for p in palettes]
     return render(request, "themes/review_queue.html", {"items": items, "form": ReviewForm()})
 
 
