@@ -39,7 +39,6 @@ logger = logging.getLogger(__name__)
 
 N_CANDIDATES = 50  # materialised candidates per learner
 N_NEIGHBOURS = 30  # course neighbours kept per course and kind
-CONTENT_REASON_MIN = 0.25  # content similarity needed to say "Because you took …" without a CF neighbour
 USER_CHUNK = 256
 
 
@@ -111,6 +110,27 @@ def _maybe_activate(version: ModelVersion, run: TrainingRun) -> tuple[bool, str]
     return False, f"kept version #{active.pk if active else '-'} active: {why}"
 
 
+def item_features(data):
+    """Side information for the engine: one binary column per category, storefront and language of the courses
+    (rows in ``data.item_ids`` order); ``None`` when no course is known."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    ids = [int(k) for k in data.item_ids]
+    info = {cid: (cat, shop, lang) for cid, cat, shop, lang in
+            Course.objects.filter(pk__in=ids).values_list("id", "category_id", "storefront_id", "language")}
+    columns: dict[str, int] = {}
+    rows, cols = [], []
+    for i, cid in enumerate(ids):
+        for key, value in zip(("category", "storefront", "language"), info.get(cid, ()), strict=False):
+            if value is not None and value != "":
+                rows.append(i)
+                cols.append(columns.setdefault(f"{key}:{value}", len(columns)))
+    if not columns:
+        return None
+    return sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(ids), len(columns)))
+
+
 def train_version(*, algorithm: str = "", params: dict | None = None, device: str = "cpu",
                   progress: Callable[[float], None] | None = None,
                   on_created: Callable[[ModelVersion], object] | None = None) -> ModelVersion:
@@ -120,6 +140,8 @@ def train_version(*, algorithm: str = "", params: dict | None = None, device: st
 
     tick = progress or (lambda fraction: None)
     started = time.perf_counter()
+    # no algorithm and no parameters: the platform's training, settings selected on this run's own data
+    select = not algorithm and not params
     algorithm = algorithm or engine.DEFAULT_MODEL
     if algorithm not in engine.MODEL_NAMES:
         raise TrainingError(f"unknown algorithm {algorithm!r}")
@@ -132,11 +154,22 @@ def train_version(*, algorithm: str = "", params: dict | None = None, device: st
     data = engine.build_interactions(rows, half_life_days=half_life)
     if len(data) == 0:
         raise TrainingError("no positive interactions to train on yet")
+    features = item_features(data)
+    selection = None
+    if select:  # validation = each learner's latest item of *all* data: for the served model only
+        model, sel = engine.train_default(data, features, device=device)
+        params, selection = dict(sel.params), sel.as_dict()
+    else:
+        model = engine.fit_model(algorithm, params, data, features, device=device)
     tick(0.1)
-    # holdout metrics: leave the latest course of each learner out, fit on the rest
+    # holdout metrics: leave the latest course of each learner out, fit on the rest (with its own selection,
+    # carved from the rest, so the holdout is never seen)
     split = leave_last_out(data)
     train_csr = split.train.to_csr()
-    holdout = engine.make_model(algorithm, **params, device=device).fit(train_csr)
+    if select:
+        holdout = engine.train_default(split.train, features, device=device)[0]
+    else:
+        holdout = engine.fit_model(algorithm, params, split.train, features, device=device)
     tick(0.25)
     metrics = _finite(engine.evaluate(holdout, train_csr, split.test, ks=(10, 20)).metrics)
     tick(0.3)
@@ -149,8 +182,9 @@ def train_version(*, algorithm: str = "", params: dict | None = None, device: st
         metrics["gate"] = gate
     tick(0.38)
     metrics["engagement"] = engagement_report(algorithm, params, device, rows, half_life)
+    if selection is not None:
+        metrics["selection"] = selection
     tick(0.45)
-    model = engine.make_model(algorithm, **params, device=device).fit(data.to_csr())
     duration = time.perf_counter() - started
     tick(0.6)
     version = ModelVersion.objects.create(
@@ -218,7 +252,8 @@ def incumbent_on_split(active: ModelVersion | None, algorithm: str, params: dict
         gate["candidate_all"], gate["candidate"], gate["incumbent"] = metrics.get(name), new.get(name), old.get(name)
         return gate
     try:
-        model = engine.make_model(active.algorithm, **(active.params or {}), device=device).fit(train_csr)
+        model = engine.fit_model(active.algorithm, dict(active.params or {}), split.train, item_features(split.train),
+                                 device=device)
         scores = _finite(engine.evaluate(model, train_csr, split.test, ks=(10, 20)).metrics)
     except Exception as exc:  # noqa: BLE001 -- the gate then falls back to the stored metric, and says why
         logger.warning("could not refit active version #%s on the new split", active.pk, exc_info=True)
@@ -459,7 +494,7 @@ def _engagement_report(algorithm, params, device, rows, half_life) -> dict:
     data = engine.build_interactions(history, half_life_days=half_life) if history else None
     if data is None or len(data) == 0:
         return {"skipped": "no_history", "reason": "no learner interactions before the holdout", **counts}
-    scorer = engine.make_model(algorithm, **params, device=device).fit(data.to_csr())
+    scorer = engine.fit_model(algorithm, params, data, item_features(data), device=device)
     scores = _model_scores(scorer, data, dataset["pairs"])
     for row, score in zip(dataset["rows"], scores, strict=True):
         row["model_score"] = score
@@ -600,7 +635,8 @@ def materialise(version: ModelVersion, model, data) -> int:
         sims += [CourseSimilarity(version=version, course_id=cid, other_id=o, kind="content", score=s)
                  for o, s in row]
 
-    csr = data.to_csr()
+    from .engine.explain import explain_items
+
     items: list[FeedItem] = []
     for start in range(0, len(user_ids), USER_CHUNK):
         chunk = list(range(start, min(start + USER_CHUNK, len(user_ids))))
@@ -610,10 +646,11 @@ def materialise(version: ModelVersion, model, data) -> int:
             excludes.append(unpublished_items | {item_of[c] for c in mine if c in item_of})
         recs = model.recommend_batch(chunk, n=N_CANDIDATES, exclude=excludes)
         for u, rec in zip(chunk, recs, strict=True):
-            history = [item_course[j] for j in csr.indices[csr.indptr[u]:csr.indptr[u + 1]]]
-            for rank, (j, score) in enumerate(rec, start=1):
+            # truthful reasons: the history course that contributed most to the score, when substantial
+            whys = explain_items(model, model.user_items[u], [j for j, _s in rec])
+            for rank, ((j, score), why) in enumerate(zip(rec, whys, strict=True), start=1):
                 course_id = item_course[j]
-                code, arg = _reason(course_id, history, cf, content, courses, collaborative)
+                code, arg = _reason(course_id, why, item_course, courses, collaborative)
                 items.append(FeedItem(version=version, user_id=user_ids[u], course_id=course_id, rank=rank,
                                       score=float(score) if math.isfinite(score) else 0.0,
                                       reason_code=code, reason_arg=arg))
@@ -623,20 +660,10 @@ def materialise(version: ModelVersion, model, data) -> int:
     return len(items)
 
 
-def _reason(course_id: int, history: list[int], cf: dict, content: dict, courses: dict, collaborative: bool
+def _reason(course_id: int, why, item_course: list[int], courses: dict, collaborative: bool
             ) -> tuple[str, int | None]:
-    if collaborative and history:
-        best, anchor = 0.0, None
-        for h in history:
-            s = cf.get(h, {}).get(course_id, 0.0)
-            if s > best:
-                best, anchor = s, h
-        if anchor is None:
-            for h in history:
-                s = content.get(h, {}).get(course_id, 0.0)
-                if s > max(best, CONTENT_REASON_MIN):
-                    best, anchor = s, h
-        if anchor is not None:
-            return ReasonCode.BECAUSE, anchor
+    if why is not None:
+        return ReasonCode.BECAUSE, item_course[why.anchor]
+    if collaborative:
         return ReasonCode.FOR_YOU, None
     return ReasonCode.POPULAR_IN, courses[course_id]["category_id"]

@@ -167,11 +167,18 @@ def test_old_feeds_are_pruned_and_rebuilt_from_the_artifact_before_a_rollback(da
                         .values_list("user_id", "course_id", "reason_code"))
 
 
-def test_default_training_uses_the_engine_default_model_and_params(data):
-    from recommender.engine import DEFAULT_MODEL, DEFAULT_PARAMS
+def test_default_training_selects_its_settings_on_its_own_data_like_the_engine_does(data):
+    from recommender.engine import DEFAULT_MODEL, build_interactions, train_default
+    from recommender.training import _interaction_rows, item_features
 
     version = train_version(device="cpu")
-    assert version.algorithm == DEFAULT_MODEL and version.params == DEFAULT_PARAMS
+    selection = version.metrics["selection"]
+    assert version.algorithm == DEFAULT_MODEL and version.params == selection["params"]
+    assert selection["protocol"] == "leave-last-out" and selection["trials"]
+    assert any(t["step"] == "side" for t in selection["trials"])  # category, storefront, language were offered
+    interactions = build_interactions(_interaction_rows())
+    _model, sel = train_default(interactions, item_features(interactions))
+    assert sel.params == version.params
 
 
 def _pretend_stored(version, ndcg: float) -> None:
