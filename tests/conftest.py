@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import CourseFactory, CreatorFactory, StaffFactory, StorefrontFactory, UserFactory
+from tests.tools import require
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -136,10 +137,7 @@ class WorkerProcess:
 @pytest.fixture
 def broker(settings):
     url = settings.CELERY_BROKER_URL
-    if not redis_available(url):
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required in CI but {url} does not answer")
-        pytest.skip(f"Redis not reachable at {url}")
+    require(redis_available(url), f"Redis at {url} (the worker tests' broker)", "redis-server", "SKIP_REDIS")
     import redis
 
     redis.Redis.from_url(url).flushdb()
@@ -179,10 +177,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium per test module (module scope: two Playwright loops never overlap)."""
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is required in CI (apt-get install chromium)")
-        pytest.skip("chromium not installed")
+    require(CHROMIUM is not None, "Chromium (the browser tests)", "chromium", "SKIP_BROWSER")
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test are safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from tests.tools import require
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("courseplatform", "themes", "recommender", "workers")
 CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES"
@@ -43,8 +45,7 @@ def po_entries(path: Path) -> list[dict]:
 @pytest.mark.slow
 def test_makemessages_leaves_no_untranslated_or_fuzzy_string_in_zh_hans(tmp_path):
     """Re-extract every msgid from a copy of the source and check the catalogue translates all of them."""
-    if shutil.which("msgfmt") is None:
-        pytest.skip("gettext tools not installed")
+    require(shutil.which("msgfmt") is not None, "gettext (msgfmt, for makemessages)", "gettext")
     for name in SOURCE_DIRS:
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     shutil.copytree(ROOT / "locale", tmp_path / "locale", ignore=shutil.ignore_patterns("*.mo"))

@@ -16,17 +16,19 @@ import pytest
 
 
 def opted_out(variable: str) -> bool:
-    """True when the person set ``variable=1`` to skip a group of tests; never under CI."""
-    return os.environ.get(variable) == "1" and not os.environ.get("CI")
+    """True when the person set ``variable`` (to anything but 0) to skip a group of tests; never under CI."""
+    return os.environ.get(variable, "") not in ("", "0") and not os.environ.get("CI")
 
 
-def require(present: bool, what: str, packages: str, opt_out: str) -> None:
-    """Fail (or skip, when opted out with ``opt_out=1`` outside CI) a test whose tool is missing."""
-    if opted_out(opt_out):
-        pytest.skip(f"{opt_out}=1: {what} tests skipped on request")
+def require(present: bool, what: str, packages: str, opt_out: str | None = None) -> None:
+    """Fail a test whose tool is missing, naming the Debian packages; skip it (with the reason, in the summary)
+    only when the person opted out with ``opt_out=1`` outside CI."""
+    if opt_out and opted_out(opt_out):
+        pytest.skip(f"{opt_out} is set: {what} tests skipped on request")
     if not present:
-        pytest.fail(f"{what} is missing: apt-get install {packages} (`make test` installs it when run as root); "
-                    f"set {opt_out}=1 to skip these tests knowingly (not honoured under CI)", pytrace=False)
+        hint = f"; set {opt_out}=1 to skip these tests knowingly (never under CI)" if opt_out else ""
+        pytest.fail(f"{what} is missing: apt-get install {packages} (`make test` run as root installs it){hint}",
+                    pytrace=False)
 
 
 def tesseract_languages() -> set[str]:

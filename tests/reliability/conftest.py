@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import WorkerProcess, redis_available, wait_for
+from tests.tools import require
 
 SHARED_REDIS_URL = "redis://127.0.0.1:6379/15"
 SHARED_REDIS_RESTART = [
@@ -42,10 +43,8 @@ class PrivateRedis:
 
     def __init__(self):
         self.binary = shutil.which("redis-server")
-        if not self.binary:
-            if os.environ.get("CI"):
-                pytest.fail("redis-server is required in CI for the fault tests")
-            pytest.skip("redis-server is not installed")
+        require(self.binary is not None, "redis-server (the fault tests' private Redis)", "redis-server",
+                "SKIP_REDIS")
         self.port = _free_port()
         self.dir = tempfile.mkdtemp(prefix="cp-redis-")
         self.url = f"redis://127.0.0.1:{self.port}/0"
