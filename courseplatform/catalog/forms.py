@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Course, Review, Storefront
+from .models import Category, Course, Currency, Review, Storefront
 from .uploads import clean_logo
 from .validators import parse_brand_colors, parse_keywords
 
@@ -77,8 +77,8 @@ class CourseForm(forms.ModelForm):
 
     class Meta:
         model = Course
-        fields = ("title", "subtitle", "description", "category", "level", "language", "price", "published",
-                  "cover_layout")
+        fields = ("title", "subtitle", "description", "category", "level", "language", "price", "currency",
+                  "published", "cover_layout")
 
     def __init__(self, *args, **kwargs):
         from themes.plugins import COVER_LAYOUTS
@@ -89,6 +89,10 @@ class CourseForm(forms.ModelForm):
             choices=[("", _("Storefront default"))] + [(lay.name, lay.label) for lay in COVER_LAYOUTS.all()])
         if self.instance.pk:
             self.fields["tags_text"].initial = ", ".join(self.instance.tags)
+        self.fields["currency"].required = False  # not sent: the course keeps its currency (new ones: USD)
+
+    def clean_currency(self):
+        return self.cleaned_data.get("currency") or self.instance.currency or Currency.USD
 
     def clean_title(self):
         title = _clean_text(self.cleaned_data["title"])

@@ -62,6 +62,13 @@ class Storefront(models.Model):
         return reverse("catalog:storefront", kwargs={"slug": self.slug})
 
 
+class Currency(models.TextChoices):
+    """The currencies a course can be sold in (ISO 4217)."""
+
+    USD = "USD", _("US dollar")
+    CNY = "CNY", _("Chinese yuan")
+
+
 class CourseQuerySet(models.QuerySet):
     def published(self) -> "CourseQuerySet":
         return self.filter(published=True)
@@ -99,8 +106,9 @@ class Course(models.Model):
         decimal_places=2,
         default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("99999"))],
-        help_text=_("In US dollars; 0 makes the course free."),
+        help_text=_("In the course's currency; 0 makes the course free."),
     )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.USD)
     published = models.BooleanField(_("published"), default=False)
     cover_layout = models.CharField(_("cover layout"), max_length=40, blank=True,
                                     help_text=_("Leave empty for the storefront's default."))

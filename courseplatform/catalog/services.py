@@ -11,7 +11,8 @@ from .models import Course, Enrollment, Review, Storefront
 
 STOREFRONT_FIELDS = ("name", "slug", "tagline", "brand_keywords", "brand_colors", "logo")
 COURSE_FIELDS = (
-    "title", "subtitle", "description", "category", "tags", "level", "language", "price", "published",
+    "title", "subtitle", "description", "category", "tags", "level", "language", "price", "currency",
+    "published",
     "cover_layout",
 )
 
@@ -77,18 +78,25 @@ def course_update(*, course: Course, actor, data: dict[str, Any]) -> Course:
     return course
 
 
-def enroll(*, learner, course: Course) -> tuple[Enrollment, bool]:
-    """Enrol ``learner`` in ``course``; returns (enrolment, created). Enrolling twice is harmless."""
+def enroll(*, learner, course: Course, order=None) -> tuple[Enrollment, bool]:
+    """Enrol ``learner`` in ``course``; returns (enrolment, created). Enrolling twice is harmless. A paid course
+    enrols only with its paid ``order`` (commerce's ``order_paid`` receiver), recording the amount paid."""
     from recommender.services import record_server_event
 
-    if not course.published:
-        raise ValidationError(_("This course is not open for enrolment."))
+    if order is None:
+        if not course.published:
+            raise ValidationError(_("This course is not open for enrolment."))
+        if course.price > 0:
+            raise ValidationError(_("This course is paid: buy it to enrol."))
+    elif (order.status != "paid" or order.learner_id != learner.pk or order.course_id != course.pk):
+        raise ValidationError(_("This order does not pay for this course."))
     if course.storefront.owner_id == learner.pk:
         raise ValidationError(_("You cannot enrol in your own course."))
     try:
         with transaction.atomic():
             enrollment = Enrollment.objects.create(
-                learner=learner, course=course, price_paid=course.price, created_at=timezone.now()
+                learner=learner, course=course, price_paid=order.amount if order is not None else 0,
+                created_at=timezone.now()
             )
     except IntegrityError:
         return Enrollment.objects.get(learner=learner, course=course), False

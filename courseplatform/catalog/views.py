@@ -110,6 +110,8 @@ def my_learning(request):
 @require_POST
 def course_enroll(request, pk):
     course = _course_or_404(request, pk)
+    if course.price > 0:  # a paid course is bought: its checkout (commerce) enrols once the order is paid
+        return redirect("commerce:checkout", pk=course.pk)
     try:
         _enrollment, created = services.enroll(learner=request.user, course=course)
     except ValidationError as error:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "courseplatform.catalog",
     "courseplatform.jobs",
     "courseplatform.pages",
+    "courseplatform.commerce",  # orders, payments (django-payments), coupons, refunds, earnings
     "themes",
     "recommender",
     "courseplatform.experiments",
@@ -259,3 +260,24 @@ RECOMMENDER_GATE_METRIC = env("RECOMMENDER_GATE_METRIC", default="ndcg@10")
 RECOMMENDER_GATE_TOLERANCE = env.float("RECOMMENDER_GATE_TOLERANCE", default=0.0)
 RECOMMENDER_KEEP_FEEDS = env.int("RECOMMENDER_KEEP_FEEDS", default=3)
 RECOMMENDER_HALF_LIFE_DAYS = env.float("RECOMMENDER_HALF_LIFE_DAYS", default=None)
+
+# --- Commerce (courseplatform/commerce; README "Payments"). django-payments providers by variant name: the dummy
+# provider ("test payments", a banner says so) unless Stripe keys are in the environment.
+PAYMENT_MODEL = "commerce.Payment"
+PAYMENT_HOST = env("PAYMENT_HOST", default="localhost:8000")  # return URLs when no request is at hand
+PAYMENT_USES_SSL = env.bool("PAYMENT_USES_SSL", default=False)
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+PAYMENT_VARIANTS = {"dummy": ("payments.dummy.DummyProvider", {})}
+if STRIPE_SECRET_KEY:
+    PAYMENT_VARIANTS["stripe"] = ("payments.stripe.StripeProviderV3", {
+        "api_key": STRIPE_SECRET_KEY, "endpoint_secret": STRIPE_WEBHOOK_SECRET})
+COMMERCE_PAYMENT_VARIANT = env("COMMERCE_PAYMENT_VARIANT", default="stripe" if STRIPE_SECRET_KEY else "dummy")
+COMMERCE_PLATFORM_FEE_PERCENT = env.float("COMMERCE_PLATFORM_FEE_PERCENT", default=10.0)
+COMMERCE_ORDER_TTL_MINUTES = env.int("COMMERCE_ORDER_TTL_MINUTES", default=60)
+# Production refuses the dummy provider (a deploy check) unless this says test payments are wanted.
+COMMERCE_ALLOW_TEST_PAYMENTS = env.bool("COMMERCE_ALLOW_TEST_PAYMENTS", default=False)
+
+# --- E-mail (receipts): the console in development; SMTP from EMAIL_URL, e.g. smtp+tls://user:pass@host:587
+globals().update({k: v for k, v in env.email_url("EMAIL_URL", default="consolemail://").items() if v not in (None, "")})
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Course platform <no-reply@localhost>")

@@ -36,6 +36,8 @@ def test_creator_creates_storefront_and_course_through_the_pages(client, creator
 
 
 def test_learner_enrols_completes_and_reviews(client, learner, course):
+    course.price = 0  # free: one click enrols (paid courses are bought: tests/commerce)
+    course.save(update_fields=["price"])
     client.force_login(learner)
     assert client.post(reverse("catalog:course_enroll", args=[course.pk])).status_code == 302
     assert client.post(reverse("catalog:course_enroll", args=[course.pk])).status_code == 302  # twice is harmless
@@ -55,6 +57,8 @@ def test_review_without_enrolment_is_refused(learner, course):
 
 
 def test_out_of_range_rating_is_refused_with_a_message(client, learner, course):
+    course.price = 0  # free: one click enrols
+    course.save(update_fields=["price"])
     client.force_login(learner)
     client.post(reverse("catalog:course_enroll", args=[course.pk]))
     response = client.post(reverse("catalog:course_review", args=[course.pk]), {"rating": "9"}, follow=True)

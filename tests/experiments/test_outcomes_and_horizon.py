@@ -38,6 +38,8 @@ def test_a_client_posted_enroll_event_does_not_add_an_enrolment_to_a_variant(cli
     result = next(r for r in selectors.experiment_results(running)["variants"] if r.variant.key == variant)
     assert result.enrollers == 0
 
+    course.price = 0  # free: one click enrols (a paid course enrols once its order is paid)
+    course.save(update_fields=["price"])
     client.post(reverse("catalog:course_enroll", args=[course.pk]))  # a real enrolment, logged by the server
     assert selectors.visitor_counts(running)[variant] == {"visitors": 1, "clickers": 1, "enrollers": 1}
 

@@ -47,6 +47,8 @@ def test_course_page_logs_an_impression_and_a_view_and_enrolment_is_tagged(clien
     assert reverse("themes:palette_variant_asset", args=[variant.palette_id, "theme.css"]) in page.content.decode()
     assert sorted(Interaction.objects.filter(experiment=running.tag).values_list("type", flat=True)) == [
         "impression", "view"]
+    course.price = 0  # free: one click enrols (a paid course enrols once its order is paid)
+    course.save(update_fields=["price"])
     client.post(reverse("catalog:course_enroll", args=[course.pk]))
     enrolment = Interaction.objects.get(user=learner, course=course, type="enroll")
     assert (enrolment.experiment, enrolment.variant) == (running.tag, variant.key)

@@ -158,6 +158,8 @@ def test_enrolling_drops_the_learners_cached_feed(version, django_capture_on_com
     materialise(version, learner, courses[:6])
     first = ids(selectors.feed_for_user(learner, 6))
     assert cache.get(keys.feed_key(learner.pk)) is not None
+    courses[0].price = 0  # free: enrolled without an order
+    courses[0].save(update_fields=["price"])
     with django_capture_on_commit_callbacks(execute=True):
         enroll(learner=learner, course=courses[0])
     assert cache.get(keys.feed_key(learner.pk)) is None

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommerceConfig(AppConfig):
+    name = "courseplatform.commerce"
+    label = "commerce"
+    verbose_name = _("Commerce")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the order_paid and payment status receivers)
