@@ -3,15 +3,20 @@
 import pytest
 
 from themes.palette import Brief
+from themes.palette.objective import Term
 
 
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
         ({"brand_colors": ["#12G456"]}, r"brand colour '#12G456' is not a #rrggbb hex colour"),
-        ({"brand_colors": ["#111111", "#222222", "#333333", "#444444"]}, r"at most 3 brand colours"),
+        ({"brand_colors": [f"#{i}{i}{i}{i}{i}{i}" for i in range(9)]}, r"at most 8 brand colours"),
         ({"locks": ["blue"]}, r"locked colour 'blue' is not a #rrggbb"),
-        ({"locks": ["#111111", "#222222", "#333333", "#444444"], "k": 8}, r"at most 3 colours can be locked"),
+        ({"locks": [f"#{i}{i}{i}{i}{i}{i}" for i in range(9)], "k": 10}, r"at most 8 colours can be locked"),
+        ({"scheme": "rainbow"}, r"scheme must be one of: auto, analogous, complementary"),
+        ({"terms": [Term("U", 1.0, lambda light, dark: light.sum((1, 2)))]}, r"objective term name 'U'"),
+        ({"terms": [Term("t", float("inf"), lambda light, dark: light.sum((1, 2)))]}, r"weight must be a finite"),
+        ({"terms": [Term("t", 1.0, "not callable")]}, r"fn must be callable"),
         ({"k": 2}, r"k \(the number of colours per variant\) must be a whole number from 3 to 10 \(got 2\)"),
         ({"k": 11}, r"from 3 to 10 \(got 11\)"),
         ({"k": 6.5}, r"whole number from 3 to 10"),

@@ -8,7 +8,16 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from themes.palette import DIVERSITY_MIN_DE00, ROLES, Brief, generate, wcag_contrast
+from themes.palette import (
+    DEFAULT_ALPHA,
+    DEFAULT_BETA,
+    DEFAULT_GAMMA,
+    DIVERSITY_MIN_DE00,
+    ROLES,
+    Brief,
+    generate,
+    wcag_contrast,
+)
 from themes.palette.result import candidate_distance
 
 from .helpers import FAST, assert_legal, de00
@@ -139,7 +148,7 @@ def test_result_is_json_with_documented_keys_and_scores():
     palette = result["palettes"][0]
     assert set(palette["scores"]) == {"U", "H", "V", "B"}
     s = palette["scores"]
-    assert s["U"] == pytest.approx(s["H"] + s["V"] + s["B"], abs=1e-3)
+    assert s["U"] == pytest.approx(DEFAULT_ALPHA * s["H"] + DEFAULT_BETA * s["V"] + DEFAULT_GAMMA * s["B"], abs=1e-3)
     assert all(0.0 <= s[t] <= 1.0 for t in "HVB")
     assert palette["contrast"]["light"]["text/background"] == pytest.approx(
         wcag_contrast(palette["colors"]["text"], palette["colors"]["background"]), abs=1e-3

@@ -138,21 +138,26 @@ def _palette(labs):
     return torch.tensor(labs, dtype=torch.float64)
 
 
-def test_harmony_score_is_squashed_mean_over_background_and_chromatic_pairs():
+def test_harmony_score_is_squashed_mean_over_every_pair_of_roles():
     # rows: background, surface, text, primary, secondary, accent
     labs = [(97.0, 0.0, 1.0), (93.0, 0.0, 2.0), (15.0, 0.0, 0.0), (45.0, 10.0, -55.0), (70.0, -35.0, 20.0),
             (65.0, 45.0, 55.0)]
-    pairs = [(0, 3), (0, 4), (0, 5), (3, 4), (3, 5), (4, 5)]
+    pairs = [(i, j) for i in range(6) for j in range(i + 1, 6)]
     assert list(zip(*harmony_pairs(3), strict=True)) == pairs
     mean_ch = sum(ou_luo_by_hand(labs[i], labs[j])[0] for i, j in pairs) / len(pairs)
     expected = 0.5 * (1.0 + math.tanh(mean_ch))
     assert float(harmony_score(_palette(labs))) == pytest.approx(expected, abs=1e-6)
 
 
-def test_harmony_score_ignores_surface_and_text():
-    labs = [(97.0, 0.0, 1.0), (93.0, 0.0, 2.0), (15.0, 0.0, 0.0), (45.0, 10.0, -55.0), (70.0, -35.0, 20.0)]
-    changed = [labs[0], (80.0, 20.0, 20.0), (40.0, -30.0, 10.0), *labs[3:]]
-    assert float(harmony_score(_palette(labs))) == pytest.approx(float(harmony_score(_palette(changed))), abs=1e-12)
+def test_harmony_score_sees_surface_and_text():
+    # The examples: a peach surface under a cyan-tinted background, a pink text on a dark background
+    # score lower than the same palette with brand-neutral surface and text.
+    labs = [(97.0, -3.0, -3.0), (93.0, 0.0, 2.0), (15.0, 0.0, 0.0), (45.0, 10.0, -55.0), (70.0, -35.0, 20.0)]
+    peach = [labs[0], (92.0, 8.0, 14.0), *labs[2:]]
+    pink_text = [*labs[:2], (85.0, 25.0, -5.0), *labs[3:]]
+    base = float(harmony_score(_palette(labs)))
+    assert float(harmony_score(_palette(peach))) < base
+    assert float(harmony_score(_palette(pink_text))) != base
 
 
 def test_harmony_score_stays_in_unit_interval_over_random_and_extreme_palettes():

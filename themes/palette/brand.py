@@ -48,14 +48,24 @@ def brand_score(chrom_lin: torch.Tensor, seeds_lin: torch.Tensor | None, regions
     return brand_score_from(seed_d, lab_to_lch(linear_to_oklab(chrom_lin)), regions)
 
 
-def brand_score_from(seed_d: torch.Tensor | None, chrom_oklch: torch.Tensor, regions: list[Region]) -> torch.Tensor:
+def brand_score_from(seed_d: torch.Tensor | None, chrom_oklch: torch.Tensor, regions: list[Region],
+                     extra: list[torch.Tensor] | None = None, pick: int | None = None) -> torch.Tensor:
     """:func:`brand_score` from precomputed parts: ``seed_d`` (..., seeds, chromatic roles) CIEDE2000 or None,
-    ``chrom_oklch`` (..., chromatic roles, 3) OKLCh."""
+    ``chrom_oklch`` (..., chromatic roles, 3) OKLCh; ``extra`` more parts of shape (...,) in [0, 1] averaged in
+    (the scheme and neutral-tint fits).
+
+    Pick K of C: with ``pick`` set and more seeds than that, only the ``pick`` best-fitting seeds count (a
+    palette with K chromatic roles can show K of a brand's C colours; which K is the optimiser's choice, and a
+    locked seed, exact, always fits best)."""
     parts = []
     if seed_d is not None and seed_d.shape[-2] > 0:
-        parts.append(torch.exp(-((seed_d.min(-1).values / SEED_SCALE_DE00) ** 2)))
+        fits = torch.exp(-((seed_d.min(-1).values / SEED_SCALE_DE00) ** 2))
+        if pick is not None and fits.shape[-1] > pick:
+            fits = fits.topk(pick, dim=-1).values
+        parts.append(fits)
     if regions:
         parts.append(torch.stack([region_membership(chrom_oklch, r).max(-1).values for r in regions], dim=-1))
+    parts.extend(p[..., None] for p in (extra or []))
     if not parts:
         return torch.zeros(chrom_oklch.shape[:-2], dtype=chrom_oklch.dtype, device=chrom_oklch.device)
     return torch.cat(parts, dim=-1).mean(-1)

@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from .colorspace import normalise_hex
 from .lexicon import split_keywords
 from .roles import MAX_K, MIN_K, NEUTRAL_ROLES, ROLES, chromatic_roles, distinct_roles, merges
+from .scheme import SCHEME_CHOICES
 
 #: Default weights of U = alpha H + beta V + gamma B (all three terms lie in [0, 1]).
-DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA = 1.0, 1.0, 1.0
+DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA = 2.0, 1.0, 1.0
 #: Defaults sized so one brief finishes in under 2 s on a 2-core CPU (see bench/palette.py).
 DEFAULT_STARTS, DEFAULT_STEPS = 384, 45
-MAX_SEEDS = 3
+#: Brand colours a brief may carry (the palette shows the best K of them, see brand.brand_score_from) and locks.
+MAX_SEEDS = 8
+MAX_LOCKS = 8
 MAX_CANDIDATES = 20
 MAX_STARTS = 262_144
 MAX_STEPS = 5_000
@@ -36,8 +39,9 @@ def parse_lock(value: object) -> tuple[str, str | None]:
 class Brief:
     """A palette request.
 
-    brand_colors: 0-3 ``#rrggbb`` seeds (B(S) pulls towards them).
-    locks: 0-3 colours that must appear exactly, each ``(hex, role)`` with role one of :data:`ROLES` or
+    brand_colors: 0-8 ``#rrggbb`` seeds (B(S) pulls towards them; with more seeds than chromatic roles the
+        palette shows the K that fit best, "pick K of C").
+    locks: 0-8 colours that must appear exactly (no more than the distinct roles of k), each ``(hex, role)`` with role one of :data:`ROLES` or
         ``None`` (= the first free chromatic role: primary, secondary, accent, ...). Strings ``"#hex:role"``
         are accepted too.
     keywords: free words (English or Chinese), a comma separated string or a list.
@@ -48,6 +52,11 @@ class Brief:
     starts, steps: multi-start batch size and optimiser steps.
     device: ``"auto"`` (cuda when available), ``"cpu"`` or ``"cuda"``.
     deadline_s: wall-clock budget; the optimiser stops early and still returns valid palettes.
+    scheme: where secondary/accent hues go relative to the primary's: ``auto`` (from the keywords, default
+        analogous), ``analogous``, ``complementary``, ``split-complementary`` or ``triadic``
+        (:mod:`themes.palette.scheme`).
+    terms: extra differentiable objective terms (:class:`themes.palette.objective.Term`) that steer the
+        optimiser; their values are reported in each candidate's scores.
     """
 
     brand_colors: list[str] = field(default_factory=list)
@@ -63,6 +72,8 @@ class Brief:
     steps: int = DEFAULT_STEPS
     device: str = "auto"
     deadline_s: float | None = None
+    scheme: str = "auto"
+    terms: list = field(default_factory=list)
 
     def validate(self) -> Brief:
         """Check every field; raise ``ValueError`` with a message a creator can act on. Returns self.
@@ -101,6 +112,9 @@ class Brief:
         if not (device in ("auto", "cpu", "cuda") or (device.startswith("cuda:") and device[5:].isdigit())):
             raise ValueError(f"device must be 'auto', 'cpu' or 'cuda' (got {self.device!r})")
         split_keywords(self.keywords)
+        if self.scheme not in SCHEME_CHOICES:
+            raise ValueError(f"scheme must be one of: {', '.join(SCHEME_CHOICES)} (got {self.scheme!r})")
+        _validate_terms(self.terms)
         colors = list(self.brand_colors or [])
         if len(colors) > MAX_SEEDS:
             raise ValueError(f"at most {MAX_SEEDS} brand colours are allowed (got {len(colors)}); keep the main ones")
@@ -120,8 +134,8 @@ class Brief:
     def resolved_locks(self) -> list[tuple[str, str]]:
         """Locks as ``(#RRGGBB, role)`` with every role assigned; raises ``ValueError`` on bad locks."""
         raw = [parse_lock(v) for v in (self.locks or [])]
-        if len(raw) > MAX_SEEDS:
-            raise ValueError(f"at most {MAX_SEEDS} colours can be locked (got {len(raw)})")
+        if len(raw) > MAX_LOCKS:
+            raise ValueError(f"at most {MAX_LOCKS} colours can be locked (got {len(raw)})")
         k = self.k
         roles_k = distinct_roles(k)
         merged = merges(k)
@@ -166,6 +180,19 @@ class Brief:
                 role = free.pop(0)
             out.append((h, role))
         return out
+
+
+def _validate_terms(terms: object) -> None:
+    names: set[str] = set()
+    for term in list(terms or []):
+        name, weight, fn = getattr(term, "name", None), getattr(term, "weight", None), getattr(term, "fn", None)
+        if not isinstance(name, str) or not name or name in {"U", "H", "V", "B"} or name in names:
+            raise ValueError(f"objective term name {name!r} must be a new non-empty name other than U, H, V, B")
+        if isinstance(weight, bool) or not isinstance(weight, numbers.Real) or not math.isfinite(weight):
+            raise ValueError(f"objective term {name!r}: weight must be a finite number (got {weight!r})")
+        if not callable(fn):
+            raise ValueError(f"objective term {name!r}: fn must be callable fn(light, dark) -> scores")
+        names.add(name)
 
 
 def _hex(what: str, value: object) -> str:

@@ -56,10 +56,11 @@ def ou_luo_pair(lab1: torch.Tensor, lab2: torch.Tensor) -> torch.Tensor:
 def harmony_pairs(n_chrom: int) -> tuple[list[int], list[int]]:
     """Pairs of a variant palette (bg, surface, text, chromatic...) that H(S) averages over.
 
-    All pairs among background and the chromatic roles: the colours a viewer sees side by side as the
-    palette's character. Text and surface are excluded (near-neutral by design, they carry little harmony).
+    Every pair of roles: a viewer sees text on the background and on the surface, cards on the page, buttons
+    and accents on both, so every pair is seen together (a pastel text or a tinted surface of a stray hue
+    would otherwise go unscored).
     """
-    idx = [0] + list(range(3, 3 + n_chrom))
+    idx = list(range(3 + n_chrom))
     first, second = [], []
     for i, a in enumerate(idx):
         for b in idx[i + 1 :]:

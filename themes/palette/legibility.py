@@ -38,6 +38,8 @@ MIN_BG_SURFACE_DE00 = 2.5
 #: Aims (soft): chromatic roles apart by this CIEDE2000, normally and under simulated deuteranopia/protanopia.
 AIM_ACCENT_DE00 = 20.0
 AIM_ACCENT_DE00_CVD = 10.0
+#: The optimiser aims this much past the aims, so that rounding and repair do not land just below them.
+AIM_MARGIN = 1.1
 
 
 def contrast_ratio(lin_a: torch.Tensor, lin_b: torch.Tensor) -> torch.Tensor:
@@ -96,17 +98,24 @@ def chromatic_distances(pal: torch.Tensor, vision: str = "normal") -> torch.Tens
     return delta_e_2000(lab[..., [first[i] for i in keep], :], lab[..., [second[i] for i in keep], :])
 
 
+def saturate(x: torch.Tensor, sharpness: float = 6.0) -> torch.Tensor:
+    """Smooth min(x, 1) for x >= 0: ``1 - softplus(s (1 - x)) / s``, clamped at 0 (about x below 1, 1 above)."""
+    return (1.0 - torch.nn.functional.softplus(sharpness * (1.0 - x)) / sharpness).clamp_min(0.0)
+
+
 def distance_term(d_normal: torch.Tensor, d_deut: torch.Tensor, d_prot: torch.Tensor) -> torch.Tensor:
-    """Distinguishability part of V: 0.35 tanh(D / 20) + 0.125 tanh(D_deut / 10) + 0.125 tanh(D_prot / 10).
+    """Distinguishability part of V: 0.35 sat(D / 20) + 0.125 sat(D_deut / 10) + 0.125 sat(D_prot / 10).
 
     D is the soft minimum (tau = 2, :func:`soft_min`) of CIEDE2000 over :func:`pairwise_indices` under normal
     vision; D_deut and D_prot the same after Machado et al. (2009) simulation. The scales are the aims
-    :data:`AIM_ACCENT_DE00` and :data:`AIM_ACCENT_DE00_CVD`. Range [0, 0.6].
+    :data:`AIM_ACCENT_DE00` and :data:`AIM_ACCENT_DE00_CVD` times :data:`AIM_MARGIN`; ``sat`` (:func:`saturate`) stops rewarding
+    distance past the aim, so accents are pushed apart as far as the aim and no further (beyond it, distance
+    only costs harmony). Range [0, 0.6].
     """
     return (
-        0.35 * torch.tanh(soft_min(d_normal, 2.0) / AIM_ACCENT_DE00)
-        + 0.125 * torch.tanh(soft_min(d_deut, 2.0) / AIM_ACCENT_DE00_CVD)
-        + 0.125 * torch.tanh(soft_min(d_prot, 2.0) / AIM_ACCENT_DE00_CVD)
+        0.35 * saturate(soft_min(d_normal, 2.0) / (AIM_MARGIN * AIM_ACCENT_DE00))
+        + 0.125 * saturate(soft_min(d_deut, 2.0) / (AIM_MARGIN * AIM_ACCENT_DE00_CVD))
+        + 0.125 * saturate(soft_min(d_prot, 2.0) / (AIM_MARGIN * AIM_ACCENT_DE00_CVD))
     )
 
 
@@ -114,9 +123,10 @@ def contrast_term(cr_text: torch.Tensor, cr_ui: torch.Tensor) -> torch.Tensor:
     """Contrast part of V (WCAG 2.x), range [0, 0.4].
 
     0.2 mean clamp(ln CR / ln 7, 0, 1) over text/background and text/surface (saturating at AAA, 7:1) plus
-    0.2 mean clamp(ln CR / ln 4.5, 0, 1) over each chromatic role on the background (WCAG 1.4.11 asks 3:1 of
-    user-interface components; the term saturates a little above it).
+    0.2 mean clamp(ln CR / ln 3, 0, 1) over each chromatic role on the background (WCAG 1.4.11 asks 3:1 of
+    user-interface components; the term saturates there, so accents are not pushed darker, on light grounds,
+    or lighter, on dark ones, than legibility needs).
     """
     text = (torch.log(cr_text) / math.log(7.0)).clamp(0.0, 1.0).mean(-1)
-    ui = (torch.log(cr_ui) / math.log(4.5)).clamp(0.0, 1.0).mean(-1)
+    ui = (torch.log(cr_ui) / math.log(3.0)).clamp(0.0, 1.0).mean(-1)
     return 0.2 * text + 0.2 * ui

@@ -6,20 +6,25 @@ rows are background, surface, text, then the chromatic roles. Each term is the m
 - H: :func:`themes.palette.harmony.harmony_score` (Ou & Luo 2006);
 - V: :func:`themes.palette.legibility.distance_term` + :func:`themes.palette.legibility.contrast_term`
   (CIEDE2000 soft minimum under normal vision and Machado et al. 2009 CVD; WCAG contrast), range [0, 1];
-- B: :func:`themes.palette.brand.brand_score` on the chromatic rows.
+- B: :func:`themes.palette.brand.brand_score_from` on the chromatic rows (seed fit, keyword regions), with two
+  more parts from :mod:`themes.palette.scheme`: the scheme fit (secondary/accent hues placed relative to the
+  primary's hue) and the neutral tint fit (background, surface and text tinted toward the brand hue);
+- extra terms: differentiable objective-term plugins (:class:`Term`), each ``weight * fn(light, dark)`` added
+  to U and reported under its name.
 
 The penalties are *not* part of the reported U; they steer the optimiser towards the feasible region that
 :mod:`themes.palette.repair` then enforces exactly: hinges on ln(contrast) with an 8% margin for the hard WCAG
 constraints, on background/surface CIEDE2000 (target 3.2), on polarity (OKLab L of light background >= 0.92 and
-surface >= 0.88; dark background <= 0.25 and surface <= 0.32), on background/surface chroma (OKLab C <= 0.03 /
-0.04, the near-neutral grounds of current design systems), on chromatic roles' chroma (OKLab C >= 0.06), and on the accent-distance aims (CIEDE2000 20,
-and 10 under deuteranopia).
+surface >= 0.88; dark background <= 0.25 and surface <= 0.32), on background/surface/text chroma (OKLab C <= 0.03 /
+0.04 / 0.04, the near-neutral grounds and ink of current design systems), on chromatic roles' chroma (OKLab
+C >= 0.06), and on the accent-distance aims (CIEDE2000 20, and 10 under deuteranopia, each with a 10 % margin).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import torch
 
@@ -29,6 +34,7 @@ from .harmony import harmony_score
 from .legibility import (
     AIM_ACCENT_DE00,
     AIM_ACCENT_DE00_CVD,
+    AIM_MARGIN,
     MIN_PRIMARY_CONTRAST,
     MIN_TEXT_CONTRAST,
     contrast_term,
@@ -37,12 +43,25 @@ from .legibility import (
     simulate_cvd,
 )
 from .lexicon import Region
+from .scheme import neutral_tint_fit, scheme_fit, tone_pair_fit
 
 PENALTY_WEIGHT = 10.0
 #: Chromatic roles are colours by definition: OKLab chroma below this is penalised (locked colours excepted,
 #: they are constants).
 MIN_ROLE_CHROMA = 0.06
 _MARGIN = 1.08
+
+
+@dataclass(frozen=True)
+class Term:
+    """An extra objective term: ``fn(light, dark) -> (batch,)``, a differentiable torch function of the two
+    variant palettes (batch, 3 + n_chrom, 3) in linear RGB (rows background, surface, text, primary, ...),
+    ideally in [0, 1]. ``weight * fn`` is added to U and steers the optimiser; the value is reported in the
+    candidate's scores under ``name``."""
+
+    name: str
+    weight: float
+    fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 @dataclass
@@ -56,6 +75,9 @@ class Context:
     regions: list[Region]
     primary_must_hold: dict[str, bool]
     surface_merged: bool
+    scheme: str = "analogous"
+    pick: int | None = None
+    terms: list[Term] = field(default_factory=list)
 
 
 def _ratio(y: torch.Tensor, i: int, j: int | list[int]) -> torch.Tensor:
@@ -98,11 +120,21 @@ def evaluate(light: torch.Tensor, dark: torch.Tensor, ctx: Context, with_penalty
     cr_ui = _ratio(y, 0, list(range(3, n_roles)))
     v = dist + contrast_term(cr_text, cr_ui)
     h = harmony_score(lab[0:2, :, :n_roles])
-    oklch = lab_to_lch(linear_to_oklab(pals))  # (2, B, R, 3)
+    oklab = linear_to_oklab(pals)
+    oklch = lab_to_lch(oklab)  # (2, B, R, 3)
     seed_d = d[0:2, :, n_v + 1 :].reshape(2, -1, n_seeds, n_chrom) if n_seeds else None
-    b = brand_score_from(seed_d, oklch[:, :, 3:], ctx.regions)
+    seed_ok = linear_to_oklab(ctx.seeds_lin.to(pals)) if n_seeds else None
+    extra = [
+        scheme_fit(oklab[:, :, 3:], ctx.scheme, seed_ok),
+        torch.stack([neutral_tint_fit(oklab[i, :, :3], oklab[i, :, 3], v) for i, v in enumerate(("light", "dark"))]),
+        tone_pair_fit(oklab[0, :, 3:], oklab[1, :, 3:])[None].expand(2, -1),
+    ]
+    b = brand_score_from(seed_d, oklch[:, :, 3:], ctx.regions, extra=extra, pick=ctx.pick)
     out = {"U": None, "H": h.mean(0), "V": v.mean(0), "B": b.mean(0)}
     out["U"] = ctx.alpha * out["H"] + ctx.beta * out["V"] + ctx.gamma * out["B"]
+    for term in ctx.terms:
+        out[term.name] = term.fn(light, dark)
+        out["U"] = out["U"] + term.weight * out[term.name]
     if with_penalty:
         out["P"] = _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx)
     return out
@@ -122,15 +154,16 @@ def _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx: Context) -> torch.Tensor:
     total = total + torch.relu(0.92 - lch[0, :, 0, 0]) + torch.relu(0.88 - lch[0, :, 1, 0])
     total = total + torch.relu(lch[1, :, 0, 0] - 0.25) + torch.relu(lch[1, :, 1, 0] - 0.32)
     total = total + 5.0 * (torch.relu(lch[..., 0, 1] - 0.03) + torch.relu(lch[..., 1, 1] - 0.04)).sum(0)
+    total = total + 5.0 * torch.relu(oklch[:, :, 2, 1] - 0.04).sum(0)  # text is ink, not a colour
     if not ctx.surface_merged:
         total = total + (torch.relu(3.2 - d[0:2, :, n_v]) / 3.2).sum(0)
-    chroma = oklch[0, :, 3:, 1]  # chromatic roles are shared by the variants
-    total = total + 5.0 * torch.relu(MIN_ROLE_CHROMA - chroma).sum(-1)
+    chroma = oklch[:, :, 3:, 1]
+    total = total + 5.0 * torch.relu(MIN_ROLE_CHROMA - chroma).sum(-1).sum(0)
     n_chrom = pals.shape[-2] - 3
     if n_chrom > 1:
         first, _ = pairwise_indices(n_chrom)
         chrom_pairs = [i for i, a in enumerate(first) if a != 0]
-        aim = torch.relu(AIM_ACCENT_DE00 - d[0, :, chrom_pairs]) / AIM_ACCENT_DE00
-        aim_cvd = torch.relu(AIM_ACCENT_DE00_CVD - d[2, :, chrom_pairs]) / AIM_ACCENT_DE00_CVD
-        total = total + 0.2 * (aim.mean(-1) + aim_cvd.mean(-1))
+        aim = torch.relu(AIM_MARGIN * AIM_ACCENT_DE00 - d[0:2, :, chrom_pairs]) / AIM_ACCENT_DE00
+        aim_cvd = torch.relu(AIM_MARGIN * AIM_ACCENT_DE00_CVD - d[2:4, :, chrom_pairs]) / AIM_ACCENT_DE00_CVD
+        total = total + 0.2 * (aim.mean(-1) + aim_cvd.mean(-1)).sum(0)
     return total

@@ -6,7 +6,11 @@ Random starts come from a seeded ``torch.Generator`` on the chosen device, so a 
 palettes every time.
 
 Slots of the optimised tensor: 0-2 light background/surface/text, 3-5 dark background/surface/text, then the
-chromatic roles (shared by both variants; repair may change the primary of one variant only).
+chromatic roles of the light variant (primary first), then the dark variant's own secondary/accent roles. The
+primary is shared by both variants (repair may change the primary of one variant only); secondary and accent
+roles have a tone per variant in the same hue family (lighter on dark grounds, as Material 3 takes tone 40 for
+light and tone 80 for dark), so each variant's accents can be legible and harmonious on its own ground. A
+locked secondary/accent is the same exact colour in both variants.
 """
 
 from __future__ import annotations
@@ -19,18 +23,24 @@ from collections.abc import Callable
 import torch
 
 from .brief import Brief
-from .colorspace import hex_to_linear, hex_to_srgb, srgb_to_linear
+from .colorspace import hex_to_linear, linear_to_oklab, oklab_to_xyz, srgb_to_linear, xyz_to_linear
 from .lexicon import lookup
 from .objective import PENALTY_WEIGHT, Context, evaluate, scores
 from .plan import Plan, plan_locks
 from .repair import repair_variant
 from .result import Result, build_result, select_diverse
+from .roles import NEUTRAL_ROLES
+from .scheme import NEUTRAL_TINT, SCHEMES, resolve_scheme
 
 #: Adam step size, cosine-annealed (Loshchilov & Hutter 2017) from _LR to _LR * _LR_FLOOR.
 _LR = 0.25
 _LR_FLOOR = 0.1
 #: sRGB ranges for initial neutrals: light bg, surface, text; dark bg, surface, text.
 _NEUTRAL_INIT = ((0.88, 1.0), (0.82, 1.0), (0.0, 0.35), (0.0, 0.2), (0.05, 0.3), (0.75, 1.0))
+#: OKLab lightness ranges of the tinted neutral starts, same order.
+_NEUTRAL_L = ((0.95, 0.995), (0.90, 0.97), (0.15, 0.35), (0.12, 0.22), (0.18, 0.28), (0.88, 0.97))
+#: Share of starts whose free secondary/accent roles begin on the scheme's hue sectors (the rest uniform).
+_SCHEME_SHARE = 0.75
 #: Optimisation stops at this fraction of ``deadline_s``; the rest is left for repair and selection.
 _DEADLINE_SHARE = 0.6
 _THREADED_STARTS = 16_384
@@ -75,14 +85,17 @@ class _Adam:
 
 
 def _split(full: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    chrom = full[:, 6:]
-    return torch.cat((full[:, 0:3], chrom), 1), torch.cat((full[:, 3:6], chrom), 1)
+    """Slots (batch, 6 + 2 n_chrom - 1, 3) -> light and dark variant palettes (batch, 3 + n_chrom, 3)."""
+    n_chrom = (full.shape[1] - 5) // 2
+    light = torch.cat((full[:, 0:3], full[:, 6 : 6 + n_chrom]), 1)
+    dark = torch.cat((full[:, 3:6], full[:, 6:7], full[:, 6 + n_chrom :]), 1)
+    return light, dark
 
 
 class _Problem:
     def __init__(self, brief: Brief, plan: Plan, device: torch.device, dtype: torch.dtype) -> None:
         self.plan, self.device, self.dtype = plan, device, dtype
-        self.n_slots = 6 + plan.n_chrom
+        self.n_slots = 6 + 2 * plan.n_chrom - 1
         mask = torch.zeros(self.n_slots, dtype=torch.bool)
         values = torch.zeros(self.n_slots, 3, dtype=torch.float64)
         for offset, variant in ((0, "light"), (3, "dark")):
@@ -90,11 +103,17 @@ class _Problem:
                 mask[offset + row], values[offset + row] = True, hex_to_linear(h)
         for i, h in plan.chrom_locks.items():
             mask[6 + i], values[6 + i] = True, hex_to_linear(h)
+            if i > 0:  # the dark variant's tone of a locked role is the same exact colour
+                j = 6 + plan.n_chrom + i - 1
+                mask[j], values[j] = True, hex_to_linear(h)
         self.lock_mask = mask.to(device)
         self.lock_values = values.to(device=device, dtype=dtype)
-        seeds = [h for h in brief.brand_hexes()]
+        # Colours locked to a neutral role are not chromatic seeds (a cream background is not an accent aim).
+        neutral_locked = {h for h, role in brief.resolved_locks() if role in NEUTRAL_ROLES}
+        seeds = [h for h in brief.brand_hexes() if h not in neutral_locked]
         regions, self.unknown = lookup(brief.keywords)
         self.seed_hexes = seeds
+        self.scheme = resolve_scheme(brief.scheme, regions)
         locked_primary = 0 in plan.chrom_locks
         self.ctx = Context(
             alpha=float(brief.alpha),
@@ -104,25 +123,78 @@ class _Problem:
             regions=regions,
             primary_must_hold={v: (not locked_primary) or plan.primary_exact[v] for v in ("light", "dark")},
             surface_merged=plan.surface_merged,
+            scheme=self.scheme,
+            pick=plan.n_chrom,
+            terms=list(brief.terms or []),
         )
+        # The brand hue family: the locked primary's or the first seed's hue; without a chromatic seed, the
+        # first keyword region's hue for most starts (keywords are then the brand); else random per start.
+        anchor = plan.chrom_locks.get(0) or next(iter(seeds), None)
+        self.anchor_hue: float | None = None
+        self.anchor_share = 1.0
+        if anchor is not None:
+            ok = linear_to_oklab(hex_to_linear(anchor))
+            if float(ok[1:].norm()) > 0.04:
+                self.anchor_hue = math.atan2(float(ok[2]), float(ok[1]))
+        if self.anchor_hue is None and anchor is None:
+            hue = next((r.hue for r in regions if r.hue is not None), None)
+            if hue is not None:
+                self.anchor_hue, self.anchor_share = math.radians(hue), 0.75
 
     def init_logits(self, starts: int, generator: torch.Generator) -> torch.Tensor:
         u = torch.rand(starts, self.n_slots, 3, generator=generator, device=self.device, dtype=self.dtype)
-        lo = torch.tensor([r[0] for r in _NEUTRAL_INIT] + [0.05] * self.plan.n_chrom, dtype=self.dtype)
-        hi = torch.tensor([r[1] for r in _NEUTRAL_INIT] + [0.95] * self.plan.n_chrom, dtype=self.dtype)
+        lo = torch.tensor([r[0] for r in _NEUTRAL_INIT] + [0.05] * (self.n_slots - 6), dtype=self.dtype)
+        hi = torch.tensor([r[1] for r in _NEUTRAL_INIT] + [0.95] * (self.n_slots - 6), dtype=self.dtype)
         srgb = lo.to(self.device)[None, :, None] + u * (hi - lo).to(self.device)[None, :, None]
+        lin = self._scheme_starts(srgb_to_linear(srgb), generator)
         free_chrom = [i for i in range(self.plan.n_chrom) if i not in self.plan.chrom_locks]
         if self.seed_hexes and free_chrom:
             # Half of the starts put a brand seed (with noise below) into a free chromatic slot.
-            seeds = hex_to_srgb(self.seed_hexes).to(device=self.device, dtype=self.dtype)
+            seeds = hex_to_linear(self.seed_hexes).to(device=self.device, dtype=self.dtype)
             for s in range(0, starts, 2):
                 j = (s // 2) % len(self.seed_hexes)
                 slot = 6 + free_chrom[(s // (2 * len(self.seed_hexes))) % len(free_chrom)]
-                srgb[s, slot] = seeds[j]
-        lin = srgb_to_linear(srgb).clamp(1e-4, 1 - 1e-4)
+                lin[s, slot] = seeds[j]
+        lin = lin.clamp(1e-4, 1 - 1e-4)
         z = torch.log(lin) - torch.log1p(-lin)
         noise = torch.randn(z.shape, generator=generator, device=self.device, dtype=self.dtype)
         return z + 0.15 * noise
+
+    def _scheme_starts(self, lin: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """Neutrals start tinted toward the anchor hue (the locked primary's or first seed's, else a random hue
+        per start); in most starts free secondary/accent roles start on the scheme's hue sectors around it."""
+        starts, dev, dt = lin.shape[0], self.device, self.dtype
+
+        def rand(*shape: int) -> torch.Tensor:
+            return torch.rand(*shape, generator=generator, device=dev, dtype=dt)
+
+        hue = rand(starts) * 2 * math.pi
+        if self.anchor_hue is not None:
+            anchored = rand(starts) < self.anchor_share
+            jitter = 0.0 if self.anchor_share == 1.0 else math.radians(15.0) * (2 * rand(starts) - 1)
+            hue = torch.where(anchored, self.anchor_hue + jitter, hue)
+        unit = torch.stack((torch.cos(hue), torch.sin(hue)), -1)  # (starts, 2)
+        tint = NEUTRAL_TINT["light"] + NEUTRAL_TINT["dark"]
+        for slot, (lo, hi) in enumerate(_NEUTRAL_L):
+            light = lo + (hi - lo) * rand(starts, 1)
+            ab = tint[slot] * unit + 0.004 * (rand(starts, 2) - 0.5)
+            lin[:, slot] = _oklab_to_linear(torch.cat((light, ab), -1))
+        offsets = torch.tensor(SCHEMES[self.scheme], device=dev, dtype=dt) * (math.pi / 180)
+        on_scheme = rand(starts) < _SCHEME_SHARE
+        for i in range(self.plan.n_chrom):
+            if i in self.plan.chrom_locks:
+                continue
+            pick = (rand(starts) * len(offsets)).long().clamp(max=len(offsets) - 1)
+            h = hue + (offsets[pick] if i > 0 else 0.0) + math.radians(10.0) * (rand(starts) - 0.5) * 2
+            light = 0.45 + 0.40 * rand(starts, 1)
+            chroma = 0.05 + 0.11 * rand(starts, 1)
+            ok = torch.cat((light, chroma * torch.stack((torch.cos(h), torch.sin(h)), -1)), -1)
+            lin[:, 6 + i] = torch.where(on_scheme[:, None], _oklab_to_linear(ok), lin[:, 6 + i])
+            if i > 0:  # the dark tone: same hue, lighter
+                j = 6 + self.plan.n_chrom + i - 1
+                ok_dark = torch.cat((0.72 + 0.2 * rand(starts, 1), 0.8 * ok[:, 1:]), -1)
+                lin[:, j] = torch.where(on_scheme[:, None], _oklab_to_linear(ok_dark), lin[:, j])
+        return lin
 
     def colours(self, z: torch.Tensor) -> torch.Tensor:
         lin = torch.where(self.lock_mask[None, :, None], self.lock_values[None], torch.sigmoid(z))
@@ -134,6 +206,10 @@ class _Problem:
         light, dark = _split(self.colours(z))
         s = evaluate(light, dark, self.ctx)
         return s["U"] - PENALTY_WEIGHT * s["P"], s
+
+
+def _oklab_to_linear(ok: torch.Tensor) -> torch.Tensor:
+    return xyz_to_linear(oklab_to_xyz(ok)).clamp(0.0, 1.0)
 
 
 def generate(brief: Brief, progress: Callable[[float], None] | None = None) -> Result:
