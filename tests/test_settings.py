@@ -44,7 +44,7 @@ def test_without_redis_the_broker_is_the_embedded_filesystem_transport():
             "os.environ['DJANGO_SETTINGS_MODULE']='courseplatform.settings.dev'; "
             "from django.conf import settings; print(settings.CELERY_BROKER_URL, settings.CELERY_TASK_ACKS_LATE)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    assert out == "filesystem:// True"
+    assert out == "filesystem://localhost// True"
 
 
 REDELIVERY_BOUND_S = 60

@@ -1,4 +1,11 @@
-"""Worker start-up: on the embedded filesystem broker, purge leftover control (pidbox) messages.
+"""Worker start-up: pool processes leave the worker's process group; on the embedded filesystem broker, purge
+leftover control (pidbox) messages.
+
+A supervisor that signals a worker's whole process group (honcho on Ctrl-C, ``kill -- -PGID``) used to SIGTERM the
+prefork pool processes along with the main process. One killed while holding the pool's queue lock left the main
+process deadlocked at exit (billiard's ``_help_stuff_finish``), so honcho had to SIGKILL it. In their own group the
+pool processes get no such signal; the main process's warm shutdown stops them in order (they still die with it:
+celery sets ``PR_SET_PDEATHSIG``).
 
 kombu's filesystem transport keeps the exchange bindings in the control folder (``<exchange>.exchange``) and
 writes every message, control broadcasts included, into the queue folder as
@@ -11,11 +18,12 @@ and the bindings of other, running workers are kept, so queued work survives a r
 """
 
 import logging
+import os
 import shutil
 import time
 from pathlib import Path
 
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_process_init
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +55,12 @@ def purge_stale_mailbox_messages(folder: Path, nodename: str, namespace: str = "
         except FileNotFoundError:  # read or purged by another worker meanwhile
             continue
     return removed
+
+
+@worker_process_init.connect
+def leave_the_worker_process_group(**kwargs) -> None:
+    if os.getpgrp() != os.getpid():  # a pool process (the solo pool runs this in the main process: keep it)
+        os.setpgid(0, 0)
 
 
 @worker_init.connect
