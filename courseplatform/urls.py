@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", i18n_views.set_language, name="set_language"),
     path("api/", include("recommender.urls")),
+    path("api/", include("courseplatform.search.api_urls")),
     path("", include("courseplatform.commerce.api_urls")),  # /api/orders, /payments/webhooks/<variant>/
 ]
 urlpatterns += i18n_patterns(
@@ -19,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("courseplatform.pages.urls")),
     path("staff/recommender/", include("recommender.staff_urls")),
     path("", include("courseplatform.commerce.urls")),
+    path("", include("courseplatform.search.urls")),
     path("", include("courseplatform.catalog.urls")),
     prefix_default_language=False,
 )

@@ -104,3 +104,12 @@ def page_preview_extras(request, storefront) -> dict | None:
     """For the page builder's preview: ``{"stylesheet_urls": [...], "panel": html, "note": text,
     "css_class": str}`` chosen from ``request.GET`` (e.g. a candidate palette); may raise ``Http404`` for a
     bad parameter. ``None``: the storefront's normal look."""
+
+
+# --- search -----------------------------------------------------------------------------------------------------
+
+@hookspec(firstresult=True)
+def search_personal_scores(user, course_ids: list[int]) -> dict[int, float] | None:
+    """How likely the logged-in ``user`` is to take each of ``course_ids`` (search results), from 0 to 1, e.g.
+    from the active recommender model; a course left out scores 0. Search blends it with text relevance. One
+    or two queries at most (it runs on every search); must not write. ``None``: no personal order."""

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "courseplatform.jobs",
     "courseplatform.pages",
     "courseplatform.commerce",  # orders, payments (django-payments), coupons, refunds, earnings
+    "courseplatform.search",  # full-text search, wishlists
     "themes",
     "recommender",
     "courseplatform.experiments",
@@ -141,11 +142,9 @@ else:
 
 # --- Celery (namespace CELERY_ in workers/app.py). See workers/README.md for every choice.
 BROKER_DIR = VAR_DIR / "broker"
-# The embedded broker's URL names a host: kombu warned "No hostname was supplied" at every connection without one.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost//")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=45)
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    CELERY_BROKER_TRANSPORT = "workers.broker:Transport"  # kombu's, stopping promptly on a shutdown signal
     for _sub in ("queue", "control"):
         (BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -243,15 +242,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_errors_without_traceback": {"()": "courseplatform.log_filters.ClientErrorsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_without_traceback"]}},
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # Django's default config gives "django" its own console handler under DEBUG; with the root's, every
-        # django.request record (each 403 and its traceback) was printed twice. One handler: the root's.
-        "django": {"handlers": [], "level": "INFO", "propagate": True},
-    },
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
 # Theme plugins: modules implementing hooks from themes/plugins/hookspecs.py, in order.
