@@ -35,7 +35,7 @@ class OrderAdmin(ReadOnlyAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "order", "variant", "status", "total", "captured_amount", "currency", "created")
+    list_display = ("order", "variant", "status", "total", "captured_amount", "currency", "created")
     list_filter = ("variant", "status")
 
 

@@ -101,6 +101,23 @@ class Payment(BasePayment):
                             price=self.order.amount, currency=self.order.currency)
 
 
+#: labels for django-payments' own fields (its plain-str names would stay English in the admin)
+PAYMENT_LABELS = {
+    "variant": _("provider"), "status": _("status"), "fraud_status": _("fraud check"),
+    "fraud_message": _("fraud message"), "created": _("created"), "modified": _("modified"),
+    "transaction_id": _("transaction id"), "currency": _("currency"), "total": _("total"),
+    "delivery": _("delivery"), "tax": _("tax"), "description": _("description"),
+    "billing_first_name": _("first name"), "billing_last_name": _("last name"),
+    "billing_address_1": _("address line 1"), "billing_address_2": _("address line 2"),
+    "billing_city": _("city"), "billing_postcode": _("postcode"), "billing_country_code": _("country"),
+    "billing_country_area": _("region"), "billing_email": _("e-mail"), "billing_phone": _("phone"),
+    "customer_ip_address": _("customer IP address"), "extra_data": _("provider data"), "message": _("message"),
+    "token": _("token"), "captured_amount": _("captured amount"),
+}
+for _name, _label in PAYMENT_LABELS.items():  # Payment's own copies of the abstract fields
+    Payment._meta.get_field(_name).verbose_name = _label
+
+
 class StorefrontCommerce(models.Model):
     """A storefront's selling settings (a row per storefront, created with defaults on first use)."""
 

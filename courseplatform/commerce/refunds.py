@@ -44,7 +44,7 @@ def refund_deadline(order: Order):
 def refund_request(*, order: Order, learner, reason: str = "") -> Refund:
     """The learner asks for their money back; approved at once within the storefront's automatic period."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("storefront").get(pk=order.pk)
+        order = Order.objects.select_for_update(of=("self",)).select_related("storefront").get(pk=order.pk)
         if order.learner_id != learner.pk:
             raise ValidationError(_("This is not your order."))
         existing = Refund.objects.filter(order=order).first()

@@ -92,7 +92,7 @@ def checkout_start(*, learner, course: Course, coupon_code: str = "") -> Order:
 
 
 def _checkout(learner, course: Course, code: str) -> Order:
-    existing = Order.objects.select_for_update().filter(
+    existing = Order.objects.select_for_update(of=("self",)).filter(
         learner=learner, course=course, status=OrderStatus.PENDING).select_related("coupon").first()
     if existing is not None and (existing.coupon.code if existing.coupon else "") == code \
             and existing.list_price == course.price and existing.currency == course.currency:

@@ -31,7 +31,7 @@ def _storefront_or_404(request, slug) -> Storefront:
 def sales(request, slug):
     storefront = _storefront_or_404(request, slug)
     current = refunds.selling_settings(storefront)
-    form = SellingSettingsForm(request.POST or None, instance=current)
+    form = SellingSettingsForm(request.POST if request.method == "POST" else None, instance=current)
     if request.method == "POST":
         if form.is_valid():
             refunds.selling_settings_update(storefront=storefront, actor=request.user, **form.cleaned_data)
@@ -68,7 +68,7 @@ def refund_decide(request, slug, pk, decision):
 @require_http_methods(["GET", "POST"])
 def coupon_list(request, slug):
     storefront = _storefront_or_404(request, slug)
-    form = CouponForm(request.POST or None, storefront=storefront)
+    form = CouponForm(request.POST if request.method == "POST" else None, storefront=storefront)
     if request.method == "POST" and form.is_valid():
         try:
             coupon = coupons.coupon_create(storefront=storefront, actor=request.user, data=form.service_data())

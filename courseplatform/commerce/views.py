@@ -55,7 +55,7 @@ def checkout(request, pk):
         return redirect(course)  # free: one click on the course page
     pending = selectors.pending_order(request.user, course)
     initial = request.GET.get("coupon", "")[:64] or (pending.coupon.code if pending and pending.coupon else "")
-    form = CheckoutForm(request.POST or None, initial={"coupon": initial})
+    form = CheckoutForm(request.POST if request.method == "POST" else None, initial={"coupon": initial})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,7 +116,7 @@ def order_pay(request, order):
             payment = services.payment_for(order)
             payment.base_url = request.build_absolute_uri("/")
             try:
-                form = payment.get_form(data=request.POST or None)
+                form = payment.get_form(data=request.POST if request.method == "POST" else None)
             except RedirectNeeded as redirect_needed:  # the provider's page (Stripe Checkout), or the order
                 target = str(redirect_needed)
     except (PaymentError, ValidationError, OSError) as error:  # OSError: the provider could not be reached

@@ -134,3 +134,16 @@ def test_the_creator_cannot_buy_their_own_course(client, creator, paid_course):
     client.force_login(creator)
     response = checkout(client, paid_course)
     assert response.status_code == 400 and not Order.objects.exists()
+
+
+def test_the_expire_orders_command_ends_stale_pending_orders(learner, paid_course):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    order = services.checkout_start(learner=learner, course=paid_course)
+    Order.objects.filter(pk=order.pk).update(expires_at=order.created_at)
+    out = StringIO()
+    call_command("expire_orders", stdout=out)
+    assert "1 pending orders expired" in out.getvalue()
+    assert Order.objects.get(pk=order.pk).status == "expired"
