@@ -70,5 +70,5 @@ def test_the_orders_api_lists_only_the_learners_own_orders(client, learner, boug
 
 
 def test_the_orders_api_is_in_the_openapi_schema(client):
-    schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/json").content.decode()
+    schema = client.get("/api/schema", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/orders" in schema and "The learner's orders" in schema

@@ -61,11 +61,30 @@ def world(db):
 
     objects = {"proposed": palette("proposed", 0), "submitted": palette("submitted", 1),
                "approved": palette("approved", 2), "active": palette("active", 3)}
+    learner = UserFactory(username="learner-x")
     return {
         "anonymous": None,
-        "learner": UserFactory(username="learner-x"),
+        "learner": learner,
+        **_commerce_objects(learner, course),
         "creator_a": CreatorFactory(username="creator-a"),
         "creator_b": creator_b,
         "staff": StaffFactory(username="staff-x"),
         "storefront": storefront, "course": course, "job": job, **objects,
     }
+
+
+def _commerce_objects(learner, course) -> dict:
+    """The learner's paid order of the course (with a refund requested) and a coupon of its storefront."""
+    from decimal import Decimal
+
+    from courseplatform.commerce import refunds
+    from courseplatform.commerce import services as commerce
+    from courseplatform.commerce.models import Coupon
+
+    order = commerce.checkout_start(learner=learner, course=course)
+    commerce.payment_succeeded(payment=commerce.payment_for(order, "dummy"), amount=order.amount,
+                               currency=order.currency)
+    order.refresh_from_db()
+    refund = refunds.refund_request(order=order, learner=learner)
+    coupon = Coupon.objects.create(storefront=course.storefront, code="WORLD", kind="percent", value=Decimal("10"))
+    return {"order": order, "refund": refund, "coupon": coupon}

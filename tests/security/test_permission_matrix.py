@@ -27,6 +27,8 @@ KINDS = {
     "owner":   ("login",   "forbidden", "hidden",    "ok",      "hidden"),
     "owner+staff": ("login", "forbidden", "hidden",   "ok",      "ok"),
     "staff":   ("login",   "forbidden", "forbidden", "forbidden", "ok"),
+    "buyer":   ("login",   "ok",        "hidden",    "hidden",  "hidden"),  # the learner's own order only
+    "login-api": ("forbidden", "ok",    "ok",        "ok",      "ok"),  # DRF: 403 without a session
     "nobody":  ("login",   "forbidden", "forbidden", "forbidden", "forbidden"),
 }
 G, P, GP = ("GET",), ("POST",), ("GET", "POST")
@@ -53,6 +55,41 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "catalog:studio_storefront": ("owner", GP),
     "catalog:studio_course_new": ("owner", GP),
     "catalog:studio_course": ("owner", GP),
+    # commerce: checkout and the learner's orders; a storefront's sales for its owner and staff
+    "commerce:checkout": ("login", GP),
+    "commerce:orders": ("login", G),
+    "commerce:order": ("buyer", G),
+    "commerce:order_pay": ("buyer", GP),
+    "commerce:receipt": ("buyer", G),
+    "commerce:refund_request": ("buyer", P),
+    "commerce:sales": ("owner+staff", GP),
+    "commerce:refund_decide": ("owner+staff", P),
+    "commerce:coupons": ("owner+staff", GP),
+    "commerce:coupon_pause": ("owner+staff", P),
+    "commerce:statement": ("owner+staff", G),
+    "commerce:statement_csv": ("owner+staff", G),
+    "commerce_api:orders": ("login-api", G),
+    "commerce_api:webhook": ("public", P),  # providers sign their deliveries
+    "admin:commerce_order_add": ("nobody", GP),  # orders, payments, refunds, ledger: from workflows only
+    "admin:commerce_order_change": ("staff", G),
+    "admin:commerce_order_delete": ("nobody", GP),
+    "admin:commerce_payment_add": ("nobody", GP),
+    "admin:commerce_payment_change": ("staff", G),
+    "admin:commerce_payment_delete": ("nobody", GP),
+    "admin:commerce_refund_add": ("nobody", GP),
+    "admin:commerce_refund_change": ("staff", G),
+    "admin:commerce_refund_delete": ("nobody", GP),
+    "admin:commerce_ledgerentry_add": ("nobody", GP),
+    "admin:commerce_ledgerentry_change": ("staff", G),
+    "admin:commerce_ledgerentry_delete": ("nobody", GP),
+    "admin:commerce_webhookevent_add": ("nobody", GP),
+    "admin:commerce_webhookevent_change": ("staff", G),
+    "admin:commerce_webhookevent_delete": ("nobody", GP),
+    "admin:commerce_couponredemption_add": ("nobody", GP),
+    "admin:commerce_couponredemption_change": ("staff", G),
+    "admin:commerce_couponredemption_delete": ("nobody", GP),
+    "admin:commerce_coupon_add": ("nobody", GP),  # coupons are made in the studio
+    "admin:commerce_coupon_delete": ("nobody", GP),
     "themes:palette_studio": ("owner", GP),
     "themes:cover_batch_progress": ("owner", G),
     "themes:palette_job": ("owner", G),
@@ -130,6 +167,7 @@ NOT_FOUND_OK = {
     "pages:section_move": "no page section in the fixtures",
     "pages:section_remove": "no page section in the fixtures",
     "pages:restore": "no page version in the fixtures",
+    "commerce_api:webhook": "no webhook provider (Stripe) configured in the fixtures",
 }
 #: allowed callers that still get a 403 from these requests, and why
 FORBIDDEN_OK = {"admin:autocomplete": "needs app_label/model_name/field_name in the query string"}
@@ -145,6 +183,7 @@ PK_FOR = {
     "themes:review_decide": "submitted", "themes:palette_variant_asset": "active",
     "experiments:detail": "job", "experiments:chart": "job", "experiments:action": "job",  # any pk: none exist
     "recommender_staff:activate": "job",  # any pk: no model version exists
+    "commerce:checkout": "course", "commerce:refund_decide": "refund", "commerce:coupon_pause": "coupon",
 }
 QUERY = {"themes:cover_preview": "layout=gradient-band", "themes:preview_css": "ids={active}",
          "themes:cover_live_preview": "layout=gradient-band&title=Preview"}
@@ -179,6 +218,10 @@ def build_url(route, world) -> str:
             kwargs[param] = 1
         elif param == "action":
             kwargs[param] = "pause"
+        elif param == "order":
+            kwargs[param] = world["order"].number
+        elif param == "variant":
+            kwargs[param] = "stripe"
         elif param == "chart":
             kwargs[param] = "over-time"
         elif param == "app_label":
