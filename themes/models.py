@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from courseplatform.jobs.models import TrackedJob
 
+from .presentation import palette_name
+
 
 class PaletteJob(TrackedJob):
     """One run of the palette engine for a storefront's brief (idempotent by job id)."""
@@ -72,6 +74,11 @@ class Palette(models.Model):
     def __str__(self) -> str:
         return gettext("Palette %(id)s (%(status)s) for %(storefront)s") % {
             "id": self.pk, "status": self.get_status_display(), "storefront": self.storefront}
+
+    @property
+    def display_name(self) -> str:
+        """"Candidate 2 — Green with light yellow": numbered within its job, named after its colours."""
+        return palette_name(self)
 
 
 class PaletteTransition(models.Model):

@@ -1,10 +1,11 @@
 """Turn stored palettes into what templates show: swatch rows, contrast tables with badges."""
 
+import colorsys
 import re
 
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 ROLE_ORDER = ("background", "surface", "text", "primary", "secondary", "accent")
 #: display labels of the palette roles; the keys stay English in stored palettes, CSS classes and tokens
@@ -144,3 +145,48 @@ def contrast_matrix(palette) -> list[dict]:
         variants.append({"variant": variant, "label": label, "roles": roles,
                          "columns": [{"role": role, "label": role_label(role)} for role in roles], "rows": rows})
     return variants
+
+
+#: hue families (upper bound of the hue in degrees, name) for naming palettes after their colours
+_HUES = ((15, pgettext_lazy("colour", "red")), (40, pgettext_lazy("colour", "orange")),
+         (48, pgettext_lazy("colour", "amber")), (70, pgettext_lazy("colour", "yellow")),
+         (90, pgettext_lazy("colour", "lime")), (150, pgettext_lazy("colour", "green")),
+         (185, pgettext_lazy("colour", "teal")), (200, pgettext_lazy("colour", "cyan")),
+         (250, pgettext_lazy("colour", "blue")), (270, pgettext_lazy("colour", "indigo")),
+         (290, pgettext_lazy("colour", "violet")), (320, pgettext_lazy("colour", "purple")),
+         (345, pgettext_lazy("colour", "pink")), (361, pgettext_lazy("colour", "red")))
+_TONES = {"deep": pgettext_lazy("colour tone", "deep"), "light": pgettext_lazy("colour tone", "light")}
+
+
+def colour_name(hex_value: str) -> str:
+    """A short everyday name for ``#rrggbb`` in the active language: "deep teal", "light pink", "grey"."""
+    from themes.covers.wcag import parse_hex
+
+    try:
+        r, g, b = (c / 255 for c in parse_hex(hex_value))
+    except ValueError:
+        return ""
+    hue, lightness, saturation = colorsys.rgb_to_hls(r, g, b)
+    if saturation < 0.15 or lightness < 0.08 or lightness > 0.95:
+        hue_name = pgettext("colour", "grey") if 0.08 <= lightness <= 0.95 else (
+            pgettext("colour", "black") if lightness < 0.08 else pgettext("colour", "white"))
+        tone = ""
+    else:
+        degrees = hue * 360
+        hue_name = str(next(name for bound, name in _HUES if degrees < bound))
+        tone = "deep" if lightness < 0.35 else "light" if lightness > 0.7 else ""
+    if not tone:
+        return hue_name
+    return pgettext("colour name", "%(tone)s %(hue)s") % {"tone": _TONES[tone], "hue": hue_name}
+
+
+def palette_name(palette) -> str:
+    """A palette's display name, numbered within its job and named after its primary and accent colours:
+    "Candidate 2 — Green with light yellow" (translated), instead of its database id."""
+    colours = pgettext("palette name", "%(primary)s with %(accent)s") % {
+        "primary": colour_name(palette.colors.get("primary", "")),
+        "accent": colour_name(palette.colors.get("accent", ""))}
+    if palette.job_id is None:
+        return pgettext("palette name", "Palette — %(colours)s") % {"colours": capfirst(colours)}
+    return pgettext("palette name", "Candidate %(n)s — %(colours)s") % {"n": palette.rank + 1,
+                                                                      "colours": capfirst(colours)}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("studio/storefronts/<slug:slug>/covers/progress/", views.cover_batch_progress, name="cover_batch_progress"),
     path("studio/palette-jobs/<int:pk>/", views.palette_job, name="palette_job"),
     path("studio/palette-jobs/<int:pk>/progress/", views.palette_job_progress, name="palette_job_progress"),
+    path("studio/palette-jobs/<int:pk>/compare/", views.palette_job_compare, name="palette_job_compare"),
     path("studio/palettes/<int:pk>/submit/", views.palette_submit, name="palette_submit"),
     path("studio/palettes/<int:pk>/activate/", views.palette_activate, name="palette_activate"),
     path("studio/palettes/<int:pk>/retire/", views.palette_retire, name="palette_retire"),

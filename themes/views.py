@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpRespo
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courseplatform.accounts.decorators import staff_required
@@ -70,6 +71,41 @@ def palette_job(request, pk):
 def palette_job_progress(request, pk):
     job = _own_job(request, pk)
     return render(request, "themes/_job_progress.html", _job_context(job))
+
+
+#: how many candidates the compare view puts side by side
+COMPARE_MIN, COMPARE_MAX = 2, 3
+#: score rows of the compare view: (key in Palette.scores, label)
+COMPARE_SCORES = (("U", _lazy("Overall")), ("H", _lazy("Harmony")), ("V", _lazy("Legibility")),
+                  ("B", _lazy("On-brand")))
+
+
+@creator_required
+@require_GET
+def palette_job_compare(request, pk):
+    """Two or three candidates of a job side by side: ``?ids=<palette id>&ids=…`` (the job page's "Add to
+    comparison" checkboxes). Fewer or more, or an id that is not a candidate of this job: 400 with the reason."""
+    job = _own_job(request, pk)
+    raw = request.GET.getlist("ids")
+    ids = list(dict.fromkeys(int(i) for i in raw if i.isdigit() and len(i) <= 12))
+    found = {p.pk: p for p in job.palettes.filter(pk__in=ids).prefetch_related("transitions")} if ids else {}
+    chosen = [found[i] for i in ids if i in found]
+    error = ""
+    if len(chosen) != len(raw) or not COMPARE_MIN <= len(chosen) <= COMPARE_MAX:
+        error = _("Choose two or three different candidates of this job to compare.")
+        chosen = []
+    rows = []
+    for key, label in COMPARE_SCORES:
+        values = [p.scores.get(key) for p in chosen]
+        best = max((v for v in values if isinstance(v, int | float)), default=None)
+        rows.append({"label": label, "cells": [{"value": v, "best": v is not None and v == best and len(chosen) > 1}
+                                               for v in values]})
+    return render(request, "themes/palette_compare.html", {
+        "job": job, "storefront": job.storefront, "error": error, "score_rows": rows if chosen else [],
+        "preview_title": selectors.preview_course_title(job.storefront) if chosen else "",
+        "columns": [{"palette": p, "swatches": presentation.swatches(p), "contrast": presentation.contrast_rows(p)}
+                    for p in chosen],
+    }, status=400 if error else 200)
 
 
 def _job_context(job: PaletteJob) -> dict:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Category, Course, Currency, Review, Storefront
 from .uploads import clean_logo
 from .validators import parse_brand_colors, parse_keywords
+from .widgets import LogoInput
 
 
 def _clean_text(value: str) -> str:
@@ -23,7 +24,8 @@ class StorefrontForm(forms.ModelForm):
         help_text=_("Comma-separated, in English or Chinese, e.g. “tech, trust” or “科技, 成长”."),
     )
     logo = forms.FileField(
-        label=_("Logo"), required=False, help_text=_("PNG, JPEG or WebP, at most 5 MB and 4096×4096 pixels.")
+        label=_("Logo"), required=False, widget=LogoInput,
+        help_text=_("PNG, JPEG or WebP, at most 5 MB and 4096×4096 pixels.")
     )
     brand_colors_text = forms.CharField(
         label=_("Brand colours"),

@@ -104,9 +104,11 @@ def seed_world() -> World:
                                    brand_keywords=["nature", "calm"])
     data = CategoryFactory(slug="data", name="Data")
     design = CategoryFactory(slug="design", name="Design")
-    courses = [CourseFactory(storefront=storefront, title=title, category=cat, description="Hands-on lessons.")
-               for title, cat in (("Practical Machine Learning", data), ("Gardening with Data", data),
-                                  ("Calm Interfaces", design), ("Colour for the Web", design))]
+    # the first three are free (enrolment without checkout), the fourth is paid ("Buy for …")
+    courses = [CourseFactory(storefront=storefront, title=title, category=cat, description="Hands-on lessons.",
+                             price=Decimal(price))
+               for title, cat, price in (("Practical Machine Learning", data, "0"), ("Gardening with Data", data, "0"),
+                                         ("Calm Interfaces", design, "0"), ("Colour for the Web", design, "19"))]
     courses.append(CourseFactory(storefront=storefront, title="数据可视化实战", subtitle="用 Python 讲好数据故事",
                                  language="zh-hans", category=data))
     zh_creator = CreatorFactory(username="lin")
@@ -139,6 +141,8 @@ def seed_world() -> World:
     pages.page_publish(storefront=storefront, actor=creator)
 
     for course in courses[:2]:
+        course.price = Decimal("0")  # enrolled without an order (paid courses enrol once bought: commerce)
+        course.save(update_fields=["price"])
         catalog_services.enroll(learner=learner, course=course)
     Review.objects.create(course=courses[0], learner=learner, rating=5, text="Clear and kind.")
     return World(creator=creator, learner=learner, reviewer=reviewer, storefront=storefront,

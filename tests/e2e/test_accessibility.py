@@ -39,6 +39,8 @@ def pages_to_check(world) -> list[tuple[str, str | None, str, str]]:
         ("studio: palettes", "creator", "light", f"/studio/storefronts/{slug}/palettes/"),
         ("palette job", "creator", "light", f"/studio/palette-jobs/{world.job.pk}/"),
         ("palette job, dark", "creator", "dark", f"/studio/palette-jobs/{world.job.pk}/"),
+        ("palette compare (two candidates)", "creator", "light",
+         f"/studio/palette-jobs/{world.job.pk}/compare/?ids={world.active.pk}&ids={world.submitted.pk}"),
         ("review queue", "reviewer", "light", "/staff/palettes/"),
     ]
 
