@@ -19,6 +19,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_db_{os.getpid()}.sqlite3")}  # noqa: F405
 # Tests talk to a real Redis broker (database 15, kept apart from development data).
 CELERY_BROKER_URL = env("TEST_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
+CELERY_BROKER_TRANSPORT = None  # base.py's embedded-broker transport (workers.broker) is for filesystem:// only
 CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=10),
     "unacked_restore_interval": 1,  # reliability fix: scan for a dead worker's messages every second
