@@ -132,6 +132,14 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "experiments:analytics": ("owner+staff", G),
     "experiments:analytics_chart": ("owner+staff", G),
     "experiments:analytics_csv": ("owner+staff", G),
+    # search and wishlists (courseplatform/search)
+    "search:results": ("public", G),
+    "search:suggest": ("public", G),
+    "search:click": ("public", P),  # a beacon: an empty body is a 400
+    "search:wishlist": ("login", G),  # every logged-in user's own wishlist
+    "search:wishlist_toggle": ("login", P),
+    "search:analytics": ("staff", G),
+    "search_api:search": ("public", G),
     # the admin: staff only (Django's admin_view), except its own log-in/out and these
     "admin:login": ("public", GP),
     "admin:logout": ("public", P),
@@ -183,6 +191,7 @@ PK_FOR = {
     "themes:review_decide": "submitted", "themes:palette_variant_asset": "active",
     "experiments:detail": "job", "experiments:chart": "job", "experiments:action": "job",  # any pk: none exist
     "recommender_staff:activate": "job",  # any pk: no model version exists
+    "search:wishlist_toggle": "course",
     "commerce:checkout": "course", "commerce:refund_decide": "refund", "commerce:coupon_pause": "coupon",
 }
 QUERY = {"themes:cover_preview": "layout=gradient-band", "themes:preview_css": "ids={active}",
