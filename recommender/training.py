@@ -504,7 +504,29 @@ def _engagement_report(algorithm, params, device, rows, half_life) -> dict:
     coef = model.to_dict()
     return {**result, **counts, "n_train": report["n_train"], "n_test": report["n_test"],
             "holdout_from": dt.datetime.fromtimestamp(cutoff, tz=dt.UTC).isoformat(timespec="seconds"),
-            "coef": {f: round(float(c), 4) for f, c in zip(coef["features"], coef["coef"], strict=True)}}
+            "coef": {f: round(float(c), 4) for f, c in zip(coef["features"], coef["coef"], strict=True)},
+            "replay": _engagement_replay(model, dataset, y, ts, train)}
+
+
+def _engagement_replay(model, dataset: dict, y, ts, train) -> dict:
+    """Offline replay (:func:`recommender.engine.engagement.replay_blend`): would blending P(enrol) into the
+    ranking have put the later feeds' enrolments higher? P(enrol) is predicted at position 1 for every row (the
+    logged position is the old ranking's). One feed = one learner's impressions within the same hour."""
+    import numpy as np
+
+    from .engine.engagement import feature_matrix, replay_blend
+
+    p = model.predict_proba(feature_matrix([{**row, "position": 1.0} for row in dataset["rows"]]))
+    base = np.asarray([row["model_score"] for row in dataset["rows"]], dtype=np.float64)
+    keys = [(u, int(t // 3600)) for (u, _c), t in zip(dataset["pairs"], ts, strict=True)]
+    index: dict = {}
+    groups = np.asarray([index.setdefault(k, len(index)) for k in keys])
+    out = replay_blend(base, p, y, groups, train)
+    return {**_finite({"weight": out["weight"], "holdout_base": out["holdout_base"],
+                       "holdout_blend": out["holdout_blend"]}),
+            "use": out["use"], "metric": out["metric"],
+            "weights_tried": {str(w): (round(s, 6) if math.isfinite(s) else None)
+                              for w, s in out["weights_tried"].items()}}
 
 
 IDS_FILE = "ids.json"

@@ -99,6 +99,11 @@ def test_training_stores_the_engagement_model_holdout_report_on_the_new_version(
     assert report["roc_auc"] > 0.7
     assert report["pr_auc"] > report["test_positive_rate"]
     assert report["coef"]["category_match"] > 0 and report["coef"]["position"] < 0
+    # offline replay of the later feeds: blend P(enrol) in only where it ranks their enrolments higher
+    replay = report["replay"]
+    assert replay["holdout_base"] is not None and replay["holdout_blend"] is not None
+    assert set(replay["weights_tried"]) == {"0.0", "0.25", "0.5", "1.0", "2.0"}
+    assert replay["use"] == (replay["weight"] > 0 and replay["holdout_blend"] > replay["holdout_base"])
     client = Client()
     client.force_login(staff)
     page = client.get(reverse("recommender_staff:dashboard")).content.decode()
