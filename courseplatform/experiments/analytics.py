@@ -1,8 +1,9 @@
 """Reads for the creator analytics dashboard: enrolments, click-through and revenue over time, by course and
 by palette variant.
 
-Enrolments and revenue come from :class:`~courseplatform.catalog.models.Enrollment` (the price actually
-paid); impressions and click-throughs from the interaction log. Click-through = (course-page views + clicks)
+Enrolments come from :class:`~courseplatform.catalog.models.Enrollment` (a paid course enrols only once its
+order is paid; a refund ends the enrolment); revenue only from paid orders (:mod:`courseplatform.commerce`: a
+refunded order is no revenue), dated when paid; impressions and click-throughs from the interaction log. Click-through = (course-page views + clicks)
 ÷ impressions on the storefront's courses, counted as events.
 """
 
@@ -13,6 +14,8 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
+
+from courseplatform.commerce.models import Order, OrderStatus
 
 from .models import ExperimentStatus
 
@@ -88,11 +91,13 @@ def table(storefront, *, period: str = "day", days: int = 90, by_course: bool = 
         row.clicks += e["clicks"]
     enrolments = (Enrollment.objects.filter(course__storefront=storefront, created_at__gte=since)
                   .annotate(bucket=trunc("created_at")).values(*keys)
-                  .annotate(n=Count("id"), revenue=Sum("price_paid")).order_by())
+                  .annotate(n=Count("id")).order_by())
     for e in enrolments:
-        row = rows.setdefault((_as_date(e["bucket"]), e.get("course_id")), Row())
-        row.enrolments += e["n"]
-        row.revenue += e["revenue"] or Decimal("0")
+        rows.setdefault((_as_date(e["bucket"]), e.get("course_id")), Row()).enrolments += e["n"]
+    paid = (Order.objects.filter(storefront=storefront, status=OrderStatus.PAID, paid_at__gte=since)
+            .annotate(bucket=trunc("paid_at")).values(*keys).annotate(revenue=Sum("amount")).order_by())
+    for p in paid:
+        rows.setdefault((_as_date(p["bucket"]), p.get("course_id")), Row()).revenue += p["revenue"] or Decimal("0")
     return {"rows": rows, "buckets": buckets, "courses": courses, "period": period, "days": days}
 
 
@@ -118,7 +123,6 @@ def by_course(storefront, *, days: int = 90) -> list[tuple[int, str, Row]]:
 
 def by_variant(storefront) -> list[dict]:
     """Per experiment (newest first) and variant: visitors, click-through and enrolment rates, revenue."""
-    from courseplatform.catalog.models import Enrollment
     from recommender.models import Interaction
 
     from .selectors import experiments_for, visitor_counts
@@ -135,10 +139,10 @@ def by_variant(storefront) -> list[dict]:
             c = counts.get(variant.key, {"visitors": 0, "clickers": 0, "enrollers": 0})
             wanted = pairs.get(variant.key, set())
             revenue = Decimal("0")
-            if wanted:
-                paid = Enrollment.objects.filter(learner_id__in={u for u, _c in wanted},
-                                                 course_id__in={c for _u, c in wanted})
-                revenue = sum((price for u, c, price in paid.values_list("learner_id", "course_id", "price_paid")
+            if wanted:  # paid orders of the variant's enrolments (refunded ones are no revenue)
+                paid = Order.objects.filter(status=OrderStatus.PAID, learner_id__in={u for u, _c in wanted},
+                                            course_id__in={c for _u, c in wanted})
+                revenue = sum((amount for u, c, amount in paid.values_list("learner_id", "course_id", "amount")
                                if (u, c) in wanted), Decimal("0"))
             out.append({"experiment": experiment, "variant": variant, "revenue": revenue, **c,
                         "click_rate": c["clickers"] / c["visitors"] if c["visitors"] else 0.0,

@@ -117,6 +117,11 @@ def test_experiment_pages_refuse_others_and_allow_staff(client, running, storefr
 
 def test_analytics_dashboard_charts_and_csv(client, creator, storefront, course, running, learner):
     now = timezone.now()
+    from courseplatform.commerce import services as commerce  # revenue counts paid orders only
+
+    order = commerce.checkout_start(learner=learner, course=course)
+    commerce.payment_succeeded(payment=commerce.payment_for(order, "dummy"), amount=order.amount,
+                               currency=order.currency)
     EnrollmentFactory(course=course, learner=learner, price_paid=Decimal("19.00"), created_at=now)
     for type_ in ("impression", "impression", "impression", "view"):
         Interaction.objects.create(user=learner, course=course, type=type_, ts=now, experiment=running.tag,
