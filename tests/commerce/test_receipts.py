@@ -30,4 +30,4 @@ def test_a_chinese_learner_gets_a_chinese_receipt(client, learner, yuan_course, 
         client.post(f"/zh-hans/orders/{order.number}/pay/", PAY)
     [message] = smtp_inbox.wait_for(1)
     text = message.get_body(("plain",)).get_content()
-    assert "¥199.00" in text and "CN¥" not in text and "订单号" in text and "实付金额" in text
+    assert "199.00 元" in text and "CN¥" not in text and "订单号" in text and "实付金额" in text

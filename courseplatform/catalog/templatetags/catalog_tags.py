@@ -3,7 +3,7 @@
 A course has a price and a currency (``Course.price``, ``Course.currency``: USD or CNY).
 ``{{ course.price|price:course.currency }}`` formats the amount with the active language's number formatting
 (decimal and thousands separators, grouping) inside a translatable currency pattern — "$1,234.50" in English,
-"US$1234.50" in Chinese, where "$" alone would not say which dollar; "CN¥99.00" in English, "¥99.00" in
+"US$1234.50" in Chinese, where "$" alone would not say which dollar; "CN¥99.00" in English, "99.00 元" in
 Chinese — and says "Free" (translated) for a price of 0. Without a currency the amount is in US dollars.
 """
 
