@@ -20,10 +20,19 @@ def test_production_settings_pass_check_deploy_without_warnings():
         "check", "--deploy", "--fail-level", "WARNING",
         env={"DJANGO_SETTINGS_MODULE": "courseplatform.settings.production",
              "SECRET_KEY": "p" * 10 + "Zq8#rT!x2$Lm9@Wv4^Nb7&Kc1*Hy6(Gs3)Fd0-Ja5+Ue",
-             "ALLOWED_HOSTS": "courses.example.com"},
+             "ALLOWED_HOSTS": "courses.example.com", "STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_the_dummy_payment_provider_unless_test_payments_are_allowed():
+    env = {"DJANGO_SETTINGS_MODULE": "courseplatform.settings.production",
+           "SECRET_KEY": "p" * 10 + "Zq8#rT!x2$Lm9@Wv4^Nb7&Kc1*Hy6(Gs3)Fd0-Ja5+Ue", "ALLOWED_HOSTS": "courses.example.com"}
+    refused = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert refused.returncode != 0 and "commerce.E002" in refused.stderr + refused.stdout
+    allowed = manage("check", "--deploy", "--fail-level", "WARNING", env={**env, "COMMERCE_ALLOW_TEST_PAYMENTS": "true"})
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
 
 
 def test_migrations_are_complete():

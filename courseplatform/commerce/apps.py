@@ -9,4 +9,4 @@ class CommerceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the order_paid and payment status receivers)
+        from . import checks, receivers  # noqa: F401  (registers the deploy check; connects the receivers)
