@@ -52,6 +52,9 @@ def _plugin(section_type: str):
 def render_one(plugin, section: dict, ctx: RenderContext) -> SafeString:
     data = section.get("data") or {}
     try:
+        display = getattr(plugin, "display_data", None)  # untouched default titles in the page language
+        if display is not None and not data.get(LANGUAGE_KEY):
+            data = display(data)
         context = {"section": plugin, "data": data, "storefront": ctx.storefront, "block_id": section.get("id", ""),
                    "preview": ctx.preview, **plugin.context(data, ctx)}
         html = render_to_string(plugin.template, context, request=ctx.request)

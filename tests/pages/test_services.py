@@ -57,7 +57,7 @@ def test_remove(storefront, creator, build_page):
 def test_update_validates_and_sanitises(storefront, creator, build_page):
     (about,) = build_page("about")
     with pytest.raises(ValidationError) as caught:
-        services.section_update(storefront=storefront, actor=creator, section_id=about["id"], data={"body": ""})
+        services.section_update(storefront=storefront, actor=creator, section_id=about["id"], data={"body": "x" * 10001})
     assert "body" in caught.value.message_dict
     saved = services.section_update(storefront=storefront, actor=creator, section_id=about["id"],
                                     data={"body": '<p onclick="x()">Hi</p><script>alert(1)</script>'})
@@ -125,7 +125,7 @@ def test_publish_is_atomic(storefront, creator, build_page):
 def test_publish_revalidates_the_draft(storefront, creator, build_page):
     about, = build_page("about")
     version = PageVersion.objects.get()
-    version.sections = [{**about, "data": {"body": ""}}]
+    version.sections = [{**about, "data": {"body": "x" * 10001}}]
     version.save()
     with pytest.raises(ValidationError):
         services.page_publish(storefront=storefront, actor=creator)

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -46,19 +48,24 @@ class Field:
     max_value: int | None = None
     default: Any = None
     help_text: Any = ""
+    #: shown in the empty input as an example; never saved (a placeholder, not content)
+    placeholder: Any = ""
     item_fields: tuple = ()
     max_items: int = 12
 
     def formfield(self, course_choices: list | None = None) -> forms.Field:
         """The Django form field the editor renders for this field (list fields are expanded by the form)."""
         common = {"label": self.label, "required": self.required, "help_text": self.help_text}
+        hint = {"placeholder": self.placeholder} if self.placeholder else {}
         if self.kind in ("text", "link"):
             validators = [_validate_link] if self.kind == "link" else []
-            return forms.CharField(max_length=self.max_length, validators=validators, **common)
+            return forms.CharField(max_length=self.max_length, validators=validators,
+                                   widget=forms.TextInput(attrs=hint), **common)
         if self.kind in ("textarea", "richtext"):
-            return forms.CharField(max_length=self.max_length, widget=forms.Textarea(attrs={"rows": 6}), **common)
+            return forms.CharField(max_length=self.max_length, widget=forms.Textarea(attrs={"rows": 6, **hint}),
+                                   **common)
         if self.kind == "email":
-            return forms.EmailField(max_length=self.max_length, **common)
+            return forms.EmailField(max_length=self.max_length, widget=forms.EmailInput(attrs=hint), **common)
         if self.kind == "choice":
             return forms.ChoiceField(choices=self.choices, **common)
         if self.kind == "int":
@@ -149,6 +156,17 @@ class Section:
         """Data for a newly added section; it must pass ``clean``."""
         return {f.name: f.default for f in self.fields if f.default is not None}
 
+    def display_data(self, data: dict) -> dict:
+        """``data`` as a visitor sees it: a field still holding its default text (a title such as "About the
+        creator", in whichever language the creator added the section in) shows that default in the page's
+        language; text the creator wrote is shown as written."""
+        shown = dict(data)
+        for f in self.fields:
+            value = shown.get(f.name)
+            if isinstance(f.default, Promise) and value and value in _in_every_language(f.default):
+                shown[f.name] = str(f.default)
+        return shown
+
     def clean(self, data: dict) -> dict:
         if not isinstance(data, dict):
             raise ValidationError(_("Section data must be an object."))
@@ -177,6 +195,15 @@ class Section:
     def context(self, data: dict, ctx) -> dict:
         """Extra template context. ``ctx`` has ``storefront``, ``request`` and ``courses()`` (a queryset)."""
         return {}
+
+
+def _in_every_language(text: Promise) -> set[str]:
+    """``text`` (lazily translated) in each language the site offers."""
+    out = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            out.add(str(text))
+    return out
 
 
 def _title(default) -> Field:
@@ -348,14 +375,15 @@ class AboutSection(Section):
     description = _("Who you are, in rich text (paragraphs, bold, italics, links, lists).")
     fields = (
         _title(_("About the creator")),
-        Field("body", _("Text"), kind="richtext", required=True, max_length=10000,
-              help_text=_("Allowed: paragraphs, bold, italics, links, lists, small headings and quotes.")),
+        Field("body", _("Text"), kind="richtext", max_length=10000,
+              help_text=_("Allowed: paragraphs, bold, italics, links, lists, small headings and quotes."),
+              placeholder=_("Tell visitors who you are and why you teach.")),
     )
     palette_roles = {"panel": "surface", "rule": "secondary", "links": "primary"}
 
     def initial(self, storefront) -> dict:
-        return {"title": gettext("About the creator"),
-                "body": "<p>" + gettext("Tell visitors who you are and why you teach.") + "</p>"}
+        # the body starts empty (its hint is the editor's placeholder): an untouched section stays off the page
+        return {"title": gettext("About the creator"), "body": ""}
 
 
 class FAQSection(Section):
