@@ -34,6 +34,7 @@ class ProviderEvent:
     amount: Decimal | None = None
     currency: str = ""
     payload: dict = field(default_factory=dict)
+    attrs: dict = field(default_factory=dict)  # kept on the payment (django-payments' attrs), e.g. for refunds
 
 
 def variant_config(variant: str) -> dict:
@@ -102,4 +103,4 @@ class StripeWebhooks:
                 raise WebhookRejected(400, "paid event without amount_total and currency")
             amount = Decimal(total) if currency.lower() in ZERO_DECIMAL else Decimal(total) / 100
         return ProviderEvent(event_id, event_type, outcome, token=token or "", amount=amount,
-                             currency=currency.upper(), payload=event)
+                             currency=currency.upper(), payload=event, attrs={"session": obj})

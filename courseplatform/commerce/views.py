@@ -110,13 +110,17 @@ def order_pay(request, order):
     if order.amount == 0:
         services.order_settle_free(order)
         return redirect(order)
+    variant = settings.COMMERCE_PAYMENT_VARIANT
+    if request.method == "GET":  # nothing is written until the learner presses a button (reads never write)
+        return render(request, "commerce/pay.html", {
+            "order": order, "course": order.course, "form": None, "test_payments": variant == "dummy"})
     target = None
     try:
         with transaction.atomic():  # the provider's status change and the fulfilment commit together
-            payment = services.payment_for(order)
+            payment = services.payment_for(order, variant)
             payment.base_url = request.build_absolute_uri("/")
-            try:
-                form = payment.get_form(data=request.POST if request.method == "POST" else None)
+            try:  # "start": the provider's first step (its form, or a redirect to its page)
+                form = payment.get_form(data=None if "start" in request.POST else request.POST)
             except RedirectNeeded as redirect_needed:  # the provider's page (Stripe Checkout), or the order
                 target = str(redirect_needed)
     except (PaymentError, ValidationError, OSError) as error:  # OSError: the provider could not be reached
@@ -126,8 +130,8 @@ def order_pay(request, order):
     if target is not None:
         return redirect(target)
     return render(request, "commerce/pay.html", {
-        "order": order, "course": order.course, "payment": payment, "form": form,
-        "test_payments": payment.variant == "dummy"}, status=400 if request.method == "POST" else 200)
+        "order": order, "course": order.course, "form": form, "test_payments": payment.variant == "dummy"},
+        status=400 if form.is_bound and form.errors else 200)
 
 
 @login_required

@@ -23,7 +23,10 @@ def _apply(payment: Payment | None, event: ProviderEvent) -> str:
     if event.outcome == PAID:
         if not services.payment_succeeded(payment=payment, amount=event.amount, currency=event.currency):
             return WebhookStatus.REJECTED  # flagged on the order, not fulfilled
-        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.CONFIRMED, captured_amount=event.amount)
+        for key, value in event.attrs.items():  # Stripe's refund needs the session's payment_intent
+            setattr(payment.attrs, key, value)
+        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.CONFIRMED, captured_amount=event.amount,
+                                                     extra_data=payment.extra_data)
     elif event.outcome in (FAILED, EXPIRED):
         services.payment_failed(payment=payment, status=OrderStatus.FAILED if event.outcome == FAILED
                                 else OrderStatus.EXPIRED)

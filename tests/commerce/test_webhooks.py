@@ -55,6 +55,8 @@ def test_a_signed_paid_event_fulfils_the_order_once_and_a_replay_is_a_duplicate(
     assert replay.status_code == 200 and replay.json() == {"status": "duplicate"}
     order = Order.objects.get(pk=stripe_payment.order_id)
     assert order.status == "paid"
+    stripe_payment.refresh_from_db()
+    assert stripe_payment.status == "confirmed" and stripe_payment.attrs.session["id"] == "cs_test_1"
     assert Enrollment.objects.filter(learner=order.learner, course=order.course).count() == 1
     assert LedgerEntry.objects.filter(order=order, kind="sale").count() == 1
     assert WebhookEvent.objects.get(event_id="evt_1").attempts == 1
@@ -155,5 +157,7 @@ def test_the_payment_page_of_a_stripe_order_goes_to_stripe_checkout_only_from_th
     client.post(reverse("commerce:checkout", args=[paid_course.pk]))
     order = Order.objects.get(learner=learner)
     # no network here: Stripe is unreachable, so the learner is sent back to the order with a message
-    response = client.get(reverse("commerce:order_pay", args=[order.number]))
+    assert client.get(reverse("commerce:order_pay", args=[order.number])).status_code == 200
+    assert not order.payments.exists()  # showing the page writes nothing
+    response = client.post(reverse("commerce:order_pay", args=[order.number]), {"start": "1"})
     assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
