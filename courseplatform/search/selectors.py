@@ -1,8 +1,8 @@
 """Reads of search: results with filters, sorts and facet counts; suggestions; wishlists; staff analytics.
 
-A results page costs the same number of queries whatever it shows: the total, one query per facet, the
-ranked ids, the page's courses (and, for a learner's relevance order, the personal scores and the blend
-weight). Nothing here writes; the views log searches through ``services``.
+A results page costs the same number of queries whatever it shows: the categories, one aggregate for the
+total and every facet count, the ranked ids, the page's courses (and, for a learner's relevance order, the
+personal scores and the blend weight). Nothing here writes; the views log searches through ``services``.
 """
 
 from dataclasses import dataclass, field
@@ -68,48 +68,76 @@ class SearchResults:
 
 # --- filters and facets ----------------------------------------------------------------------------------------
 
-def _filter(docs: QuerySet, params: dict, *, category_id: int | None, skip: str = "") -> QuerySet:
-    if category_id is not None and skip != "category":
-        docs = docs.filter(category_id=category_id)
+FACETS = ("category", "language", "level", "price", "rating")
+
+
+def _conditions(params: dict, category_id: int | None) -> dict[str, Q]:
+    """One condition per filter in use, named by its facet (price bounds belong to no facet)."""
+    out: dict[str, Q] = {}
+    if category_id is not None:
+        out["category"] = Q(category_id=category_id)
     for name in ("language", "level"):
-        if params.get(name) and skip != name:
-            docs = docs.filter(**{name: params[name]})
-    if skip != "price":
-        if params.get("price") == "free":
-            docs = docs.filter(price=0)
-        elif params.get("price") == "paid":
-            docs = docs.filter(price__gt=0)
+        if params.get(name):
+            out[name] = Q(**{name: params[name]})
+    if params.get("price") == "free":
+        out["price"] = Q(price=0)
+    elif params.get("price") == "paid":
+        out["price"] = Q(price__gt=0)
+    bounds = Q()
     if params.get("min_price") is not None:
-        docs = docs.filter(price__gte=params["min_price"])
+        bounds &= Q(price__gte=params["min_price"])
     if params.get("max_price") is not None:
-        docs = docs.filter(price__lte=params["max_price"])
-    if params.get("rating") and skip != "rating":
-        docs = docs.filter(rating_avg__gte=params["rating"])
-    return docs
+        bounds &= Q(price__lte=params["max_price"])
+    if bounds:
+        out["bounds"] = bounds
+    if params.get("rating"):
+        out["rating"] = Q(rating_avg__gte=params["rating"])
+    return out
 
 
-def _facets(matched: QuerySet, params: dict, category_id: int | None, categories: list[Category]) -> dict:
-    """Counts per value of each facet among the results of every other filter (so picking a value shows what
-    the others would give)."""
-    out: dict[str, list[Facet]] = {}
-    counts = dict(_filter(matched, params, category_id=category_id, skip="category").order_by()
-                  .values_list("category_id").annotate(n=Count("pk")))
-    out["category"] = [Facet(c.slug, str(c), counts.get(c.pk, 0), c.pk == category_id)
-                       for c in categories if counts.get(c.pk)]
+def _all(conditions: dict[str, Q], skip: str = "") -> Q:
+    q = Q()
+    for name, condition in conditions.items():
+        if name != skip:
+            q &= condition
+    return q
+
+
+def _counts(matched: QuerySet, conditions: dict[str, Q], categories: list[Category]) -> dict[str, int]:
+    """The number of results and every facet value's count in ONE aggregate over the matched documents: each
+    facet counts among the results of every other filter (picking a value shows what the others would give)."""
+    values = {
+        "category": [(str(c.pk), Q(category_id=c.pk)) for c in categories],
+        "language": [(v, Q(language=v)) for v, _l in Course.Language.choices],
+        "level": [(v, Q(level=v)) for v, _l in Course.Level.choices],
+        "price": [("free", Q(price=0)), ("paid", Q(price__gt=0))],
+        "rating": [(str(n), Q(rating_avg__gte=n)) for n in RATING_STEPS],
+    }
+    aggregates = {"total": Count("pk", filter=_all(conditions)) if conditions else Count("pk")}
+    for facet, options in values.items():
+        others = _all(conditions, skip=facet)
+        for n, (_value, condition) in enumerate(options):
+            aggregates[f"{facet}__{n}"] = Count("pk", filter=others & condition)
+    counts = matched.order_by().aggregate(**aggregates)
+    out = {"total": counts["total"]}
+    for facet, options in values.items():
+        for n, (value, _condition) in enumerate(options):
+            out[f"{facet}:{value}"] = counts[f"{facet}__{n}"]
+    return out
+
+
+def _facets(counts: dict[str, int], params: dict, category_id: int | None, categories: list[Category]) -> dict:
+    out: dict[str, list[Facet]] = {
+        "category": [Facet(c.slug, str(c), counts[f"category:{c.pk}"], c.pk == category_id)
+                     for c in categories if counts[f"category:{c.pk}"]]}
     for name, choices in (("language", Course.Language.choices), ("level", Course.Level.choices)):
-        counts = dict(_filter(matched, params, category_id=category_id, skip=name).order_by()
-                      .values_list(name).annotate(n=Count("pk")))
-        out[name] = [Facet(value, str(label), counts.get(value, 0), params.get(name) == value)
-                     for value, label in choices if counts.get(value)]
-    sums = _filter(matched, params, category_id=category_id, skip="price").aggregate(
-        free=Count("pk", filter=Q(price=0)), paid=Count("pk", filter=Q(price__gt=0)))
-    out["price"] = [Facet(value, str(label), sums[value], params.get("price") == value)
-                    for value, label in PRICES if value and sums[value]]
-    sums = _filter(matched, params, category_id=category_id, skip="rating").aggregate(
-        **{f"r{n}": Count("pk", filter=Q(rating_avg__gte=n)) for n in RATING_STEPS})
+        out[name] = [Facet(value, str(label), counts[f"{name}:{value}"], params.get(name) == value)
+                     for value, label in choices if counts[f"{name}:{value}"]]
+    out["price"] = [Facet(value, str(label), counts[f"price:{value}"], params.get("price") == value)
+                    for value, label in PRICES if value and counts[f"price:{value}"]]
     labels = dict(RATINGS)
-    out["rating"] = [Facet(str(n), str(labels[str(n)]), sums[f"r{n}"], params.get("rating") == n)
-                     for n in RATING_STEPS if sums[f"r{n}"]]
+    out["rating"] = [Facet(str(n), str(labels[str(n)]), counts[f"rating:{n}"], params.get("rating") == n)
+                     for n in RATING_STEPS if counts[f"rating:{n}"]]
     return out
 
 
@@ -181,24 +209,27 @@ def search(params: dict, user=None, *, page_size: int = PAGE_SIZE, with_facets: 
     sort = params.get("sort") or "relevance"
     categories = list(Category.objects.order_by("name"))
     category_id = next((c.pk for c in categories if c.slug == params.get("category")), None)
+    conditions = _conditions(params, category_id)
     docs = SearchDocument.objects.filter(published=True)
     parts = query_parts(query)
     matched = backends.match(docs, parts) if parts else docs
-    filtered = _filter(matched, params, category_id=category_id)
-    total = filtered.count()
+    counts = _counts(matched, conditions, categories)
     corrected = ""
-    if parts and total == 0:
+    if parts and counts["total"] == 0:
         fixed_text = corrected_query(query)
         fixed = query_parts(fixed_text) if fixed_text else []
         if fixed:
-            again = _filter(backends.match(docs, fixed), params, category_id=category_id)
-            n = again.count()
-            if n:
-                matched, filtered, total, corrected = backends.match(docs, fixed), again, n, fixed_text
+            again = _counts(backends.match(docs, fixed), conditions, categories)
+            if again["total"]:
+                matched, counts, corrected = backends.match(docs, fixed), again, fixed_text
+    filtered = matched.filter(_all(conditions))
+    total = counts["total"]
     results = SearchResults(courses=[], total=total, page=page, pages=max(1, -(-total // page_size)),
                             query=query, corrected=corrected)
     offset = (page - 1) * page_size
-    if sort == "relevance" and parts:
+    if total == 0:
+        ids: list[int] = []
+    elif sort == "relevance" and parts:
         ordered = filtered.order_by("-relevance", *POPULAR_ORDER)
         top = list(ordered.values_list("course_id", "relevance")[:BLEND_DEPTH])
         personal = personal_scores(user, [c for c, _r in top])
@@ -214,7 +245,7 @@ def search(params: dict, user=None, *, page_size: int = PAGE_SIZE, with_facets: 
         ids = list(filtered.order_by(*order).values_list("course_id", flat=True)[offset:offset + page_size])
     results.courses = _courses(ids) if ids else []
     if with_facets:
-        results.facets = _facets(matched, params, category_id, categories)
+        results.facets = _facets(counts, params, category_id, categories)
     if total == 0:
         results.popular = popular_courses(limit=8)
     return results
