@@ -30,6 +30,14 @@ MACHADO_DEUTERANOPIA = (
     (-0.011820, 0.042940, 0.968881),
 )
 
+#: Machado et al. (2009), tritanopia (tritanomaly severity 1.0), linear RGB.
+MACHADO_TRITANOPIA = (
+    (1.255528, -0.076749, -0.178779),
+    (-0.078411, 0.930809, 0.147602),
+    (0.004733, 0.691367, 0.303900),
+)
+CVD_KINDS = ("deuteranopia", "protanopia", "tritanopia")
+
 #: Hard constraints (WCAG 2.x AA): text on background/surface, and primary (non-text UI) on background.
 MIN_TEXT_CONTRAST = 4.5
 MIN_PRIMARY_CONTRAST = 3.0
@@ -60,9 +68,18 @@ def wcag_contrast(hex_a: str, hex_b: str) -> float:
 
 
 def simulate_cvd(lin: torch.Tensor, kind: str) -> torch.Tensor:
-    """Simulate dichromacy on linear RGB with Machado et al. (2009) severity-1.0 matrices, clamped to gamut."""
-    table = {"deuteranopia": MACHADO_DEUTERANOPIA, "protanopia": MACHADO_PROTANOPIA}[kind]
+    """Simulate dichromacy (``deuteranopia``, ``protanopia`` or ``tritanopia``) on linear RGB with Machado et al.
+    (2009) severity-1.0 matrices, clamped to gamut."""
+    table = {"deuteranopia": MACHADO_DEUTERANOPIA, "protanopia": MACHADO_PROTANOPIA,
+             "tritanopia": MACHADO_TRITANOPIA}[kind]
     return (lin @ _mat(table, lin).T).clamp(1e-6, 1.0)
+
+
+def simulate_cvd_hex(hexes: list[str], kind: str) -> list[str]:
+    """How ``#rrggbb`` colours look to a person with ``kind`` dichromacy (for previews), as ``#RRGGBB``."""
+    from .colorspace import linear_to_hex
+
+    return linear_to_hex(simulate_cvd(hex_to_linear(hexes), kind))
 
 
 def soft_min(x: torch.Tensor, tau: float, dim: int = -1) -> torch.Tensor:

@@ -17,7 +17,8 @@ The penalties are *not* part of the reported U; they steer the optimiser towards
 constraints, on background/surface CIEDE2000 (target 3.2), on polarity (OKLab L of light background >= 0.92 and
 surface >= 0.88; dark background <= 0.25 and surface <= 0.32), on background/surface/text chroma (OKLab C <= 0.03 /
 0.04 / 0.04, the near-neutral grounds and ink of current design systems), on chromatic roles' chroma (OKLab
-C >= 0.06), and on the accent-distance aims (CIEDE2000 20, and 10 under deuteranopia, each with a 10 % margin).
+C >= 0.06), on neutrals straying from their brand-tinted targets (OKLab a-b distance above
+:data:`themes.palette.scheme.TINT_RADIUS`), and on the accent-distance aims (CIEDE2000 20, and 10 under deuteranopia, each with a 10 % margin).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from .legibility import (
     simulate_cvd,
 )
 from .lexicon import Region
-from .scheme import neutral_tint_fit, scheme_fit, tone_pair_fit
+from .scheme import TINT_RADIUS, neutral_tint_fit, scheme_fit, tint_offset, tone_pair_fit
 
 PENALTY_WEIGHT = 10.0
 #: Chromatic roles are colours by definition: OKLab chroma below this is penalised (locked colours excepted,
@@ -137,6 +138,8 @@ def evaluate(light: torch.Tensor, dark: torch.Tensor, ctx: Context, with_penalty
         out["U"] = out["U"] + term.weight * out[term.name]
     if with_penalty:
         out["P"] = _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx)
+        tint = torch.stack([tint_offset(oklab[i, :, :3], oklab[i, :, 3], v) for i, v in enumerate(("light", "dark"))])
+        out["P"] = out["P"] + 20.0 * torch.relu(tint - TINT_RADIUS).sum(-1).sum(0)
     return out
 
 

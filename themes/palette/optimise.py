@@ -149,12 +149,18 @@ class _Problem:
         lin = self._scheme_starts(srgb_to_linear(srgb), generator)
         free_chrom = [i for i in range(self.plan.n_chrom) if i not in self.plan.chrom_locks]
         if self.seed_hexes and free_chrom:
-            # Half of the starts put a brand seed (with noise below) into a free chromatic slot.
+            # Half of the starts put a brand seed (with noise below) into a free chromatic slot; with more seeds
+            # than free slots, a quarter fill every free slot with distinct seeds (a random K of the C).
             seeds = hex_to_linear(self.seed_hexes).to(device=self.device, dtype=self.dtype)
             for s in range(0, starts, 2):
                 j = (s // 2) % len(self.seed_hexes)
                 slot = 6 + free_chrom[(s // (2 * len(self.seed_hexes))) % len(free_chrom)]
                 lin[s, slot] = seeds[j]
+            if len(self.seed_hexes) > len(free_chrom):
+                for s in range(1, starts, 4):
+                    perm = torch.randperm(len(self.seed_hexes), generator=generator, device=self.device)
+                    for i, slot in enumerate(free_chrom):
+                        lin[s, 6 + slot] = seeds[perm[i]]
         lin = lin.clamp(1e-4, 1 - 1e-4)
         z = torch.log(lin) - torch.log1p(-lin)
         noise = torch.randn(z.shape, generator=generator, device=self.device, dtype=self.dtype)

@@ -7,17 +7,21 @@ from typing import Any
 
 import torch
 
+from .apca import apca_lc
 from .colorspace import delta_e_2000, hex_to_linear, linear_to_hex, linear_to_lab
-from .legibility import chromatic_distances, wcag_contrast
+from .legibility import CVD_KINDS, chromatic_distances, simulate_cvd_hex, wcag_contrast
 from .objective import Context
 from .plan import Plan
 from .roles import merges, output_roles
+from .tones import tonal_ramps
 
 #: Diversity: no two returned candidates are closer than this mean CIEDE2000 over their free role colours
 #: (light and dark variants, locked colours excluded). 8 is a clearly visible difference in most roles.
 DIVERSITY_MIN_DE00 = 8.0
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "2.0.0"
+#: An unlocked brand colour counts as shown by a palette when a role is this close to it (CIEDE2000).
+SHOWN_DE00 = 10.0
 
 
 def _free_rows(plan: Plan) -> list[int]:
@@ -88,9 +92,26 @@ def _contrast(colors: dict[str, str]) -> dict[str, float]:
     return {k: round(v, 3) for k, v in table.items()}
 
 
+def _apca(colors: dict[str, str]) -> dict[str, float]:
+    """APCA Lc (:mod:`themes.palette.apca`) for the same pairs as :func:`_contrast` (foreground first)."""
+    bg = colors["background"]
+    table = {"text/background": apca_lc(colors["text"], bg), "text/surface": apca_lc(colors["text"], colors["surface"])}
+    for role in colors:
+        if role not in ("background", "surface", "text"):
+            table[f"{role}/background"] = apca_lc(colors[role], bg)
+    return {k: round(v, 1) for k, v in table.items()}
+
+
+def _cvd(colors: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Each role as seen with each simulated dichromacy (Machado et al. 2009), for previews."""
+    roles = list(colors)
+    return {kind: dict(zip(roles, simulate_cvd_hex([colors[r] for r in roles], kind), strict=True))
+            for kind in CVD_KINDS}
+
+
 def _distances(pal: torch.Tensor, colors: dict[str, str]) -> dict[str, float | None]:
     out: dict[str, float | None] = {"background/surface": _de00(colors["background"], colors["surface"])}
-    for vision in ("normal", "deuteranopia", "protanopia"):
+    for vision in ("normal", *CVD_KINDS):
         d = chromatic_distances(pal[None], vision)
         out[f"min_chromatic_{vision}"] = round(float(d.min()), 2) if d.numel() else None
     return out
@@ -123,6 +144,9 @@ class Result:
 
 
 def _brand_report(brief, plan: Plan, light: dict[str, str], dark: dict[str, str]) -> list[dict[str, Any]]:
+    """Per brand colour: its role (locked, else the nearest chromatic role in the light variant), the colour
+    there and CIEDE2000 per variant, and ``shown``: locked, or one of the best-fitting unlocked seeds that the
+    free chromatic roles can show (pick K of C) and within CIEDE2000 :data:`SHOWN_DE00` of its role."""
     locks = dict(brief.resolved_locks())
     report = []
     for h in brief.brand_hexes():
@@ -134,6 +158,11 @@ def _brand_report(brief, plan: Plan, light: dict[str, str], dark: dict[str, str]
             d = _de00(h, colors[role])
             entry[name] = {"hex": colors[role], "delta_e00": d, "exact": colors[role] == h}
         report.append(entry)
+    free = plan.n_chrom - len(plan.chrom_locks)
+    unlocked = sorted((e["light"]["delta_e00"], i) for i, e in enumerate(report) if not e["locked"])
+    shown = {i for d, i in unlocked[: max(free, 0)] if d <= SHOWN_DE00}
+    for i, entry in enumerate(report):
+        entry["shown"] = entry["locked"] or i in shown
     return report
 
 
@@ -158,6 +187,9 @@ def build_result(brief, plan: Plan, chosen: list, ctx: Context, device: torch.de
                 },
                 "brand": _brand_report(brief, plan, light_c, dark_c),
                 "primary_exact_in": polarity,
+                "apca": {"light": _apca(light_c), "dark": _apca(dark_c)},
+                "cvd": {"light": _cvd(light_c), "dark": _cvd(dark_c)},
+                "tones": {"light": tonal_ramps(light_c), "dark": tonal_ramps(dark_c)},
             }
         )
     warnings = []

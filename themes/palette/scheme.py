@@ -27,7 +27,7 @@ from .lexicon import Region
 #: Scheme -> hue offsets (degrees) from the primary's hue that secondary and accent roles may take.
 SCHEMES: dict[str, tuple[float, ...]] = {
     "analogous": (0.0, 30.0, -30.0, 60.0, -60.0),
-    "complementary": (0.0, 180.0, 30.0, -30.0),
+    "complementary": (0.0, 180.0),
     "split-complementary": (0.0, 150.0, -150.0),
     "triadic": (0.0, 120.0, -120.0),
 }
@@ -61,10 +61,14 @@ _KAPPA = 1.0 / math.radians(20.0) ** 2
 #: palette at HCT chroma 4-8 lands here), and the Gaussian width of the tint fit.
 NEUTRAL_TINT = {"light": (0.008, 0.014, 0.016), "dark": (0.010, 0.014, 0.010)}
 _TINT_SIGMA = 0.012
+#: Largest OKLab a-b distance of a free neutral from its tinted target that the optimiser tolerates.
+TINT_RADIUS = 0.008
 #: Supporting roles' chroma aim relative to the primary's (soft cap), and the chroma a grey brand's
 #: supporting colours are measured against.
 SUPPORT_CHROMA_RATIO = 0.5
 _GREY_BRAND_CHROMA = 0.12
+#: OKLab distance scale at which a role counts as showing a brand seed.
+_SEED_SIGMA = 0.03
 #: Primary chroma below which its hue is not a reliable brand hue (tints fade to grey, schemes to any hue).
 _HUE_CHROMA = 0.04
 
@@ -94,13 +98,14 @@ def scheme_fit(chrom_oklab: torch.Tensor, scheme: str, seed_oklab: torch.Tensor 
     """How well secondary/accent hues follow the scheme around the primary's hue, in [0, 1].
 
     ``chrom_oklab`` is (..., n_chrom, 3) with the primary first. Per non-primary role: the best von Mises fit to
-    any sector (primary hue + offset) or to any brand seed's hue, times a chroma-hierarchy fit (a soft cap at
-    :data:`SUPPORT_CHROMA_RATIO` of the primary's chroma); the mean over roles. When the primary is nearly grey
+    any sector (primary hue + offset), times a chroma-hierarchy fit (a soft cap at
+    :data:`SUPPORT_CHROMA_RATIO` of the primary's chroma); a role that shows a brand seed (OKLab distance
+    well under 0.03) fits fully whatever its hue and chroma; the mean over roles. When the primary is nearly grey
     its hue means little and the hue fit fades to 1 (any hue). With one chromatic role it is 1.
     """
     if chrom_oklab.shape[-2] < 2:
         return torch.ones(chrom_oklab.shape[:-2], dtype=chrom_oklab.dtype, device=chrom_oklab.device)
-    u, c = _unit(chrom_oklab[..., 1:])
+    u, c = _unit(chrom_oklab[..., 1:, 1:])
     up, cp = _unit(chrom_oklab[..., :1, 1:])
     cos_d = (u * up).sum(-1)  # cos(h_i - h_p)
     sin_d = up[..., 0] * u[..., 1] - up[..., 1] * u[..., 0]  # sin(h_i - h_p)
@@ -109,12 +114,6 @@ def scheme_fit(chrom_oklab: torch.Tensor, scheme: str, seed_oklab: torch.Tensor 
         o = math.radians(offset)
         cos_rel = cos_d * math.cos(o) + sin_d * math.sin(o)  # cos(h_i - h_p - o)
         fits.append(torch.exp(_KAPPA * (cos_rel - 1.0)))
-    if seed_oklab is not None and seed_oklab.shape[0]:
-        us, cs = _unit(seed_oklab[:, 1:].to(chrom_oklab))
-        chromatic_seed = (cs > _HUE_CHROMA).to(chrom_oklab.dtype)
-        for j in range(us.shape[0]):
-            cos_rel = (u * us[j]).sum(-1)
-            fits.append(chromatic_seed[j] * torch.exp(_KAPPA * (cos_rel - 1.0)))
     fit = torch.stack(fits, -1).max(-1).values  # (..., n_chrom - 1)
     weight = torch.sigmoid((cp - _HUE_CHROMA) / 0.01)  # (..., 1): how much the primary has a hue
     hue_fit = weight * fit + (1.0 - weight)
@@ -122,7 +121,26 @@ def scheme_fit(chrom_oklab: torch.Tensor, scheme: str, seed_oklab: torch.Tensor 
     # secondary at 16/36 and tertiary at 24/36 of the primary's chroma). Grey brands allow modest colour.
     cap = SUPPORT_CHROMA_RATIO * torch.maximum(cp, torch.full_like(cp, _GREY_BRAND_CHROMA))
     chroma_fit = torch.exp(-0.5 * (torch.relu(c - cap) / 0.02) ** 2)
-    return (hue_fit * chroma_fit).mean(-1)
+    role_fit = hue_fit * chroma_fit
+    if seed_oklab is not None and seed_oklab.shape[0]:
+        # A role showing one of the brand's own colours fits whatever the scheme says (pick K of C).
+        d2 = ((chrom_oklab[..., 1:, None, :] - seed_oklab.to(chrom_oklab)) ** 2).sum(-1)  # (..., roles, seeds)
+        role_fit = torch.maximum(role_fit, torch.exp(-d2 / (2 * _SEED_SIGMA**2)).max(-1).values)
+    return role_fit.mean(-1)
+
+
+def _tint_targets(neutral_oklab: torch.Tensor, primary_oklab: torch.Tensor, variant: str) -> torch.Tensor:
+    u, cp = _unit(primary_oklab[..., None, 1:])  # (..., 1, 2), (..., 1)
+    strength = (cp / (cp + _HUE_CHROMA / 2)).clamp(max=1.0)[..., None]
+    targets = torch.tensor(NEUTRAL_TINT[variant], dtype=neutral_oklab.dtype, device=neutral_oklab.device)
+    return targets[:, None] * u * strength  # (..., 3, 2)
+
+
+def tint_offset(neutral_oklab: torch.Tensor, primary_oklab: torch.Tensor, variant: str) -> torch.Tensor:
+    """OKLab a-b distance (..., 3) of each neutral from its brand-tinted target (see :func:`neutral_tint_fit`);
+    the optimiser's penalty keeps it under :data:`TINT_RADIUS`, so neutrals never drift to a stray hue."""
+    return torch.sqrt(((neutral_oklab[..., 1:] - _tint_targets(neutral_oklab, primary_oklab, variant)) ** 2)
+                      .sum(-1) + 1e-12)
 
 
 def neutral_tint_fit(neutral_oklab: torch.Tensor, primary_oklab: torch.Tensor, variant: str) -> torch.Tensor:
@@ -131,11 +149,7 @@ def neutral_tint_fit(neutral_oklab: torch.Tensor, primary_oklab: torch.Tensor, v
     Target: a + bi = chroma_target * unit(primary a + bi) * smooth(C_p), so a grey primary asks for greys. Fit:
     mean over the three rows of exp(-|ab - target|^2 / (2 sigma^2)) with sigma = 0.012 (OKLab units).
     """
-    u, cp = _unit(primary_oklab[..., None, 1:])  # (..., 1, 2), (..., 1)
-    strength = (cp / (cp + _HUE_CHROMA / 2)).clamp(max=1.0)[..., None]
-    targets = torch.tensor(NEUTRAL_TINT[variant], dtype=neutral_oklab.dtype, device=neutral_oklab.device)
-    target_ab = targets[:, None] * u * strength  # (..., 3, 2)
-    d2 = ((neutral_oklab[..., 1:] - target_ab) ** 2).sum(-1)
+    d2 = ((neutral_oklab[..., 1:] - _tint_targets(neutral_oklab, primary_oklab, variant)) ** 2).sum(-1)
     return torch.exp(-d2 / (2 * _TINT_SIGMA**2)).mean(-1)
 
 

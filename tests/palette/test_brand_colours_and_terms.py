@@ -1,0 +1,63 @@
+"""Pick K of C brand colours (up to 8, with locks) and differentiable objective terms inside the optimiser."""
+
+import pytest
+import torch
+
+from themes.palette import Brief, generate
+from themes.palette.colorspace import linear_to_oklab
+from themes.palette.objective import Term
+
+from .helpers import assert_legal, de00
+
+BRAND = ["#2196F3", "#4CAF50", "#FFC107", "#F44336", "#9C27B0", "#00BCD4", "#795548", "#E91E63"]
+
+
+def test_eight_brand_colours_with_locks_show_k_of_them_and_keep_the_locks_exact():
+    brief = Brief(brand_colors=BRAND, locks=["#2196F3", "#FFC107:accent"], candidates=3, starts=128, steps=30,
+                  device="cpu")
+    result = generate(brief).to_dict()
+    showing = []
+    for palette in result["palettes"]:
+        assert_legal(palette, 6)
+        assert palette["colors"]["primary"] == "#2196F3" and palette["colors"]["accent"] == "#FFC107"
+        assert palette["dark"]["accent"] == "#FFC107"
+        report = {e["hex"]: e for e in palette["brand"]}
+        assert len(report) == 8
+        shown = [e for e in report.values() if e["shown"]]
+        assert all(e["locked"] or e["light"]["delta_e00"] <= 10.0 for e in shown)
+        showing.append(len(shown))
+    # three chromatic roles show three of the eight brand colours: the best candidate, and most of the others
+    # (diverse alternatives may trade the free role's brand colour for variety)
+    assert showing[0] == 3 and sum(n == 3 for n in showing) >= 2, showing
+
+
+def test_the_free_roles_take_brand_colours_when_there_are_more_brand_colours_than_roles():
+    palette = generate(Brief(brand_colors=BRAND[:5], candidates=1, starts=128, steps=30,
+                             device="cpu")).to_dict()["palettes"][0]
+    chromatic = [palette["colors"][r] for r in ("primary", "secondary", "accent")]
+    near = [min(de00(c, b) for b in BRAND[:5]) for c in chromatic]
+    assert sum(d < 8.0 for d in near) >= 2, (chromatic, near)
+
+
+def _greenness(light: torch.Tensor, dark: torch.Tensor) -> torch.Tensor:
+    """A plugin-style term: how green (negative OKLab a) the light accent is, in [0, 1]."""
+    a = linear_to_oklab(light[:, 5])[:, 1]
+    return torch.sigmoid(-a / 0.03)
+
+
+def test_a_differentiable_term_steers_the_optimiser_and_is_reported():
+    base = dict(brand_colors=["#C62828"], locks=["#C62828"], keywords="energy", candidates=1, starts=96, steps=30,
+                device="cpu")
+    plain = generate(Brief(**base)).to_dict()["palettes"][0]
+    steered = generate(Brief(**base, terms=[Term("green_accent", 3.0, _greenness)])).to_dict()["palettes"][0]
+    assert "green_accent" in steered["scores"] and "green_accent" not in plain["scores"]
+    assert steered["scores"]["green_accent"] > 0.8
+    from themes.palette.colorspace import hex_to_linear
+
+    def a_of(hex_value):
+        return float(linear_to_oklab(hex_to_linear(hex_value))[1])
+
+    assert a_of(steered["colors"]["accent"]) < a_of(plain["colors"]["accent"]) - 0.03
+    assert_legal(steered, 6)
+    s = steered["scores"]
+    assert s["U"] == pytest.approx(2.0 * s["H"] + s["V"] + s["B"] + 3.0 * s["green_accent"], abs=2e-3)
