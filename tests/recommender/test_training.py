@@ -65,6 +65,31 @@ def test_materialised_feeds_exclude_owned_courses_and_carry_reasons(data):
     assert CourseSimilarity.objects.filter(version=version, kind="content").exists()
 
 
+def test_every_because_reason_in_the_feeds_names_a_history_course_among_the_items_strongest_neighbours(data):
+    """Truthful reasons: the named course is in the learner's history, contributed most to the item's score and is
+    one of the item's 10 strongest links; other items get a generic reason (never a content look-alike)."""
+    import numpy as np
+
+    from recommender.training import _saved_ids, load_version_model
+
+    version = train_version(device="cpu")  # the platform's training
+    model = load_version_model(version)
+    ids = _saved_ids(version)
+    item = {int(k): i for i, k in enumerate(ids["item_ids"])}
+    user = {int(k): i for i, k in enumerate(ids["user_ids"])}
+    w = model.weights.numpy()
+    rows = list(FeedItem.objects.filter(version=version))
+    because = [r for r in rows if r.reason_code == "because"]
+    assert because and len(because) < len(rows)
+    assert {r.reason_code for r in rows} - {"because"} == {"for_you"}
+    for r in because:
+        history = model.user_items[user[r.user_id]]
+        j, anchor = item[r.course_id], item[r.reason_arg]
+        contrib = history.data * w[history.indices, j]
+        assert anchor == history.indices[int(np.argmax(contrib))]
+        assert anchor in np.argsort(-w[:, j])[:10]
+
+
 def test_no_interactions_is_a_clear_error(db):
     with pytest.raises(TrainingError):
         train_version(algorithm="pop", device="cpu")
