@@ -34,7 +34,9 @@ test: $(STAMP)
 	scripts/test-deps.sh
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=courseplatform.settings.core $(VENV)/bin/pytest tests/core_only
 
 test-deps:
 	scripts/test-deps.sh

@@ -108,8 +108,9 @@ def prepare(n_learners: int, retrain: bool = False) -> dict:
     from django.core.management import call_command
 
     from courseplatform.accounts.models import User
+    from courseplatform.events.models import Interaction
     from recommender import services
-    from recommender.models import Interaction, ModelVersion
+    from recommender.models import ModelVersion
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -265,7 +266,7 @@ def ping_load(port: int, seconds: float, threads: int) -> dict:
 
 def bench_ingestion(seconds: float, workers: int, threads: int) -> dict:
     from courseplatform.catalog.models import Course
-    from recommender.models import Interaction
+    from courseplatform.events.models import Interaction
 
     course_ids = list(Course.objects.published().values_list("id", flat=True))
     port = free_port()

@@ -111,9 +111,12 @@ def prepare_database(args) -> str:
         conn.execute(f'CREATE DATABASE "{args.db_name}"')
     url = f"postgres://{args.pg_user}@{args.pg_host}:{args.pg_port}/{args.db_name}"
     env = _env(url)
-    for cmd in (["migrate", "--noinput", "-v", "0"], ["createcachetable"],
-                ["seed_demo", "--courses", str(args.courses), "--learners", str(args.seed_learners)]):
+    for cmd in (["migrate", "--noinput", "-v", "0"], ["createcachetable"]):
         subprocess.run([PY, "manage.py", *cmd], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    # seed_demo is a development command (courseplatform.demo is installed by the dev settings only)
+    subprocess.run([PY, "manage.py", "seed_demo", "--courses", str(args.courses), "--learners", str(args.seed_learners)],
+                   cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "courseplatform.settings.dev"}, check=True,
+                   stdout=subprocess.DEVNULL)
     return url
 
 

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -5,20 +6,28 @@ from django.urls import include, path
 
 from . import health, i18n_views, media
 
+
+def _plugin(app: str, route: str, urlconf: str) -> list:
+    """A plugin's routes, only when its app is installed (``courseplatform.settings.core`` runs without them)."""
+    return [path(route, include(urlconf))] if apps.is_installed(app) else []
+
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", i18n_views.set_language, name="set_language"),
-    path("api/", include("recommender.urls")),
+    path("api/", include("courseplatform.api.urls")),
+    path("api/", include("courseplatform.events.urls")),
+    *_plugin("recommender", "api/", "recommender.urls"),
     path("api/", include("courseplatform.search.api_urls")),
     path("", include("courseplatform.commerce.api_urls")),  # /api/orders, /payments/webhooks/<variant>/
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("courseplatform.accounts.urls")),
-    path("", include("themes.urls")),
+    *_plugin("themes", "", "themes.urls"),
     path("", include("courseplatform.experiments.urls")),
     path("", include("courseplatform.pages.urls")),
-    path("staff/recommender/", include("recommender.staff_urls")),
+    *_plugin("recommender", "staff/recommender/", "recommender.staff_urls"),
     path("", include("courseplatform.commerce.urls")),
     path("", include("courseplatform.search.urls")),
     path("", include("courseplatform.catalog.urls")),

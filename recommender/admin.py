@@ -3,17 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import CourseSimilarity, FeedItem, Interaction, ModelVersion, TrainingRun
-
-
-@admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
-    list_display = ("type", "course", "user", "session_key", "surface", "position", "ts")
-    list_filter = ("type", "surface")
-    search_fields = ("course__title", "user__username")
-    raw_id_fields = ("user", "course")
-    list_select_related = ("user", "course")
-    date_hierarchy = "ts"
+from .models import CourseSimilarity, FeedItem, ModelVersion, TrainingRun
 
 
 @admin.register(ModelVersion)

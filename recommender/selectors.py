@@ -18,15 +18,17 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.core.cache import cache
-from django.db import DatabaseError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from courseplatform.catalog.models import Course, Enrollment
+from courseplatform.catalog.selectors import enrolled_course_ids
+from courseplatform.events import selectors as events
+from courseplatform.events.models import EventType
 
 from . import cache as keys
 from .content import build_index
-from .models import CourseSimilarity, EventType, FeedItem, Interaction, ModelVersion, ReasonCode
+from .models import CourseSimilarity, FeedItem, ModelVersion, ReasonCode, TrainingRun
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +70,6 @@ def model_versions():
 
 
 def training_runs(limit: int = 20):
-    from .models import TrainingRun
-
     return TrainingRun.objects.select_related("requested_by", "version").order_by("-id")[:limit]
 
 
@@ -105,10 +105,8 @@ def new_course_ids(version_id: int | None) -> list[int]:
             known_set = set(known)
             ids = [c for c in published.values_list("id", flat=True) if c not in known_set][:200]
         else:
-            ids = list(
-                published.annotate(n=Count("interactions", filter=~Q(interactions__type=EventType.IMPRESSION)))
-                .filter(n__lt=NEW_COURSE_MAX_INTERACTIONS).values_list("id", flat=True)[:200]
-            )
+            ids = list(events.with_engagements(published, "n").filter(n__lt=NEW_COURSE_MAX_INTERACTIONS)
+                       .values_list("id", flat=True)[:200])
         cache.set(key, ids, keys.POPULAR_TTL_S)
     return ids
 
@@ -180,8 +178,7 @@ def rank_candidates(user, info: dict, owned: set[int] | None = None) -> list[tup
     window_start = datetime.now(tz=UTC) - FRESH_WINDOW
     since = max(since, window_start) if since else window_start
     recent: dict[int, float] = {}
-    for cid, etype in (Interaction.objects.filter(user=user, ts__gte=since, type__in=list(FRESH_WEIGHTS))
-                       .order_by("-ts").values_list("course_id", "type")[:30]):
+    for cid, etype in events.recent_activity(user, since=since, types=FRESH_WEIGHTS, limit=30):
         recent[cid] = recent.get(cid, 0.0) + FRESH_WEIGHTS[etype]
     history = list(dict.fromkeys([*recent, *sorted(owned)]))[:30]
 
@@ -317,23 +314,80 @@ def feed_for_user(user, limit: int = 20) -> list[dict]:
              "reason": _reason_text(*reason_of[c.pk], c, titles, owned, categories)} for c in picked]
 
 
-def feed_for_request(request, limit: int = 20, surface: str = "home", storefront_id: int | None = None) -> list[dict]:
-    """Courses for the home page's "Recommended for you" list (and ``GET /api/feed``), each with a short
-    reason; the impressions are logged with their positions. Anonymous visitors without a session get the
-    list but no impression rows (a session is created by the event API, not by page views)."""
-    from .services import impressions_log
-
+def feed_for_request(request, limit: int = 20, storefront_id: int | None = None) -> list[dict]:
+    """Courses for the visitor of ``request`` (the home page's "Recommended for you", a storefront's section,
+    ``GET /api/feed``), each with a short reason; with ``storefront_id`` that storefront's courses only.
+    Writes nothing: the caller logs what it shows (``courseplatform.events``)."""
     started = time.perf_counter()
     user = request.user if request.user.is_authenticated else None
     if storefront_id is None:
         items = feed_for_user(user, limit)
-    else:  # one storefront's courses only; impressions are logged for what is shown, nothing else
+    else:
         items = [i for i in feed_for_user(user, 50) if i["course"].storefront_id == storefront_id][:limit]
-    session_key = "" if user else (request.session.session_key or "")
-    try:
-        impressions_log(user=user, session_key=session_key, course_ids=[i["course"].pk for i in items],
-                        surface=surface)
-    except DatabaseError:  # an impression log must never break the page
-        logger.warning("could not log feed impressions", exc_info=True)
     logger.debug("feed for %s in %.1f ms", user.pk if user else "anonymous", 1000 * (time.perf_counter() - started))
     return items
+
+
+# --- "You may also like" on a course page ------------------------------------------------------------------
+
+#: how many "You may also like" cards a course page shows
+ALSO_LIKE_LIMIT = 4
+
+
+def also_like(course: Course, user, *, limit: int = ALSO_LIKE_LIMIT) -> list[dict]:
+    """The course page's "You may also like" list: ``[{"course": Course, "reason": str}]``, best first.
+
+    First the active recommender version's neighbours of ``course`` (collaborative before content, each by
+    score: :class:`~recommender.models.CourseSimilarity`), then, when those run short (no active version, a
+    course the model has not seen), the popularity table restricted to this course's storefront
+    and category: same storefront and category, then same storefront, then same category. The course itself,
+    unpublished courses and courses the visitor is enrolled in are left out.
+
+    A bounded number of queries whatever the catalogue's size: enrolments, the neighbours, the storefront's
+    course ids (only when falling back), one fetch of the picked courses; the active version and the
+    popularity table come from the cache.
+    """
+    exclude = {course.pk} | enrolled_course_ids(user)
+    picked: dict[int, str] = {}  # course id -> reason text, in rank order
+
+    version_id = active_version_id()
+    if version_id:
+        collaborative = CourseSimilarity.Kind.COLLABORATIVE
+        rows = (CourseSimilarity.objects.filter(version_id=version_id, course_id=course.pk)
+                .exclude(other_id__in=exclude).order_by("-score", "other_id")
+                .values_list("other_id", "kind")[: 4 * limit])  # slack for unpublished neighbours
+        rows = sorted(rows, key=lambda r: r[1] != collaborative)  # stable: collaborative first, each by score
+        for other_id, kind in rows:
+            picked.setdefault(other_id, _("Learners who took this course also took it") if kind == collaborative
+                              else _("Similar to this course"))
+
+    courses: dict[int, Course] = {}
+    if picked:
+        courses = (Course.objects.published().select_related("storefront", "category").defer("description")
+                   .in_bulk(list(picked)))
+        picked = {cid: reason for cid, reason in picked.items() if cid in courses}
+    if len(picked) < limit:
+        same_shop = set(course.storefront.courses.published().values_list("id", flat=True))
+
+        def priority(row) -> int:
+            cid, category_id, _n = row
+            return (0 if cid in same_shop else 2) + (0 if category_id == course.category_id else 1)
+
+        table = [r for r in popularity_table(version_id) if r[0] not in exclude and r[0] not in picked
+                 and (r[0] in same_shop or r[1] == course.category_id)]
+        fill = sorted(table, key=priority)[: limit - len(picked)]  # stable: most popular first in each group
+        more = (Course.objects.published().select_related("storefront", "category").defer("description")
+                .in_bulk([cid for cid, _c, _n in fill])) if fill else {}
+        for cid, _c, _n in fill:
+            if cid in more:
+                courses[cid] = more[cid]
+                picked[cid] = (_("More from %(storefront)s") % {"storefront": course.storefront.name}
+                               if cid in same_shop else
+                               _("Popular in %(category)s") % {"category": course.category})
+    out = []
+    for cid, reason in list(picked.items())[:limit]:
+        item = courses[cid]
+        if item.storefront_id == course.storefront_id:
+            item.storefront = course.storefront  # one instance: its palette and experiment are looked up once
+        out.append({"course": item, "reason": reason})
+    return out

@@ -1,28 +1,30 @@
 """Recommender tasks: thin callers of :mod:`recommender.training` and :mod:`recommender.services`.
 
-``recommender.train_model`` runs on the ``gpu`` queue (routed by name in ``workers/routing.py``). It claims its
-``TrainingRun`` row first, so a redelivered message (acks_late) for a running or finished run does nothing.
+``recommender.train_model`` runs on the ``gpu`` queue (``RecommenderConfig.celery_task_routes``, collected by
+``workers/routing.py``). It claims its ``TrainingRun`` row first, so a redelivered message (acks_late) for a
+running or finished run does nothing.
 Torch is imported inside the task body only (through the engine), never at module level.
 """
 
-import gc
 import logging
 import threading
 import time
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from courseplatform.jobs.models import JobStatus
 from courseplatform.jobs.services import JobBusy, job_claim, job_fail, job_progress, job_succeed
+from workers.devices import OOM_NOTE, run_on_device
 
-from .models import TrainingRun
+from . import services, training
+from .models import ModelVersion, TrainingRun
 
 logger = logging.getLogger(__name__)
 
-OOM_NOTE = "fell back to CPU: CUDA out of memory"
 BUSY_RECHECKS = 20
 
 
@@ -74,55 +76,42 @@ def train_model(self, run_id: int) -> None:
 
 
 def _train(run: TrainingRun, run_id: int) -> None:
-    from workers.devices import is_cuda_oom, select_device
-
-    from .training import TrainingError, training_run_execute
-
-    device = select_device("auto")
-    TrainingRun.objects.filter(pk=run.pk).update(device=device)
-
     def progress(fraction: float) -> None:
         job_progress(run, fraction)
 
-    fallback, oom = "", False
-    try:
-        version, activated, note = training_run_execute(run, device=device, progress=progress)
+    def attempt(device: str):
+        TrainingRun.objects.filter(pk=run.pk).update(device=device)
+        return training.training_run_execute(run, device=device, progress=progress)
+
+    fallback: list[str] = []
+
+    def on_fallback(note: str) -> None:
+        fallback.append(note)
+        run.refresh_from_db()
+        TrainingRun.objects.filter(pk=run.pk).update(fallback_note=note)
+
+    try:  # on CUDA out of memory the run is fitted again on the CPU (workers.devices)
+        outcome = run_on_device(attempt, "auto", on_fallback=on_fallback)
     except (OperationalError, InterfaceError):
         TrainingRun.objects.filter(pk=run.pk).update(status="queued")  # retried by Celery, then re-claimed
         raise
-    except TrainingError as exc:
-        job_fail(run, str(exc))
+    except training.TrainingError as exc:
+        job_fail(run, "; then ".join([*fallback, str(exc)]))
         return
     except Exception as exc:
-        if device != "cuda" or not is_cuda_oom(exc):
-            logger.exception("training run %s failed", run_id)
-            job_fail(run, f"{type(exc).__name__}: {exc}")
-            return
-        oom = True  # recover outside the except block so the traceback does not keep CUDA tensors alive
-    if oom:
-        import torch
-
-        gc.collect()
-        torch.cuda.empty_cache()
-        device, fallback = "cpu", OOM_NOTE
-        run.refresh_from_db()
-        TrainingRun.objects.filter(pk=run.pk).update(device=device, fallback_note=fallback)
-        try:
-            version, activated, note = training_run_execute(run, device=device, progress=progress)
-        except Exception as exc:
-            logger.exception("training run %s failed on CPU too", run_id)
-            job_fail(run, f"{OOM_NOTE}; then {type(exc).__name__}: {exc}")
-            return
-    run.version, run.fallback_note = version, fallback
+        logger.exception("training run %s failed%s", run_id, " on CPU too" if fallback else "")
+        job_fail(run, "; then ".join([*fallback, f"{type(exc).__name__}: {exc}"]))
+        return
+    version, _activated, note = outcome.result
+    fallback_note = OOM_NOTE if outcome.note == OOM_NOTE else ""
+    run.version, run.fallback_note = version, fallback_note
     run.save(update_fields=["version", "fallback_note"])
-    job_succeed(run, device=device, note="; ".join(x for x in (fallback, note) if x))
+    job_succeed(run, device=outcome.device, note="; ".join(x for x in (fallback_note, note) if x))
 
 
 @shared_task(name="recommender.schedule_training", ignore_result=True)
 def schedule_training() -> int | None:
-    from .services import training_schedule
-
-    run = training_schedule()
+    run = services.training_schedule()
     return run.pk if run is not None else None
 
 
@@ -133,17 +122,11 @@ def materialise_feeds(version_id: int, activate: bool = False, actor_id: int | N
 
     Runs on the ``default`` queue (CPU). Idempotent: rows that exist are kept; activating twice is a no-op.
     """
-    from django.contrib.auth import get_user_model
-
-    from . import services
-    from .models import ModelVersion
-    from .training import rematerialise
-
     version = ModelVersion.objects.filter(pk=version_id).first()
     if version is None or not version.is_servable:
         return
     if version.feed_count == 0:
-        rematerialise(version)
+        training.rematerialise(version)
     if activate:
         actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
         services.version_activate(version=version, actor=actor, note="feeds rebuilt, then activated")

@@ -13,6 +13,7 @@ the web tier, which imports :mod:`recommender.services`, never loads torch.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -26,14 +27,18 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
+import scipy.sparse as sp
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from courseplatform.catalog.models import Course, Enrollment
+from courseplatform.events import selectors as events
 
 from . import services
 from .content import build_index
-from .models import CourseSimilarity, EventType, FeedItem, Interaction, ModelVersion, ReasonCode, TrainingRun
+from .models import CourseSimilarity, FeedItem, ModelVersion, ReasonCode, TrainingRun
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +61,7 @@ def _finite(metrics: dict) -> dict:
 
 
 def _interaction_rows() -> list[tuple]:
-    return list(
-        Interaction.objects.filter(user__isnull=False)
-        .exclude(type=EventType.IMPRESSION)
-        .order_by("id")
-        .values_list("user_id", "course_id", "type", "ts", "value")
-    )
+    return events.learner_history()
 
 
 def _discard(version: ModelVersion) -> None:
@@ -113,9 +113,6 @@ def _maybe_activate(version: ModelVersion, run: TrainingRun) -> tuple[bool, str]
 def item_features(data):
     """Side information for the engine: one binary column per category, storefront and language of the courses
     (rows in ``data.item_ids`` order); ``None`` when no course is known."""
-    import numpy as np
-    import scipy.sparse as sp
-
     ids = [int(k) for k in data.item_ids]
     info = {cid: (cat, shop, lang) for cid, cat, shop, lang in
             Course.objects.filter(pk__in=ids).values_list("id", "category_id", "storefront_id", "language")}
@@ -275,8 +272,6 @@ class _SavedModelOnSplit:
         self.model, self.user_map, self.item_map, self.train_csr = model, user_map, item_map, train_csr
 
     def score_users(self, user_indices, filter_seen: bool = True):
-        import numpy as np
-
         users = np.asarray(user_indices, dtype=np.int64)
         out = np.full((users.size, self.train_csr.shape[1]), -np.inf, dtype=np.float32)
         if users.size == 0:
@@ -301,9 +296,6 @@ def saved_model_on_split(active: ModelVersion, candidate_model, split, train_csr
     out as owned, which says nothing about its quality). A held-out course the saved model does not know counts
     as a miss for it. Raises when the artifact cannot be loaded.
     """
-    import numpy as np
-    import scipy.sparse as sp
-
     from . import engine
 
     if not active.artifact_dir:
@@ -366,14 +358,8 @@ def engagement_dataset(max_impressions: int | None = None) -> dict:
 
     Returns ``{"rows": [feature dict], "labels", "timestamps" (unix s), "pairs" ((learner id, course id))}``.
     """
-    from django.contrib.auth import get_user_model
-
     limit = int(max_impressions or _engagement_setting("MAX_IMPRESSIONS", ENGAGEMENT_MAX_IMPRESSIONS))
-    impressions = list(
-        Interaction.objects.filter(type=EventType.IMPRESSION, user__isnull=False, position__isnull=False)
-        .order_by("-ts", "-id").values_list("user_id", "course_id", "ts", "position")[:limit]
-    )
-    impressions.reverse()
+    impressions = events.learner_impressions(limit)
     out: dict = {"rows": [], "labels": [], "timestamps": [], "pairs": []}
     if not impressions:
         return out
@@ -421,8 +407,6 @@ def engagement_dataset(max_impressions: int | None = None) -> dict:
 
 def _model_scores(model, data, pairs: Sequence[tuple[int, int]]) -> list[float]:
     """The model's score for each (learner id, course id); 0.0 for a learner or course it does not know."""
-    import numpy as np
-
     user_index = {int(k): i for i, k in enumerate(data.user_ids)}
     item_index = {int(k): i for i, k in enumerate(data.item_ids)}
     wanted: dict[int, list[int]] = defaultdict(list)
@@ -461,10 +445,6 @@ def engagement_report(algorithm: str, params: dict, device: str, rows: Sequence[
 
 
 def _engagement_report(algorithm, params, device, rows, half_life) -> dict:
-    import datetime as dt
-
-    import numpy as np
-
     from . import engine
     from .engine.engagement import feature_matrix, fit_and_evaluate, time_holdout
 

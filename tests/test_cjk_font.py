@@ -76,7 +76,8 @@ def test_font_has_a_glyph_for_every_character_of_the_zh_hans_catalogue():
         for char in text
         if not unicodedata.category(char).startswith("C")  # newlines and other controls
     }
-    demo = (ROOT / "courseplatform/catalog/demo_data.py").read_text(encoding="utf-8")
+    demo = "".join((ROOT / "courseplatform/demo" / name).read_text(encoding="utf-8") for name in ("data.py",
+                                                                                                 "steps.py"))
     used |= {char for char in demo if "\u4e00" <= char <= "\u9fff"}  # the seed data's Chinese titles
     cmap = TTFont(finders.find(FONT))["cmap"].getBestCmap()
     missing = "".join(sorted(char for char in used if ord(char) not in cmap))

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ThemesConfig(AppConfig):
     name = "themes"
     verbose_name = _("Themes")
+    #: collected by workers/routing.py: palette optimisation runs on the GPU queue
+    celery_task_routes = {"themes.run_palette_job": {"queue": "gpu"}}
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the plugin system checks)
+        from . import checks, experiment_arms  # noqa: F401  (system checks; the brief-defaults refit receiver)

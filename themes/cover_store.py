@@ -12,11 +12,15 @@ the cover. Other layouts never see the logo, so uploading one leaves their URLs 
 
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from threading import Lock
 
 from django.conf import settings
+from django.urls import reverse
+
+from .plugins import COVER_LAYOUTS
+from .selectors import active_palette_roles, visitor_palette
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +40,11 @@ class StoredCover:
 
 def default_layout(storefront) -> str:
     """The storefront's default cover layout when it is registered, else the first registered one."""
-    from .plugins import COVER_LAYOUTS
-
     name = storefront.default_cover_layout
     return name if name and name in COVER_LAYOUTS else COVER_LAYOUTS.keys()[0]
 
 
 def layout_for(course) -> str:
-    from .plugins import COVER_LAYOUTS
-
     if course.cover_layout and course.cover_layout in COVER_LAYOUTS:
         return course.cover_layout
     return default_layout(course.storefront)
@@ -61,8 +61,6 @@ def cover_text(course) -> dict:
 
 def layout_uses_logo(layout: str) -> bool:
     """Whether the registered layout draws a logo (it has a logo box)."""
-    from .plugins import COVER_LAYOUTS
-
     return getattr(COVER_LAYOUTS.get(layout), "logo_box", None) is not None
 
 
@@ -118,8 +116,6 @@ def _spec(storefront, size: str, *, title: str, subtitle: str, category: str, co
           roles: dict | None = None):
     from themes.covers import CoverSpec
 
-    from .selectors import active_palette_roles
-
     return CoverSpec(
         title=title,
         subtitle=subtitle,
@@ -136,8 +132,6 @@ def _spec(storefront, size: str, *, title: str, subtitle: str, category: str, co
 
 def _drawable(spec, storefront):
     """The spec, falling back to the storefront name when the title cannot be drawn (e.g. empty)."""
-    from dataclasses import replace
-
     try:
         spec.validated()
     except ValueError:
@@ -154,16 +148,14 @@ def renderable_spec(course, size: str, **kwargs):
     return _drawable(cover_spec(course, size, **kwargs), course.storefront)
 
 
-def cover_digest(course, size: str) -> str:
+def cover_digest(course, size: str, roles: dict | None = None) -> str:
     from themes.covers import cover_hash
 
-    return cover_hash(renderable_spec(course, size))
+    return cover_hash(renderable_spec(course, size, roles=roles))
 
 
 def _render(spec) -> bytes:
     from themes.covers import get_layout, register_layout, render_cover_bytes
-
-    from .plugins import COVER_LAYOUTS
 
     try:
         get_layout(spec.layout)
@@ -185,10 +177,12 @@ def render_preview(storefront, layout: str, *, title: str, subtitle: str = "", c
     return _render(_drawable(spec, storefront))
 
 
-def cover_for(course, size: str) -> StoredCover:
+def cover_for(course, size: str, roles: dict | None = None) -> StoredCover:
+    """The course's stored cover (rendered on first use): in the storefront's active palette, or in ``roles``
+    (an experiment variant's palette). Same content-hashed store either way; files are never overwritten."""
     from themes.covers import cover_hash
 
-    spec = renderable_spec(course, size)
+    spec = renderable_spec(course, size, roles=roles)
     digest = cover_hash(spec)
     path = Path(settings.MEDIA_ROOT) / "covers" / digest[:2] / f"{digest}.webp"
     if not path.exists():
@@ -198,3 +192,15 @@ def cover_for(course, size: str) -> StoredCover:
         tmp.write_bytes(data)
         tmp.replace(path)  # atomic: a reader never sees half a file
     return StoredCover(path=path, digest=digest)
+
+
+def cover_url(course, size: str = "card", request=None) -> str:
+    """The cover's URL; in the visitor's experiment variant palette when a palette A/B test runs on its
+    storefront (``request`` given)."""
+    variant = visitor_palette(request, course.storefront)
+    if variant is not None:
+        digest = cover_digest(course, size, roles=dict(variant.colors))
+        return (reverse("themes:palette_variant_asset", args=[variant.pk, "cover.webp"])
+                + f"?course={course.pk}&size={size}&v={digest[:16]}")
+    digest = cover_digest(course, size)
+    return reverse("themes:course_cover", args=[course.pk]) + f"?size={size}&v={digest[:16]}"

@@ -1,8 +1,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from courseplatform.catalog.forms import clean_text
+from courseplatform.catalog.models import Category, Course
 from courseplatform.catalog.validators import normalise_hex, parse_keywords
+from courseplatform.experiments.selectors import default_weights, storefront_category_slug
+
+from .plugins import COVER_LAYOUTS
 
 ROLE_CHOICES = [("", _("any role")), ("primary", _("primary")), ("secondary", _("secondary")),
                 ("accent", _("accent")), ("background", _("background"))]
@@ -77,9 +83,7 @@ class PaletteBriefForm(forms.Form):
             initial[f"color_{i}"] = color
         if storefront.brand_colors:
             initial["lock_1"], initial["role_1"] = True, "primary"
-        # the feedback loop (courseplatform.experiments): α, β, γ fitted from finished palette A/B tests
-        from courseplatform.experiments.selectors import default_weights, storefront_category_slug
-
+        # the feedback loop (themes.experiment_arms): α, β, γ fitted from finished palette A/B tests
         alpha, beta, gamma, source = default_weights(storefront_category_slug(storefront))
         initial.update(alpha=alpha, beta=beta, gamma=gamma, weights_source=source)
         return initial
@@ -88,3 +92,29 @@ class PaletteBriefForm(forms.Form):
 class ReviewForm(forms.Form):
     note = forms.CharField(label=_("Note to the creator"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CoverPreviewForm(forms.Form):
+    """The live cover preview's query string (views.cover_live_preview): a registered layout, and the
+    title and subtitle as typed into :class:`CourseForm`, limited and cleaned exactly as that form does, so
+    the preview shows what saving would store. Nothing is saved."""
+
+    layout = forms.CharField(label=_("Cover layout"), required=False, max_length=40)
+    title = Course._meta.get_field("title").formfield(required=False)
+    subtitle = Course._meta.get_field("subtitle").formfield(required=False)
+    category = forms.ModelChoiceField(Category.objects.all(), required=False,
+                                      label=capfirst(Course._meta.get_field("category").verbose_name))
+    course = forms.IntegerField(label=capfirst(Course._meta.verbose_name), required=False, min_value=1,
+                                max_value=2**31 - 1)
+
+    def clean_layout(self):
+        layout = self.cleaned_data["layout"]
+        if layout not in COVER_LAYOUTS:
+            raise ValidationError(_("Unknown cover layout."), code="unknown_layout")
+        return layout
+
+    def clean_title(self):
+        return clean_text(self.cleaned_data.get("title", ""))
+
+    def clean_subtitle(self):
+        return clean_text(self.cleaned_data.get("subtitle", ""))

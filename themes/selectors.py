@@ -1,11 +1,17 @@
-"""Reads for theming: active palettes, presets, stylesheet and cover URLs, review queue."""
+"""Reads for theming: active and variant palettes, presets, stylesheet URLs, review queue."""
 
 import hashlib
 
 from django.core.cache import cache
 from django.urls import reverse
 
+from courseplatform.experiments.selectors import visitor_arm
+
 from .models import CoverBatch, Palette, PaletteJob, PaletteStatus
+from .plugins import THEME_PRESETS
+
+#: the arm kind of palette A/B tests (``Experiment.kind``)
+KIND = "palette"
 
 _MISSING = object()
 
@@ -39,16 +45,27 @@ def palette_version(palette: Palette) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
+def visitor_palette(request, storefront) -> Palette | None:
+    """The palette this visitor sees on ``storefront`` because a palette A/B test runs there (their variant's),
+    or None (see ``experiments.selectors.visitor_arm``)."""
+    if request is None:
+        return None
+    arm = visitor_arm(request, storefront, KIND)
+    if arm is None or not arm.isdigit():
+        return None
+    memo = request.__dict__.setdefault("_variant_palettes", {})
+    if arm not in memo:
+        memo[arm] = Palette.objects.filter(pk=int(arm), storefront_id=storefront.pk).first()
+    return memo[arm]
+
+
 def theme_stylesheet_url(storefront, request=None) -> str:
     """The storefront's theme stylesheet: the visitor's experiment variant palette when ``request`` is given
     and an A/B test runs on the storefront (issue 8), else the active palette's ("" when there is none)."""
-    if request is not None:  # palette experiments (courseplatform.experiments)
-        from courseplatform.experiments.selectors import variant_palette
-
-        variant = variant_palette(request, storefront, create=True)
-        if variant is not None:
-            return (reverse("themes:palette_variant_asset", args=[variant.pk, "theme.css"])
-                    + f"?v={palette_version(variant)}")
+    variant = visitor_palette(request, storefront)
+    if variant is not None:
+        return (reverse("themes:palette_variant_asset", args=[variant.pk, "theme.css"])
+                + f"?v={palette_version(variant)}")
     palette = active_palette(storefront)
     if palette is None:
         return ""
@@ -56,26 +73,7 @@ def theme_stylesheet_url(storefront, request=None) -> str:
 
 
 def theme_preset(storefront):
-    from .plugins import THEME_PRESETS
-
     return THEME_PRESETS.get(storefront.theme_preset) or THEME_PRESETS.get("classic")
-
-
-def cover_url(course, size: str = "card", request=None) -> str:
-    if request is not None:  # palette experiments (courseplatform.experiments): covers in the variant's palette
-        from courseplatform.experiments.selectors import variant_palette
-
-        variant = variant_palette(request, course.storefront)
-        if variant is not None:
-            from courseplatform.experiments.covers import variant_cover_digest
-
-            digest = variant_cover_digest(course, size, variant)
-            return (reverse("themes:palette_variant_asset", args=[variant.pk, "cover.webp"])
-                    + f"?course={course.pk}&size={size}&v={digest[:16]}")
-    from . import cover_store
-
-    digest = cover_store.cover_digest(course, size)
-    return reverse("themes:course_cover", args=[course.pk]) + f"?size={size}&v={digest[:16]}"
 
 
 def jobs_for_storefront(storefront):
@@ -100,3 +98,15 @@ def preview_course_title(storefront) -> str:
     """A real course title for the palette previews (the newest published course), or "" when there is none."""
     return (storefront.courses.filter(published=True).order_by("-created_at", "-id")
             .values_list("title", flat=True).first() or "")
+
+
+def candidate_palette(storefront, palette_id) -> Palette | None:
+    """A palette of this storefront (any status), or ``None`` (the page builder's preview in a candidate)."""
+    try:
+        return Palette.objects.filter(storefront=storefront, pk=int(palette_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def preview_palettes(storefront):
+    return Palette.objects.filter(storefront=storefront).order_by("-updated_at")[:30]

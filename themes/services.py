@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from courseplatform.jobs import services as jobs
 from courseplatform.jobs.models import JobStatus
+from workers import devices
 
 from .models import CoverBatch, Palette, PaletteJob, PaletteStatus, PaletteTransition
 
@@ -83,41 +84,24 @@ def _run_engine(job: PaletteJob, device: str):
 
 def palette_job_execute(job_id: int, preferred_device: str = "auto") -> None:
     """Run a claimed palette job; safe to call for a redelivered message (it then does nothing)."""
-    from workers.devices import is_cuda_oom, select_device
-
     # raises jobs.JobBusy while another live run owns the job (the task re-checks later)
     job = jobs.job_claim(PaletteJob, job_id, stale_after_s=settings.JOBS_HEARTBEAT_STALE_S, raise_if_busy=True)
     if job is None:
         return
-    device = select_device(preferred_device)
-    note = ""
-    if preferred_device == "cuda" and device == "cpu":
-        note = "no CUDA device on this worker; ran on CPU"
     started = time.perf_counter()
-    result, oom = None, False
-    try:
-        result = _run_engine(job, device)
+    try:  # on CUDA out of memory the engine runs again on the CPU (workers.devices)
+        outcome = devices.run_on_device(lambda device: _run_engine(job, device), preferred_device)
     except ValueError as error:
         jobs.job_fail(job, str(error))
         return
     except Exception as error:
-        if device != "cuda" or not is_cuda_oom(error):
-            _fail_unless_transient(job, error)
-            raise
-        oom = True
-    if oom:  # recover outside the except block so the traceback frees GPU tensors (PyTorch FAQ)
-        import gc
-
-        import torch
-
-        gc.collect()
-        torch.cuda.empty_cache()
-        device, note = "cpu", "fell back to CPU: CUDA out of memory"
-        result = _run_engine(job, device)
+        _fail_unless_transient(job, error)
+        raise
+    result = outcome.result
     _store_candidates(job, result.to_dict())
     job.seconds = round(time.perf_counter() - started, 3)
     job.save(update_fields=["seconds", "unknown_keywords", "engine_version"])
-    jobs.job_succeed(job, device=result.to_dict().get("device", device), note=note)
+    jobs.job_succeed(job, device=result.to_dict().get("device", outcome.device), note=outcome.note)
 
 
 def _fail_unless_transient(job: PaletteJob, error: Exception) -> None:

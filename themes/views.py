@@ -1,5 +1,7 @@
 """Theming pages (creator studio, staff review) and assets (theme.css, previews, tokens, covers)."""
 
+import hashlib
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -15,15 +17,14 @@ from courseplatform.catalog.models import Course, Storefront
 from courseplatform.catalog.permissions import creator_required
 
 from . import cover_store, presentation, selectors, services
-from .css import preview_css, theme_css
-from .forms import PaletteBriefForm, ReviewForm
+from .css import preview_css, theme_css, validated_roles
+from .experiment_arms import experiment_palettes
+from .forms import CoverPreviewForm, PaletteBriefForm, ReviewForm
 from .models import Palette, PaletteJob, PaletteStatus
-from .plugins import TOKEN_EXPORTERS
+from .plugins import COVER_LAYOUTS, TOKEN_EXPORTERS
 
 
 def _cached_text(request, body: str, content_type: str, *, immutable: bool = False) -> HttpResponse:
-    import hashlib
-
     etag = quote_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
     if request.headers.get("If-None-Match") == etag:
         return HttpResponseNotModified(headers={"ETag": etag})
@@ -172,8 +173,6 @@ def _cover_preview_response(storefront, layout: str, **text) -> HttpResponse:
 @require_GET
 def cover_preview(request, pk):
     """The preview of a saved course in a layout: its saved title and subtitle (the picker without JavaScript)."""
-    from .plugins import COVER_LAYOUTS
-
     course = get_object_or_404(Course.objects.owned_by(request.user).select_related("storefront", "category"), pk=pk)
     layout = request.GET.get("layout", "")
     if layout not in COVER_LAYOUTS:
@@ -191,8 +190,6 @@ def cover_live_preview(request, slug):
     → 404. ``course`` supplies the saved course's id (geometric layouts derive their pattern from it) and its
     category unless ``category`` is given.
     """
-    from courseplatform.catalog.forms import CoverPreviewForm
-
     storefront = get_object_or_404(Storefront.objects.owned_by(request.user), slug=slug)
     form = CoverPreviewForm(request.GET)
     if not form.is_valid():
@@ -304,8 +301,6 @@ def download_tokens(request, slug, exporter):
     plugin = TOKEN_EXPORTERS.get(exporter)
     if palette is None or plugin is None:
         raise Http404
-    from .css import validated_roles
-
     tokens = {"name": storefront.slug, "light": validated_roles(palette.colors), "dark": validated_roles(palette.dark)}
     response = HttpResponse(plugin.export(tokens), content_type=f"{plugin.media_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{storefront.slug}-{plugin.filename}"'
@@ -320,7 +315,11 @@ def course_cover(request, pk):
     size = request.GET.get("size", "card")
     if size not in cover_store.SIZES:
         raise Http404
-    cover = cover_store.cover_for(course, size)
+    return _cover_response(request, cover_store.cover_for(course, size))
+
+
+def _cover_response(request, cover: cover_store.StoredCover) -> HttpResponse:
+    """A stored cover, revalidated by its digest; immutable when the URL names this very digest (``?v=``)."""
     etag = quote_etag(cover.digest)
     if request.headers.get("If-None-Match") == etag:
         return HttpResponseNotModified(headers={"ETag": etag})
@@ -337,7 +336,7 @@ def course_cover(request, pk):
 def palette_variant_asset(request, pk, asset):
     """``theme.css`` or ``cover.webp?course=&size=`` of a palette that is a variant of an experiment, so a
     visitor sees the storefront, course pages and covers in their variant's palette."""
-    palette = Palette.objects.filter(pk=pk, experiment_variants__isnull=False).distinct().first()
+    palette = experiment_palettes().filter(pk=pk).first()
     if palette is None:
         raise Http404
     if asset == "theme.css":
@@ -347,19 +346,9 @@ def palette_variant_asset(request, pk, asset):
         return _cached_text(request, body, "text/css; charset=utf-8", immutable="v" in request.GET)
     if asset != "cover.webp":
         raise Http404
-    from courseplatform.experiments.covers import variant_cover_for
-
     size, raw = request.GET.get("size", "card"), request.GET.get("course", "")
     course = Course.objects.select_related("storefront", "category").filter(
         pk=int(raw) if raw.isdigit() else 0, storefront_id=palette.storefront_id, published=True).first()
     if course is None or size not in cover_store.SIZES:
         raise Http404
-    cover = variant_cover_for(course, size, palette)
-    etag = quote_etag(cover.digest)
-    if request.headers.get("If-None-Match") == etag:
-        return HttpResponseNotModified(headers={"ETag": etag})
-    response = HttpResponse(cover.path.read_bytes(), content_type=cover.content_type)
-    response["ETag"] = etag
-    fresh = request.GET.get("v") == cover.digest[:16]
-    response["Cache-Control"] = "public, max-age=31536000, immutable" if fresh else "public, max-age=60"
-    return response
+    return _cover_response(request, cover_store.cover_for(course, size, roles=dict(palette.colors)))

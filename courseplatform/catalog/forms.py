@@ -2,16 +2,17 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Course, Currency, Review, Storefront
+from courseplatform import hooks
+
+from .models import Course, Currency, Review, Storefront
 from .uploads import clean_logo
 from .validators import parse_brand_colors, parse_keywords
 from .widgets import LogoInput
 
 
-def _clean_text(value: str) -> str:
+def clean_text(value: str) -> str:
     """Drop control characters (keeps newlines/tabs) so they never reach pages or covers."""
     return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
 
@@ -46,10 +47,10 @@ class StorefrontForm(forms.ModelForm):
             self.fields["brand_colors_text"].initial = ", ".join(self.instance.brand_colors)
 
     def clean_name(self):
-        return _clean_text(self.cleaned_data["name"])
+        return clean_text(self.cleaned_data["name"])
 
     def clean_tagline(self):
-        return _clean_text(self.cleaned_data.get("tagline", ""))
+        return clean_text(self.cleaned_data.get("tagline", ""))
 
     def clean_brand_keywords_text(self):
         return parse_keywords(self.cleaned_data.get("brand_keywords_text", ""))
@@ -82,13 +83,18 @@ class CourseForm(forms.ModelForm):
         fields = ("title", "subtitle", "description", "category", "level", "language", "price", "currency",
                   "published", "cover_layout")
 
-    def __init__(self, *args, **kwargs):
-        from themes.plugins import COVER_LAYOUTS
+    #: fields a plugin renders in its ``course_form_panels`` (the core's template leaves them out)
+    plugin_field_names = ("cover_layout",)
 
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cover_layout"] = forms.ChoiceField(
-            label=_("Cover layout"), required=False, widget=forms.RadioSelect,
-            choices=[("", _("Storefront default"))] + [(lay.name, lay.label) for lay in COVER_LAYOUTS.all()])
+        layouts = hooks.call_flat("cover_layouts")
+        if layouts:
+            self.fields["cover_layout"] = forms.ChoiceField(
+                label=_("Cover layout"), required=False, widget=forms.RadioSelect,
+                choices=[("", _("Storefront default")), *layouts])
+        else:  # no plugin draws covers: nothing to pick
+            del self.fields["cover_layout"]
         if self.instance.pk:
             self.fields["tags_text"].initial = ", ".join(self.instance.tags)
         self.fields["currency"].required = False  # not sent: the course keeps its currency (new ones: USD)
@@ -97,49 +103,21 @@ class CourseForm(forms.ModelForm):
         return self.cleaned_data.get("currency") or self.instance.currency or Currency.USD
 
     def clean_title(self):
-        title = _clean_text(self.cleaned_data["title"])
+        title = clean_text(self.cleaned_data["title"])
         if not title:
             raise ValidationError(_("The title cannot be empty."))
         return title
 
     def clean_subtitle(self):
-        return _clean_text(self.cleaned_data.get("subtitle", ""))
+        return clean_text(self.cleaned_data.get("subtitle", ""))
 
     def clean_tags_text(self):
         return parse_keywords(self.cleaned_data.get("tags_text", ""))
 
     def service_data(self) -> dict:
-        data = {k: self.cleaned_data[k] for k in self.Meta.fields}
+        data = {k: self.cleaned_data[k] for k in self.Meta.fields if k in self.fields}
         data["tags"] = self.cleaned_data["tags_text"]
         return data
-
-
-class CoverPreviewForm(forms.Form):
-    """The live cover preview's query string (themes.views.cover_live_preview): a registered layout, and the
-    title and subtitle as typed into :class:`CourseForm`, limited and cleaned exactly as that form does, so
-    the preview shows what saving would store. Nothing is saved."""
-
-    layout = forms.CharField(label=_("Cover layout"), required=False, max_length=40)
-    title = Course._meta.get_field("title").formfield(required=False)
-    subtitle = Course._meta.get_field("subtitle").formfield(required=False)
-    category = forms.ModelChoiceField(Category.objects.all(), required=False,
-                                      label=capfirst(Course._meta.get_field("category").verbose_name))
-    course = forms.IntegerField(label=capfirst(Course._meta.verbose_name), required=False, min_value=1,
-                                max_value=2**31 - 1)
-
-    def clean_layout(self):
-        from themes.plugins import COVER_LAYOUTS
-
-        layout = self.cleaned_data["layout"]
-        if layout not in COVER_LAYOUTS:
-            raise ValidationError(_("Unknown cover layout."), code="unknown_layout")
-        return layout
-
-    def clean_title(self):
-        return _clean_text(self.cleaned_data.get("title", ""))
-
-    def clean_subtitle(self):
-        return _clean_text(self.cleaned_data.get("subtitle", ""))
 
 
 class ReviewForm(forms.Form):
@@ -161,4 +139,4 @@ class ReviewForm(forms.Form):
         self.review = review
 
     def clean_text(self):
-        return _clean_text(self.cleaned_data.get("text", ""))
+        return clean_text(self.cleaned_data.get("text", ""))

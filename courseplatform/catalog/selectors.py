@@ -77,75 +77,8 @@ def learning(user) -> QuerySet[Enrollment]:
     )
 
 
-def owned_course_ids(user) -> set[int]:
+def enrolled_course_ids(user) -> set[int]:
+    """Courses the learner is enrolled in (the recommender's ``owned_course_ids`` adds the courses they sell)."""
     if not user.is_authenticated:
         return set()
     return set(Enrollment.objects.filter(learner=user).values_list("course_id", flat=True))
-
-
-#: how many "You may also like" cards a course page shows
-ALSO_LIKE_LIMIT = 4
-
-
-def also_like(course: Course, user, *, limit: int = ALSO_LIKE_LIMIT) -> list[dict]:
-    """The course page's "You may also like" list: ``[{"course": Course, "reason": str}]``, best first.
-
-    First the active recommender version's neighbours of ``course`` (collaborative before content, each by
-    score: :class:`recommender.models.CourseSimilarity`), then, when those run short (no active version, a
-    course the model has not seen), the recommender's popularity table restricted to this course's storefront
-    and category: same storefront and category, then same storefront, then same category. The course itself,
-    unpublished courses and courses the visitor is enrolled in are left out.
-
-    A bounded number of queries whatever the catalogue's size: enrolments, the neighbours, the storefront's
-    course ids (only when falling back), one fetch of the picked courses; the active version and the
-    popularity table come from the recommender's cache.
-    """
-    from django.utils.translation import gettext as _
-
-    from recommender.models import CourseSimilarity
-    from recommender.selectors import active_version_id, popularity_table
-
-    exclude = {course.pk} | owned_course_ids(user)
-    picked: dict[int, str] = {}  # course id -> reason text, in rank order
-
-    version_id = active_version_id()
-    if version_id:
-        collaborative = CourseSimilarity.Kind.COLLABORATIVE
-        rows = (CourseSimilarity.objects.filter(version_id=version_id, course_id=course.pk)
-                .exclude(other_id__in=exclude).order_by("-score", "other_id")
-                .values_list("other_id", "kind")[: 4 * limit])  # slack for unpublished neighbours
-        rows = sorted(rows, key=lambda r: r[1] != collaborative)  # stable: collaborative first, each by score
-        for other_id, kind in rows:
-            picked.setdefault(other_id, _("Learners who took this course also took it") if kind == collaborative
-                              else _("Similar to this course"))
-
-    courses: dict[int, Course] = {}
-    if picked:
-        courses = (Course.objects.published().select_related("storefront", "category").defer("description")
-                   .in_bulk(list(picked)))
-        picked = {cid: reason for cid, reason in picked.items() if cid in courses}
-    if len(picked) < limit:
-        same_shop = set(course.storefront.courses.published().values_list("id", flat=True))
-
-        def priority(row) -> int:
-            cid, category_id, _n = row
-            return (0 if cid in same_shop else 2) + (0 if category_id == course.category_id else 1)
-
-        table = [r for r in popularity_table(version_id) if r[0] not in exclude and r[0] not in picked
-                 and (r[0] in same_shop or r[1] == course.category_id)]
-        fill = sorted(table, key=priority)[: limit - len(picked)]  # stable: most popular first in each group
-        more = (Course.objects.published().select_related("storefront", "category").defer("description")
-                .in_bulk([cid for cid, _c, _n in fill])) if fill else {}
-        for cid, _c, _n in fill:
-            if cid in more:
-                courses[cid] = more[cid]
-                picked[cid] = (_("More from %(storefront)s") % {"storefront": course.storefront.name}
-                               if cid in same_shop else
-                               _("Popular in %(category)s") % {"category": course.category})
-    out = []
-    for cid, reason in list(picked.items())[:limit]:
-        item = courses[cid]
-        if item.storefront_id == course.storefront_id:
-            item.storefront = course.storefront  # one instance: its palette and experiment are looked up once
-        out.append({"course": item, "reason": reason})
-    return out

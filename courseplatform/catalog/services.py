@@ -7,7 +7,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courseplatform.events.models import EventType
+from courseplatform.events.services import record_server_event
+
 from .models import Course, Enrollment, Review, Storefront
+from .permissions import ensure_can_manage
 
 STOREFRONT_FIELDS = ("name", "slug", "tagline", "brand_keywords", "brand_colors", "logo")
 COURSE_FIELDS = (
@@ -20,11 +24,6 @@ COURSE_FIELDS = (
 def _ensure_creator(actor) -> None:
     if not (actor.is_authenticated and (actor.is_creator or actor.is_staff)):
         raise PermissionDenied(_("Only course creators can do this."))
-
-
-def _ensure_owner(actor, storefront: Storefront) -> None:
-    if storefront.owner_id != actor.pk:
-        raise PermissionDenied(_("You can only change your own storefront."))
 
 
 def _apply(instance, data: dict[str, Any], allowed: tuple[str, ...]) -> list[str]:
@@ -48,7 +47,7 @@ def storefront_create(*, owner, data: dict[str, Any]) -> Storefront:
 
 @transaction.atomic
 def storefront_update(*, storefront: Storefront, actor, data: dict[str, Any]) -> Storefront:
-    _ensure_owner(actor, storefront)
+    ensure_can_manage(actor, storefront)
     old_logo = Storefront.objects.filter(pk=storefront.pk).values_list("logo", flat=True).first() or ""
     changed = _apply(storefront, data, STOREFRONT_FIELDS)
     storefront.full_clean()
@@ -61,7 +60,7 @@ def storefront_update(*, storefront: Storefront, actor, data: dict[str, Any]) ->
 
 @transaction.atomic
 def course_create(*, storefront: Storefront, actor, data: dict[str, Any]) -> Course:
-    _ensure_owner(actor, storefront)
+    ensure_can_manage(actor, storefront)
     course = Course(storefront=storefront)
     _apply(course, data, COURSE_FIELDS)
     course.full_clean()
@@ -71,7 +70,7 @@ def course_create(*, storefront: Storefront, actor, data: dict[str, Any]) -> Cou
 
 @transaction.atomic
 def course_update(*, course: Course, actor, data: dict[str, Any]) -> Course:
-    _ensure_owner(actor, course.storefront)
+    ensure_can_manage(actor, course.storefront)
     changed = _apply(course, data, COURSE_FIELDS)
     course.full_clean()
     course.save(update_fields=[*changed, "updated_at"])
@@ -81,8 +80,6 @@ def course_update(*, course: Course, actor, data: dict[str, Any]) -> Course:
 def enroll(*, learner, course: Course, order=None) -> tuple[Enrollment, bool]:
     """Enrol ``learner`` in ``course``; returns (enrolment, created). Enrolling twice is harmless. A paid course
     enrols only with its paid ``order`` (commerce's ``order_paid`` receiver), recording the amount paid."""
-    from recommender.services import record_server_event
-
     if order is None:
         if not course.published:
             raise ValidationError(_("This course is not open for enrolment."))
@@ -100,33 +97,30 @@ def enroll(*, learner, course: Course, order=None) -> tuple[Enrollment, bool]:
             )
     except IntegrityError:
         return Enrollment.objects.get(learner=learner, course=course), False
-    record_server_event(user=learner, course=course, event_type="enroll", surface="course_page")
+    # tagged: the enrolment is an outcome of the experiment the learner is in (events.taggers)
+    record_server_event(user=learner, course=course, event_type=EventType.ENROLL, surface="course_page", tag=True)
     return enrollment, True
 
 
 @transaction.atomic
 def course_complete(*, learner, course: Course) -> Enrollment:
-    from recommender.services import record_server_event
-
     enrollment = Enrollment.objects.select_for_update().filter(learner=learner, course=course).first()
     if enrollment is None:
         raise ValidationError(_("Enrol in the course before marking it complete."))
     if enrollment.completed_at is None:
         enrollment.completed_at = timezone.now()
         enrollment.save(update_fields=["completed_at"])
-        record_server_event(user=learner, course=course, event_type="complete", surface="course_page")
+        record_server_event(user=learner, course=course, event_type=EventType.COMPLETE, surface="course_page")
     return enrollment
 
 
 @transaction.atomic
 def review_submit(*, learner, course: Course, rating: int, text: str = "") -> Review:
-    from recommender.services import record_server_event
-
     if not Enrollment.objects.filter(learner=learner, course=course).exists():
         raise ValidationError(_("Only learners enrolled in this course can review it."))
     review, _created = Review.objects.update_or_create(
         learner=learner, course=course, defaults={"rating": rating, "text": text}
     )
     review.full_clean()
-    record_server_event(user=learner, course=course, event_type="rate", surface="course_page", value=rating)
+    record_server_event(user=learner, course=course, event_type=EventType.RATE, surface="course_page", value=rating)
     return review

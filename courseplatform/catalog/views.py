@@ -7,22 +7,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courseplatform import hooks
+from courseplatform.experiments.selectors import running_experiment
+from courseplatform.experiments.services import exposure_log
+from courseplatform.pages.rendering import course_page_sections, page_classes, published_page
+
 from . import selectors, services
 from .forms import CourseForm, ReviewForm, StorefrontForm
 from .models import Course, Storefront
 from .permissions import creator_required
 
+#: courses logged as seen on a composed storefront page during an A/B test (its sections choose what they show)
+EXPOSED_COURSES = 24
+
 
 @require_GET
 def home(request):
-    from recommender.selectors import feed_for_request
-
     query = request.GET.get("q", "")[:100]
     category = request.GET.get("category", "")[:50]
     language = request.GET.get("language", "")[:10]
     courses = selectors.catalogue_courses(query=query, category=category, language=language)
     page = Paginator(courses, 24).get_page(request.GET.get("page"))
-    feed = feed_for_request(request, limit=8) if not (query or category or language) else []
     return render(
         request,
         "catalog/home.html",
@@ -33,7 +38,6 @@ def home(request):
             "q": query,
             "category": category,
             "language": language,
-            "feed": feed,
         },
     )
 
@@ -44,14 +48,13 @@ def storefront_detail(request, slug):
         storefront = selectors.storefront_public(slug)
     except Storefront.DoesNotExist:
         raise Http404 from None
-    from courseplatform.pages.rendering import published_page
-    from themes.selectors import theme_preset
-
-    preset = theme_preset(storefront)
-    template = preset.template if preset else "catalog/storefront.html"
+    template = hooks.first("storefront_template", storefront=storefront) or "catalog/storefront.html"
     page_sections = published_page(storefront, request) or None  # none published: hero + all courses
     courses = selectors.storefront_courses(storefront) if page_sections is None else None
-    return render(request, template, {"storefront": storefront, "courses": courses, "preset": preset,
+    if running_experiment(storefront) is not None:  # logged before rendering: it may start the visitor's session
+        shown = courses if courses is not None else selectors.storefront_courses(storefront)[:EXPOSED_COURSES]
+        exposure_log(request, storefront, [c.pk for c in shown], surface="storefront")
+    return render(request, template, {"storefront": storefront, "courses": courses, "page_classes": page_classes(storefront),
                                       "page_sections": page_sections})
 
 
@@ -62,26 +65,22 @@ def course_detail(request, pk):
 
 def _course_page(request, course: Course, *, review_form: ReviewForm | None = None, status: int = 200):
     """The course page; ``review_form`` is a bound form with errors when a review was refused."""
-    from courseplatform.pages.rendering import course_page_sections
-    from themes.selectors import theme_preset
-
     enrollment = selectors.enrollment_for(request.user, course)
     if review_form is None:
         review_form = ReviewForm(review=selectors.review_by(request.user, course) if enrollment else None)
     storefront = course.storefront
-    preset = theme_preset(storefront)  # the storefront's look: body class and which page sections show here
+    # an A/B test's exposure, logged before rendering: it may start the visitor's session
+    exposure_log(request, storefront, [course.pk], surface="course_page")
     return render(
         request,
         "catalog/course.html",
         {
             "course": course,
             "storefront": storefront,
-            "preset": preset,
             "enrollment": enrollment,
             "reviews": course.reviews.select_related("learner")[:20],
             "review_form": review_form,
-            "storefront_sections": course_page_sections(storefront, request, preset),
-            "also_like": selectors.also_like(course, request.user),
+            "storefront_sections": course_page_sections(storefront, request),
         },
         status=status,
     )
@@ -118,9 +117,6 @@ def course_enroll(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         if created:
-            from courseplatform.experiments.services import enrolment_tag  # palette A/B tests (issue 8)
-
-            enrolment_tag(request=request, course=course)
             messages.success(request, _("You are enrolled. Enjoy the course!"))
     return redirect(course)
 
@@ -217,7 +213,7 @@ def course_create(request, slug):
             messages.success(request, _("Course created."))
             return redirect("catalog:studio_course", pk=course.pk)
     return render(request, "catalog/course_form.html", {
-        "form": form, "storefront": storefront, "creating": True, **_cover_picker_context(storefront)})
+        "form": form, "storefront": storefront, "creating": True})
 
 
 @creator_required
@@ -234,11 +230,4 @@ def course_edit(request, pk):
             messages.success(request, _("Course saved."))
             return redirect("catalog:studio_course", pk=course.pk)
     return render(request, "catalog/course_form.html", {
-        "form": form, "storefront": course.storefront, "course": course, **_cover_picker_context(course.storefront)})
-
-
-def _cover_picker_context(storefront) -> dict:
-    """The course form's layout picker: which layout the "storefront default" choice previews."""
-    from themes.cover_store import default_layout
-
-    return {"default_cover_layout": default_layout(storefront)}
+        "form": form, "storefront": course.storefront, "course": course})

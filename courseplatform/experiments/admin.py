@@ -6,7 +6,7 @@ from .models import Experiment, Variant, WeightDefaults
 class VariantInline(admin.TabularInline):
     model = Variant
     extra = 0
-    readonly_fields = ("key", "palette", "share")
+    readonly_fields = ("key", "arm", "share")
     can_delete = False
 
 
@@ -14,11 +14,11 @@ class VariantInline(admin.TabularInline):
 class ExperimentAdmin(admin.ModelAdmin):
     """Read-only here: experiments change state through ``services`` (the studio pages), never by editing."""
 
-    list_display = ("id", "name", "storefront", "status", "min_sample_per_variant", "started_at", "stopped_at")
+    list_display = ("id", "name", "storefront", "kind", "status", "min_sample_per_variant", "started_at", "stopped_at")
     list_filter = ("status",)
     search_fields = ("name", "storefront__name")
     list_select_related = ("storefront",)
-    readonly_fields = ("storefront", "status", "primary_metric", "baseline_rate", "minimum_detectable_effect",
+    readonly_fields = ("storefront", "kind", "status", "primary_metric", "baseline_rate", "minimum_detectable_effect",
                        "min_sample_per_variant", "winner", "created_by", "started_at", "stopped_at")
     inlines = [VariantInline]
 

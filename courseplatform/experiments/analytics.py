@@ -3,8 +3,8 @@ by palette variant.
 
 Enrolments come from :class:`~courseplatform.catalog.models.Enrollment` (a paid course enrols only once its
 order is paid; a refund ends the enrolment); revenue only from paid orders (:mod:`courseplatform.commerce`: a
-refunded order is no revenue), dated when paid; impressions and click-throughs from the interaction log. Click-through = (course-page views + clicks)
-÷ impressions on the storefront's courses, counted as events.
+refunded order is no revenue), dated when paid; impressions and click-throughs from the interaction log.
+Click-through = (course-page views + clicks) ÷ impressions on the storefront's courses, counted as events.
 """
 
 import datetime as dt
@@ -16,6 +16,7 @@ from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
 
 from courseplatform.commerce.models import Order, OrderStatus
+from courseplatform.events import selectors as events
 
 from .models import ExperimentStatus
 
@@ -59,9 +60,7 @@ def _as_date(value) -> dt.date:
 
 
 def _interactions(storefront, since):
-    from recommender.models import Interaction
-
-    return Interaction.objects.filter(course__storefront=storefront, ts__gte=since)
+    return events.storefront_activity(storefront, since=since)
 
 
 def _counts(qs):
@@ -123,14 +122,12 @@ def by_course(storefront, *, days: int = 90) -> list[tuple[int, str, Row]]:
 
 def by_variant(storefront) -> list[dict]:
     """Per experiment (newest first) and variant: visitors, click-through and enrolment rates, revenue."""
-    from recommender.models import Interaction
-
     from .selectors import experiments_for, visitor_counts
 
     out = []
     for experiment in experiments_for(storefront).exclude(status=ExperimentStatus.DRAFT):
         counts = visitor_counts(experiment)
-        enrolled = (Interaction.objects.filter(experiment=experiment.tag, type="enroll", user__isnull=False)
+        enrolled = (events.tagged(experiment.tag).filter(type="enroll", user__isnull=False)
                     .values_list("variant", "user_id", "course_id").distinct())
         pairs: dict[str, set] = {}
         for variant, user_id, course_id in enrolled:

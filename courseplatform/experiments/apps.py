@@ -6,3 +6,10 @@ class ExperimentsConfig(AppConfig):
     name = "courseplatform.experiments"
     label = "experiments"
     verbose_name = _("Experiments")
+
+    def ready(self) -> None:
+        from courseplatform.events import taggers
+
+        from .selectors import event_tags
+
+        taggers.register(event_tags)  # events are tagged with the visitor's variant, server side

@@ -6,20 +6,13 @@ from . import services
 from .models import Metric
 
 
-class PaletteChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        scores = obj.scores or {}
-        return _("Palette %(id)s (%(status)s; harmony %(h)s, legibility %(v)s, brand fit %(b)s)") % {
-            "id": obj.pk, "status": obj.get_status_display().lower(),
-            "h": f"{scores.get('H', 0):.2f}", "v": f"{scores.get('V', 0):.2f}", "b": f"{scores.get('B', 0):.2f}"}
-
-
 class ExperimentForm(forms.Form):
-    """A new experiment: which palettes, how traffic is split, and the fixed-horizon design."""
+    """A new experiment: which arms (of one kind, from the plugins' arm kinds), how traffic is split, and the
+    fixed-horizon design. An arm's value is ``"<kind>:<arm>"``."""
 
     name = forms.CharField(label=_("Name"), max_length=120)
-    palettes = PaletteChoice(label=_("Palettes to compare"), queryset=None, widget=forms.CheckboxSelectMultiple,
-                             help_text=_("Approved or active palettes only. The active palette, if chosen, is the control (A)."))
+    arms = forms.MultipleChoiceField(label=_("Palettes to compare"), widget=forms.CheckboxSelectMultiple,
+                                     help_text=_("Approved or active palettes only. The active palette, if chosen, is the control (A)."))
     shares = forms.CharField(label=_("Traffic split (%)"), required=False, max_length=100,
                              help_text=_("e.g. “50, 50”; leave empty for an even split."))
     primary_metric = forms.ChoiceField(label=_("Decide on"), choices=Metric.choices, initial=Metric.ENROLL)
@@ -30,9 +23,17 @@ class ExperimentForm(forms.Form):
         help_text=_("The planned sample is what it takes to detect this lift 80 percent of the time at "
                     "5 percent significance."))
 
-    def __init__(self, *args, palettes=None, **kwargs):
+    def __init__(self, *args, arms=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["palettes"].queryset = palettes
+        self.fields["arms"].choices = list(arms)
+
+    def clean_arms(self):
+        values = self.cleaned_data["arms"]
+        kinds = {value.split(":", 1)[0] for value in values}
+        if len(kinds) > 1:
+            raise ValidationError(_("Compare variants of one kind."))
+        order = [value for value, _label in self.fields["arms"].choices]  # the kind's order: control first
+        return sorted(values, key=order.index)
 
     def clean_shares(self):
         raw = self.cleaned_data.get("shares", "").replace("%", "").replace("，", ",")
@@ -50,13 +51,15 @@ class ExperimentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        shares, palettes = data.get("shares"), data.get("palettes")
-        if shares and palettes is not None and len(shares) != len(palettes):
+        shares, arms = data.get("shares"), data.get("arms")
+        if shares and arms is not None and len(shares) != len(arms):
             self.add_error("shares", _("Give one share per chosen palette."))
         return data
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
-        return {"name": d["name"], "palettes": sorted(d["palettes"], key=lambda p: (p.status != "active", p.pk)), "shares": d["shares"],
+        kind = d["arms"][0].split(":", 1)[0] if d["arms"] else ""
+        return {"name": d["name"], "kind": kind, "arms": [value.split(":", 1)[1] for value in d["arms"]],
+                "shares": d["shares"],
                 "primary_metric": d["primary_metric"], "baseline_rate": d["baseline_rate"] / 100,
                 "minimum_detectable_effect": d["minimum_detectable_effect"] / 100}

@@ -1,4 +1,8 @@
-"""Palette experiments (A/B tests on a storefront), their variants, and the fitted brief defaults."""
+"""Experiments (fixed-horizon A/B tests on a storefront), their variants, and the fitted brief defaults.
+
+What a variant shows (its *arm*) is a plugin's business: ``Experiment.kind`` names an arm kind registered through
+the ``experiment_arm_kinds`` hook (e.g. the theming plugin's "palette") and ``Variant.arm`` is that kind's
+reference (e.g. a palette id). The framework never interprets either."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,7 +23,7 @@ class Metric(models.TextChoices):
 
 
 class Experiment(models.Model):
-    """A fixed-horizon A/B test of two or more approved palettes on one storefront.
+    """A fixed-horizon A/B test of two or more arms of one kind on one storefront.
 
     Interaction rows carry ``experiment = str(pk)`` and ``variant = Variant.key``; stopping or finishing an
     experiment never deletes them.
@@ -28,6 +32,7 @@ class Experiment(models.Model):
     storefront = models.ForeignKey("catalog.Storefront", on_delete=models.CASCADE, related_name="experiments",
                                    verbose_name=_("storefront"))
     name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("what is tested"), max_length=32)
     status = models.CharField(_("status"), max_length=16, choices=ExperimentStatus.choices,
                               default=ExperimentStatus.DRAFT, db_index=True)
     primary_metric = models.CharField(_("decision metric"), max_length=16, choices=Metric.choices,
@@ -65,8 +70,7 @@ class Experiment(models.Model):
 class Variant(models.Model):
     experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="variants")
     key = models.CharField(_("variant"), max_length=8)
-    palette = models.ForeignKey("themes.Palette", on_delete=models.PROTECT, related_name="experiment_variants",
-                                verbose_name=_("palette"))
+    arm = models.CharField(_("arm"), max_length=64)
     share = models.FloatField(_("traffic share"), validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
 
     class Meta:
@@ -75,7 +79,7 @@ class Variant(models.Model):
         verbose_name_plural = _("variants")
         constraints = [
             models.UniqueConstraint(fields=["experiment", "key"], name="one_variant_per_key"),
-            models.UniqueConstraint(fields=["experiment", "palette"], name="one_variant_per_palette"),
+            models.UniqueConstraint(fields=["experiment", "arm"], name="one_variant_per_arm"),
         ]
 
     def __str__(self) -> str:

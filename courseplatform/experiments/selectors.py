@@ -6,9 +6,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from courseplatform import hooks
+from courseplatform.catalog.models import Enrollment, Storefront
+from courseplatform.events import selectors as events
 
 from . import stats
 from .assignment import assign
@@ -63,7 +67,7 @@ def running_storefront_ids() -> frozenset[int]:
 
 
 def running_experiment(storefront) -> Experiment | None:
-    """The storefront's running experiment (with its variants and palettes), cached for a minute."""
+    """The storefront's running experiment (with its variants), cached for a minute."""
     memo = getattr(storefront, "_running_experiment", _MISSING)
     if memo is not _MISSING:
         return memo
@@ -71,25 +75,20 @@ def running_experiment(storefront) -> Experiment | None:
     experiment = None
     if experiment_id != 0:
         experiment = (Experiment.objects.filter(storefront_id=storefront.pk, status=ExperimentStatus.RUNNING)
-                      .prefetch_related("variants__palette").first())
+                      .prefetch_related("variants").first())
         cache.set(_cache_key(storefront.pk), experiment.pk if experiment else 0, CACHE_S)
     storefront._running_experiment = experiment
     return experiment
 
 
-def visitor_key(request, *, create: bool = False) -> str:
+def visitor_key(request) -> str:
     """``u:<id>`` for a signed-in visitor, ``s:<session key>`` for an anonymous one ("" when there is no
-    session yet and ``create`` is false; with ``create`` a session is started so the assignment sticks)."""
+    session yet: ``services.visitor_start`` starts one, from a view, before the page renders)."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"u:{user.pk}"
     session = getattr(request, "session", None)
-    if session is None:
-        return ""
-    if not session.session_key and create:
-        session["experiments_visitor"] = True  # marks the session modified, so the middleware sends the cookie
-        session.save()
-    return f"s:{session.session_key}" if session.session_key else ""
+    return f"s:{session.session_key}" if session is not None and session.session_key else ""
 
 
 def variant_for(experiment: Experiment, key: str) -> Variant:
@@ -98,33 +97,48 @@ def variant_for(experiment: Experiment, key: str) -> Variant:
     return next(v for v in variants if v.key == chosen)
 
 
-def experiment_context(request, storefront, *, create: bool = False) -> dict | None:
-    """``{"experiment", "variant", "palette", "visitor", "tags"}`` for a visitor of a storefront with a
+def experiment_context(request, storefront) -> dict | None:
+    """``{"experiment", "variant", "arm", "visitor", "tags"}`` for a visitor of a storefront with a
     running experiment, else None. ``tags`` is what to write on Interaction rows:
     ``{"experiment": "<id>", "variant": "<key>"}``. Memoised on the request."""
     if request is None or storefront is None:
         return None
     memo = request.__dict__.setdefault("_experiment_contexts", {})
-    if storefront.pk in memo and (memo[storefront.pk] is not None or not create):
+    if storefront.pk in memo:
         return memo[storefront.pk]
     experiment = running_experiment(storefront)
     context = None
     if experiment is not None:
-        key = visitor_key(request, create=create)
+        key = visitor_key(request)
         if key:
             variant = variant_for(experiment, key)
-            context = {"experiment": experiment, "variant": variant, "palette": variant.palette, "visitor": key,
+            context = {"experiment": experiment, "variant": variant, "arm": variant.arm, "visitor": key,
                        "tags": {"experiment": experiment.tag, "variant": variant.key}}
     memo[storefront.pk] = context
     return context
 
 
-def variant_palette(request, storefront, *, create: bool = False):
-    """The palette this visitor sees on ``storefront`` because of a running experiment, or None. With
-    ``create`` an anonymous visitor without a session gets one (storefront and course pages), so the page,
-    its covers and the logged exposure all agree on the variant."""
-    context = experiment_context(request, storefront, create=create)
-    return context["palette"] if context else None
+def visitor_arm(request, storefront, kind: str) -> str | None:
+    """The arm (``Variant.arm``) this visitor sees on ``storefront`` because a ``kind`` experiment runs there, or
+    None: what a plugin applies in its own hooks (the theming plugin: the variant's palette). An anonymous
+    visitor's session is started by the view before rendering (``services.visitor_start``), so the page, its
+    covers and the logged exposure all agree on the variant."""
+    context = experiment_context(request, storefront)
+    if context is None or context["experiment"].kind != kind:
+        return None
+    return context["arm"]
+
+
+def event_tags(*, user=None, session_key: str = "", courses: dict[int, int]) -> dict[int, dict]:
+    """The events tagger (``courseplatform.events.taggers``, registered in ``ExperimentsConfig.ready``):
+    ``{course_id: {"experiment", "variant"}}`` for the courses (``{course_id: storefront_id}``) on storefronts
+    running an experiment. One cached read first (usually no experiment runs anywhere)."""
+    running = set(courses.values()) & running_storefront_ids()
+    if not running:
+        return {}
+    by_storefront = {sid: experiment_tags(user=user, session_key=session_key, storefront=Storefront(pk=sid))
+                     for sid in running}
+    return {cid: by_storefront[sid] for cid, sid in courses.items() if by_storefront.get(sid)}
 
 
 def experiment_tags(*, user=None, session_key: str = "", storefront) -> dict:
@@ -184,9 +198,7 @@ def _visitor(user_id: int | None, session_key: str) -> str:
 def _tagged_rows(experiment: Experiment, *, prompt_only: bool = False):
     """The experiment's rows from an identifiable visitor (a learner, or an anonymous session); with
     ``prompt_only`` only rows received within :data:`LATE_EVENT_GRACE` of their event time."""
-    from recommender.models import Interaction
-
-    rows = Interaction.objects.filter(experiment=experiment.tag).filter(Q(user__isnull=False) | ~Q(session_key=""))
+    rows = events.tagged(experiment.tag).filter(Q(user__isnull=False) | ~Q(session_key=""))
     if prompt_only:
         rows = rows.filter(received_at__lte=F("ts") + LATE_EVENT_GRACE)
     return rows
@@ -199,8 +211,7 @@ def server_enrollers(experiment: Experiment, rows=None) -> dict[str, set[str]]:
     client, and tags them with the visitor's variant). A tagged ``enroll`` row counts only when it matches a real
     catalog :class:`~courseplatform.catalog.models.Enrollment`: same learner and course, created no earlier than
     the experiment's start, and no more than :data:`ENROLMENT_MATCH` before the row's time (``catalog.services
-    .enroll`` writes its row just after creating the enrolment, and ``experiments.services.enrolment_tag`` tags
-    it). Anonymous sessions cannot enrol, so their ``enroll`` rows never count. A client event can therefore only
+    .enroll`` writes its row just after creating the enrolment, tagged by :func:`event_tags`). Anonymous sessions cannot enrol, so their ``enroll`` rows never count. A client event can therefore only
     repeat an enrolment that really happened, by the same learner in the same variant, which counts once anyway.
     """
     return {variant: set(times) for variant, times in _server_enrolments(experiment, rows).items()}
@@ -209,8 +220,6 @@ def server_enrollers(experiment: Experiment, rows=None) -> dict[str, set[str]]:
 def _server_enrolments(experiment: Experiment, rows=None) -> dict[str, dict[str, datetime]]:
     """Per variant key, ``{visitor: time of their first counted enroll row}`` (the rule of
     :func:`server_enrollers`)."""
-    from courseplatform.catalog.models import Enrollment
-
     rows = _tagged_rows(experiment) if rows is None else rows
     enrol_rows = list(rows.filter(type__in=ENROLL_TYPES, user__isnull=False)
                       .values_list("variant", "user_id", "course_id", "ts"))
@@ -350,9 +359,7 @@ def _cached_analysed_counts(experiment: Experiment) -> tuple[dict[str, dict[str,
     """:func:`analysed_counts`, cached for :data:`CACHE_S` under the experiment, its planned sample and its
     newest tagged row, so the experiment page and its chart (a second request) compute it once; any new row
     changes the key. The counts depend on the rows only (``Horizon.final`` is evaluated when read)."""
-    from recommender.models import Interaction
-
-    last = Interaction.objects.filter(experiment=experiment.tag).aggregate(last=Max("id"))["last"]
+    last = events.last_tagged_id(experiment.tag)
     key = (f"experiments:analysed:{experiment.pk}:{experiment.min_sample_per_variant}:{last}:"
            f"{attribution_window().total_seconds()}")
     value = cache.get(key)
@@ -371,7 +378,7 @@ def experiment_results(experiment: Experiment) -> dict:
     it no longer moves as data keep arriving. The counts are cached briefly (:func:`_cached_analysed_counts`).
     """
     counts, horizon = _cached_analysed_counts(experiment)
-    variants = list(experiment.variants.select_related("palette").order_by("key"))
+    variants = list(experiment.variants.order_by("key"))
     results = []
     for variant in variants:
         c = counts.get(variant.key, {"visitors": 0, "clickers": 0, "enrollers": 0})
@@ -416,13 +423,22 @@ def verdict_text(experiment: Experiment, verdict, horizon: Horizon | None = None
 
 
 def experiments_for(storefront):
-    return Experiment.objects.filter(storefront=storefront).prefetch_related("variants__palette")
+    return Experiment.objects.filter(storefront=storefront).prefetch_related("variants")
 
 
-def promotable_palettes(storefront):
-    from themes.models import Palette, PaletteStatus
+def arm_kinds() -> dict:
+    """The arm kinds plugins contribute (``experiment_arm_kinds`` hook), by slug, in registration order."""
+    return {kind.slug: kind for kind in hooks.call_flat("experiment_arm_kinds")}
 
-    return Palette.objects.filter(storefront=storefront, status__in=[PaletteStatus.APPROVED, PaletteStatus.ACTIVE])
+
+def arm_kind(slug: str):
+    """The registered arm kind ``slug``, or None (its plugin is not installed)."""
+    return arm_kinds().get(slug)
+
+
+def arm_choices(storefront) -> list[tuple[str, str]]:
+    """What can be tested on ``storefront`` now, over every arm kind: ``("<kind>:<arm>", label)``."""
+    return [(f"{kind.slug}:{ref}", label) for kind in arm_kinds().values() for ref, label in kind.choices(storefront)]
 
 
 # --- the feedback loop's defaults ---------------------------------------------------------------------------
@@ -449,8 +465,6 @@ def default_weights(category_slug: str | None = None) -> tuple[float, float, flo
 
 def storefront_category_slug(storefront) -> str | None:
     """The category most of the storefront's published courses are in (None without courses)."""
-    from django.db.models import Count as _Count
-
-    row = (storefront.courses.filter(published=True).values("category__slug").annotate(n=_Count("id"))
+    row = (storefront.courses.filter(published=True).values("category__slug").annotate(n=Count("id"))
            .order_by("-n", "category__slug").first())
     return row["category__slug"] if row else None

@@ -15,7 +15,7 @@ from courseplatform.catalog.models import Storefront
 from courseplatform.catalog.permissions import creator_required
 
 from . import analytics as reads
-from . import selectors, services
+from . import charts, selectors, services
 from .forms import ExperimentForm
 from .models import Experiment
 
@@ -39,7 +39,7 @@ def _png(body: bytes) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def experiment_list(request, slug):
     storefront = _storefront(request, slug)
-    form = ExperimentForm(request.POST or None, palettes=selectors.promotable_palettes(storefront))
+    form = ExperimentForm(request.POST or None, arms=selectors.arm_choices(storefront))
     if request.method == "POST" and form.is_valid():
         try:
             experiment = services.experiment_create(storefront=storefront, actor=request.user,
@@ -59,16 +59,20 @@ def experiment_detail(request, slug, pk):
     storefront = _storefront(request, slug)
     experiment = _experiment(storefront, pk)
     results = selectors.experiment_results(experiment)
+    kind = selectors.arm_kind(experiment.kind)  # None: the plugin behind this kind is not installed
+    variants = [r.variant for r in results["variants"]]
+    described = kind.describe(variants) if kind else {}
+    for variant in variants:
+        variant.arm_html = described.get(variant.key) or variant.arm
     return render(request, "experiments/experiment_detail.html", {
         "storefront": storefront, "experiment": experiment, "results": results,
+        "arm_stylesheets": kind.stylesheet_urls([v.arm for v in variants]) if kind else [],
         "verdict": results["verdict"], "verdict_text": results["verdict_text"]})
 
 
 @creator_required
 @require_GET
 def experiment_chart(request, slug, pk):
-    from . import charts
-
     storefront = _storefront(request, slug)
     # experiment_results reuses the counts the page request just cached (keyed by the newest tagged row)
     return _png(charts.experiment_chart(selectors.experiment_results(_experiment(storefront, pk))))
@@ -88,9 +92,8 @@ def experiment_action(request, slug, pk, action):
     experiment = _experiment(storefront, pk)
     try:
         if action == "promote":
-            services.experiment_promote(experiment=experiment, actor=request.user,
-                                        variant_key=request.POST.get("variant", "")[:8])
-            done = _("The winning palette is live, the others are retired. Covers are being re-rendered.")
+            done = services.experiment_promote(experiment=experiment, actor=request.user,
+                                               variant_key=request.POST.get("variant", "")[:8])
         elif action in ACTIONS:
             service, done = ACTIONS[action]
             service(experiment=experiment, actor=request.user)
@@ -134,8 +137,6 @@ def analytics(request, slug):
 @creator_required
 @require_GET
 def analytics_chart(request, slug, chart):
-    from . import charts
-
     storefront = _storefront(request, slug)
     period, days = _period(request)
     if chart == "over-time":
@@ -166,11 +167,11 @@ def analytics_csv(request, slug):
     response.write("\ufeff")  # a BOM, so spreadsheet programs read Chinese titles as UTF-8
     writer = csv.writer(response)
     if by == "variant":
-        writer.writerow(["experiment_id", "experiment", "status", "variant", "palette_id", "visitors",
+        writer.writerow(["experiment_id", "experiment", "status", "variant", "arm", "visitors",
                          "click_throughs", "click_through_rate", "enrolments", "enrolment_rate", "revenue"])
         for r in reads.by_variant(storefront):
             writer.writerow([r["experiment"].pk, _cell(r["experiment"].name), r["experiment"].status,
-                             r["variant"].key, r["variant"].palette_id, r["visitors"], r["clickers"],
+                             r["variant"].key, _cell(r["variant"].arm), r["visitors"], r["clickers"],
                              f"{r['click_rate']:.4f}", r["enrollers"], f"{r['enroll_rate']:.4f}", f"{r['revenue']:.2f}"])
         return response
     data = reads.table(storefront, period=period, days=days, by_course=True)

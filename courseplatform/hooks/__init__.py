@@ -38,6 +38,7 @@ class Link:
 
     label: Any
     url: str
+    button: bool = False  # shown as a button (the page's main next step)
 
 
 _state: dict[str, pluggy.PluginManager | None] = {"manager": None}

@@ -73,6 +73,13 @@ def home_panels(request) -> str | None:
     """Escaped HTML shown above the catalogue on the home page (when no search or filter is applied)."""
 
 
+@hookspec(firstresult=True)
+def personal_course_picks(request, storefront, limit: int) -> list | None:
+    """Up to ``limit`` of ``storefront``'s published courses picked for this visitor, best first:
+    ``[{"course": Course, "reason": str}]``. ``None``: no plugin personalises (the caller falls back, e.g. to
+    popular courses). Must not write: what is shown is noted with ``courseplatform.events.buffer``."""
+
+
 @hookspec
 def course_page_panels(request, course) -> str | None:
     """Escaped HTML shown below a course page's description (e.g. "you may also like")."""
@@ -90,8 +97,9 @@ def course_form_panels(request, storefront, course, form) -> str | None:
 
 
 @hookspec
-def studio_links(request, storefront) -> list:
-    """:class:`courseplatform.hooks.Link` items for a storefront's row in the studio and its edit page."""
+def studio_links(request, storefront, place: str) -> list:
+    """:class:`courseplatform.hooks.Link` items for a storefront: ``place`` is "studio" (its row in the
+    studio's table: short labels) or "storefront" (its edit page)."""
 
 
 @hookspec

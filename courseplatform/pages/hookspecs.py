@@ -11,3 +11,15 @@ from courseplatform.hooks.hookspecs import hookspec
 @hookspec
 def page_sections() -> list:
     """The page sections a plugin contributes, in the order the editor lists them."""
+
+
+@hookspec(firstresult=True)
+def course_page_section_types(storefront) -> tuple[str, ...] | None:
+    """Which of the storefront's published section types its course pages show, in order (``()``: none).
+    Core default: the creator's "about" block."""
+
+
+@hookspec
+def page_editor_preview_panels(request, storefront) -> str | None:
+    """Escaped HTML beside the page editor's preview button (e.g. a form to preview in a candidate palette,
+    answered by ``page_preview_extras``)."""

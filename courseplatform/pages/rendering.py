@@ -15,9 +15,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from courseplatform import hooks
+
 from . import cache as page_cache
 from . import selectors
 from .models import LANGUAGE_KEY
+from .sections import DEFAULT_COURSE_PAGE_SECTIONS, sections_registry
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +47,7 @@ class RenderedSection:
 
 
 def _plugin(section_type: str):
-    from themes.plugins import SECTIONS
-
-    return SECTIONS.get(section_type)
+    return sections_registry().get(section_type)
 
 
 def render_one(plugin, section: dict, ctx: RenderContext) -> SafeString:
@@ -78,11 +79,14 @@ def render_sections(storefront, sections: list[dict], request, *, preview: bool 
     return out
 
 
-def _palette_part(storefront) -> str:
-    from themes.selectors import active_palette, palette_version
+def _look_part(storefront) -> list[str]:
+    """What plugins say a cached page also depends on (the theming plugin: the active palette's version)."""
+    return hooks.call_flat("storefront_cache_key_parts", storefront=storefront)
 
-    palette = active_palette(storefront)
-    return f"{palette.pk}-{palette_version(palette)}" if palette else "none"
+
+def page_classes(storefront) -> str:
+    """Classes of a page's section container: each of the storefront's body classes with ``-page``."""
+    return " ".join(f"{cls}-page" for cls in hooks.call_flat("storefront_body_classes", storefront=storefront))
 
 
 def render_published(storefront, version, request, *, only_types: tuple[str, ...] | None = None
@@ -103,7 +107,7 @@ def render_published(storefront, version, request, *, only_types: tuple[str, ...
     key = None
     if cacheable:
         parts = [page_cache.generation(storefront.pk), version.pk, storefront.updated_at.timestamp(),
-                 selectors.courses_stamp(storefront), _palette_part(storefront), translation.get_language(),
+                 selectors.courses_stamp(storefront), _look_part(storefront), translation.get_language(),
                  only_types] + [(i, variants[i]) for i in cacheable]
         key = f"pages:html:{storefront.pk}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"
         cached = cache.get(key) or {}
@@ -131,12 +135,11 @@ def published_page(storefront, request) -> list[RenderedSection] | None:
     return render_published(storefront, version, request)
 
 
-def course_page_sections(storefront, request, preset=None) -> list[RenderedSection]:
-    """The published sections the storefront's preset shows on course pages (``preset.course_page_sections``;
-    a third-party preset that does not declare it gets the built-in default: about)."""
-    from themes.builtin.presets import DEFAULT_COURSE_PAGE_SECTIONS
-
-    wanted = tuple(getattr(preset, "course_page_sections", DEFAULT_COURSE_PAGE_SECTIONS) or ())
+def course_page_sections(storefront, request) -> list[RenderedSection]:
+    """The published sections the storefront's course pages show (hook ``course_page_section_types``, e.g. the
+    theme preset's choice; default :data:`DEFAULT_COURSE_PAGE_SECTIONS`)."""
+    wanted = hooks.first("course_page_section_types", storefront=storefront)
+    wanted = tuple(DEFAULT_COURSE_PAGE_SECTIONS if wanted is None else wanted)
     if not wanted:
         return []
     version = selectors.published_version(storefront)

@@ -38,22 +38,6 @@ def storefront_courses(storefront):
     return Course.objects.published().filter(storefront_id=storefront.pk).select_related("category")
 
 
-def candidate_palette(storefront, palette_id):
-    """A palette of this storefront (any status), or ``None``."""
-    from themes.models import Palette
-
-    try:
-        return Palette.objects.filter(storefront=storefront, pk=int(palette_id)).first()
-    except (TypeError, ValueError):
-        return None
-
-
-def preview_palettes(storefront):
-    from themes.models import Palette
-
-    return Palette.objects.filter(storefront=storefront).order_by("-updated_at")[:30]
-
-
 def newsletter_signups(storefront):
     return NewsletterSignup.objects.filter(storefront=storefront)
 

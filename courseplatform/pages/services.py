@@ -8,30 +8,25 @@ old version into a new draft. Writes lock the page row, so two tabs cannot inter
 import uuid
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courseplatform.catalog.models import Course, Storefront
+from courseplatform.catalog.permissions import ensure_can_manage
 
 from . import cache as page_cache
 from .models import LANGUAGE_KEY, NewsletterSignup, PageVersion, StorefrontPage
 from .sanitize import sanitize_html
+from .sections import sections_registry
 
 MAX_SECTIONS = 30
 
 
-def _ensure_owner(actor, storefront: Storefront) -> None:
-    if not (actor and actor.is_authenticated and storefront.owner_id == actor.pk):
-        raise PermissionDenied(_("You can only change your own storefront."))
-
-
 def _plugin(section_type: str):
-    from themes.plugins import SECTIONS
-
-    plugin = SECTIONS.get(section_type)
+    plugin = sections_registry().get(section_type)
     if plugin is None:
         raise ValidationError({"type": _("Unknown section type.")})
     return plugin
@@ -88,14 +83,14 @@ def _index(sections: list[dict], section_id: str) -> int:
 
 @transaction.atomic
 def draft_get_or_create(*, storefront: Storefront, actor) -> PageVersion:
-    _ensure_owner(actor, storefront)
+    ensure_can_manage(actor, storefront)
     return _draft(_locked_page(storefront), actor)
 
 
 @transaction.atomic
 def section_add(*, storefront: Storefront, actor, section_type: str, position: int | None = None) -> dict:
     """Add a section with the plugin's initial data (at ``position``, default the end)."""
-    _ensure_owner(actor, storefront)
+    ensure_can_manage(actor, storefront)
     plugin = _plugin(section_type)
     draft = _draft(_locked_page(storefront), actor)
     sections = list(draft.sections)
@@ -111,7 +106,7 @@ def section_add(*, storefront: Storefront, actor, section_type: str, position: i
 
 @transaction.atomic
 def section_update(*, storefront: Storefront, actor, section_id: str, data: dict[str, Any]) -> dict:
-    _ensure_owner(actor, storefront)
+    ensure_can_manage(actor, storefront)
     draft = _draft(_locked_page(storefront), actor)
     sections = [dict(s) for s in draft.sections]
     i = _index(sections, section_id)
@@ -122,7 +117,7 @@ def section_update(*, storefront: Storefront, actor, section_id: str, data: dict
 
 @transaction.atomic
 def section_remove(*, storefront: Storefront, actor, section_id: str) -> None:
-    _ensure_owner(actor, storefront)
+    ensure_can_manage(actor, storefront)
     draft = _draft(_locked_page(storefront), actor)
     sections = list(draft.sections)
     sections.pop(_index(sections, section_id))
@@ -132,7 +127,7 @@ def section_remove(*, storefront: Storefront, actor, section_id: str) -> None:
 @transaction.atomic
 def section_move(*, storefront: Storefront, actor, section_id: str, offset: int) -> int:
     """Move a section up (``offset`` < 0) or down; returns its new index (clamped to the page)."""
-    _ensure_owner(actor, storefront)
+    ensure_can_manage(actor, storefront)
     draft = _draft(_locked_page(storefront), actor)
     sections = list(draft.sections)
     i = _index(sections, section_id)
@@ -145,7 +140,7 @@ def section_move(*, storefront: Storefront, actor, section_id: str, offset: int)
 @transaction.atomic
 def sections_reorder(*, storefront: Storefront, actor, order: list[str]) -> None:
     """Put the sections in ``order`` (their ids); it must name every section exactly once."""
-    _ensure_owner(actor, storefront)
+    ensure_can_manage(actor, storefront)
     draft = _draft(_locked_page(storefront), actor)
     by_id = {s["id"]: s for s in draft.sections}
     if len(order) != len(by_id) or set(order) != set(by_id):
@@ -155,7 +150,7 @@ def sections_reorder(*, storefront: Storefront, actor, order: list[str]) -> None
 
 def page_publish(*, storefront: Storefront, actor, note: str = "") -> PageVersion:
     """Publish the draft: freeze it and point the page at it, in one transaction."""
-    _ensure_owner(actor, storefront)
+    ensure_can_manage(actor, storefront)
     with transaction.atomic():
         page = _locked_page(storefront)
         latest = page.versions.order_by("-number").first()
@@ -175,7 +170,7 @@ def page_publish(*, storefront: Storefront, actor, note: str = "") -> PageVersio
 @transaction.atomic
 def page_unpublish(*, storefront: Storefront, actor) -> None:
     """Back to the plain storefront (hero + course grid); versions are kept."""
-    _ensure_owner(actor, storefront)
+    ensure_can_manage(actor, storefront)
     page = _locked_page(storefront)
     page.published_version = None
     page.save(update_fields=["published_version", "updated_at"])
@@ -185,7 +180,7 @@ def page_unpublish(*, storefront: Storefront, actor) -> None:
 @transaction.atomic
 def page_restore(*, storefront: Storefront, actor, number: int) -> PageVersion:
     """Copy version ``number`` into a new draft (the current draft, if any, stays in the history)."""
-    _ensure_owner(actor, storefront)
+    ensure_can_manage(actor, storefront)
     page = _locked_page(storefront)
     old = page.versions.filter(number=number).first()
     if old is None:

@@ -9,12 +9,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courseplatform import hooks
 from courseplatform.catalog.models import Storefront
 from courseplatform.catalog.permissions import creator_required
 
 from . import selectors, services
 from .forms import SectionForm
-from .rendering import render_sections
+from .rendering import page_classes, render_sections
+from .sections import sections_registry
 
 
 def _owned(request, slug) -> Storefront:
@@ -45,20 +47,19 @@ def _summary(plugin, data: dict) -> str:
 @creator_required
 @require_GET
 def editor(request, slug):
-    from themes.plugins import SECTIONS
-
     storefront = _owned(request, slug)
     version = selectors.draft_or_latest(storefront)
+    sections = sections_registry()
     rows = []
     for section in (version.sections if version else []):
-        plugin = SECTIONS.get(section.get("type", ""))
+        plugin = sections.get(section.get("type", ""))
         rows.append({"id": section["id"], "type": section["type"], "plugin": plugin,
                      "label": plugin.label if plugin else section["type"],
                      "summary": _summary(plugin, section.get("data") or {}) if plugin else ""})
     page = selectors.page_for(storefront)
     return render(request, "pages/editor.html", {
-        "storefront": storefront, "version": version, "rows": rows, "plugins": SECTIONS.all(),
-        "published": page.published_version if page else None, "palettes": selectors.preview_palettes(storefront),
+        "storefront": storefront, "version": version, "rows": rows, "plugins": sections.all(),
+        "published": page.published_version if page else None,
         "versions": selectors.versions(storefront, limit=10),
     })
 
@@ -88,11 +89,9 @@ def _draft_section(storefront, section_id):
 @creator_required
 @require_http_methods(["GET", "POST"])
 def section_edit(request, slug, section_id):
-    from themes.plugins import SECTIONS
-
     storefront = _owned(request, slug)
     section = _draft_section(storefront, section_id)
-    plugin = SECTIONS.get(section["type"])
+    plugin = sections_registry().get(section["type"])
     if plugin is None:
         raise Http404
     form = SectionForm(plugin, storefront, request.POST or None, section_data=section.get("data") or {})
@@ -158,20 +157,16 @@ def sections_reorder(request, slug):
 @creator_required
 @require_GET
 def preview(request, slug):
+    """The draft in the storefront's look; a plugin may offer variants of that look (``page_preview_extras``,
+    e.g. a candidate palette chosen in the query string)."""
     storefront = _owned(request, slug)
     version = selectors.draft_or_latest(storefront)
-    palette = None
-    if request.GET.get("palette"):
-        palette = selectors.candidate_palette(storefront, request.GET["palette"])
-        if palette is None:
-            raise Http404
-    from themes.selectors import theme_preset
-
-    preset = theme_preset(storefront)
+    preview_extras = hooks.first("page_preview_extras", request=request, storefront=storefront)
     sections = render_sections(storefront, version.sections if version else [], request, preview=True)
     return render(request, "pages/preview.html", {
-        "storefront": storefront, "version": version, "sections": sections, "palette": palette, "preset": preset,
-        "palettes": selectors.preview_palettes(storefront)})
+        "storefront": storefront, "version": version, "sections": sections, "preview": preview_extras,
+        "body_classes": " ".join(hooks.call_flat("storefront_body_classes", storefront=storefront)),
+        "page_classes": page_classes(storefront)})
 
 
 @creator_required

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "courseplatform.jobs",
     "courseplatform.pages",
     "courseplatform.commerce",  # orders, payments (django-payments), coupons, refunds, earnings
+    "courseplatform.events",  # the interaction log: its one writer
     "courseplatform.search",  # full-text search, wishlists
     "themes",
     "recommender",
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "courseplatform.middleware.PrivateForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "courseplatform.events.middleware.PendingEventsMiddleware",  # impressions noted while rendering
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]

@@ -5,9 +5,10 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, env
 
 DEBUG = False
+INSTALLED_APPS = [*INSTALLED_APPS, "courseplatform.demo"]  # seed_demo
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="cp-media-")))
 REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405

@@ -4,7 +4,7 @@ from django.urls import reverse
 from courseplatform.accounts.models import User
 from courseplatform.catalog import services
 from courseplatform.catalog.models import Enrollment, Review
-from recommender.models import Interaction
+from courseplatform.events.models import Interaction
 from tests.factories import CategoryFactory, CourseFactory
 
 pytestmark = pytest.mark.django_db

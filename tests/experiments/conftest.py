@@ -44,6 +44,6 @@ def running(storefront, creator, two_palettes, course):
     from courseplatform.experiments import services
 
     experiment = services.experiment_create(storefront=storefront, actor=creator, name="Blue vs green",
-                                            palettes=list(two_palettes), baseline_rate=0.1,
+                                            kind="palette", arms=[str(p.pk) for p in two_palettes], baseline_rate=0.1,
                                             minimum_detectable_effect=0.05)
     return services.experiment_start(experiment=experiment, actor=creator)

@@ -8,10 +8,10 @@ from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 
-from courseplatform.experiments import services
-from recommender.models import Interaction
+from courseplatform.events.models import Interaction
 from tests.conftest import log_in
 from tests.factories import CourseFactory, EnrollmentFactory
+from themes.experiment_arms import weights_refit
 
 from .conftest import DARK, LIGHT, LIGHT_B
 
@@ -122,4 +122,4 @@ def test_experiment_page_walkthrough(live_server, new_page, screenshot_dir, crea
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(screenshot_dir / "experiment-3-analytics.png"), full_page=True)
     assert page.csp_violations == []
-    services.weights_refit()
+    weights_refit()

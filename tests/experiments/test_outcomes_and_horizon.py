@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from courseplatform.events.models import Interaction
 from courseplatform.experiments import selectors, stats
-from recommender.models import Interaction
 from tests.factories import EnrollmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

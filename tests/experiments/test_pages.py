@@ -8,9 +8,9 @@ from unittest import mock
 from django.urls import reverse
 from django.utils import timezone
 
+from courseplatform.events.models import Interaction
 from courseplatform.experiments import selectors
 from courseplatform.experiments.models import WeightDefaults
-from recommender.models import Interaction
 from tests.factories import CourseFactory, EnrollmentFactory
 from themes.models import Palette
 
@@ -28,9 +28,9 @@ def test_anonymous_visitor_sees_a_stable_variant_and_is_logged_once_per_page_vie
     assert page.status_code == 200
     session_key = client.cookies["sessionid"].value
     variant = _variant_of(running, f"s:{session_key}")
-    asset = reverse("themes:palette_variant_asset", args=[variant.palette_id, "theme.css"])
+    asset = reverse("themes:palette_variant_asset", args=[int(variant.arm), "theme.css"])
     assert asset in page.content.decode()
-    assert reverse("themes:palette_variant_asset", args=[variant.palette_id, "cover.webp"]) in page.content.decode()
+    assert reverse("themes:palette_variant_asset", args=[int(variant.arm), "cover.webp"]) in page.content.decode()
     rows = Interaction.objects.filter(experiment=running.tag)
     assert rows.count() == 2 and set(rows.values_list("type", flat=True)) == {"impression"}
     assert set(rows.values_list("variant", "session_key").distinct()) == {(variant.key, session_key)}
@@ -44,7 +44,7 @@ def test_course_page_logs_an_impression_and_a_view_and_enrolment_is_tagged(clien
     client.force_login(learner)
     variant = _variant_of(running, f"u:{learner.pk}")
     page = client.get(course.get_absolute_url())
-    assert reverse("themes:palette_variant_asset", args=[variant.palette_id, "theme.css"]) in page.content.decode()
+    assert reverse("themes:palette_variant_asset", args=[int(variant.arm), "theme.css"]) in page.content.decode()
     assert sorted(Interaction.objects.filter(experiment=running.tag).values_list("type", flat=True)) == [
         "impression", "view"]
     course.price = 0  # free: one click enrols (a paid course enrols once its order is paid)
@@ -82,7 +82,7 @@ def test_experiment_pages_for_the_owner(client, creator, storefront, two_palette
     client.force_login(creator)
     listing = reverse("experiments:list", args=[storefront.slug])
     assert client.get(listing).status_code == 200
-    response = client.post(listing, {"name": "Green?", "palettes": [p.pk for p in two_palettes], "shares": "50, 50",
+    response = client.post(listing, {"name": "Green?", "arms": [f"palette:{p.pk}" for p in two_palettes], "shares": "50, 50",
                                      "primary_metric": "enroll", "baseline_rate": "10", "minimum_detectable_effect": "5"})
     assert response.status_code == 302
     experiment = storefront.experiments.get()
@@ -177,7 +177,7 @@ def test_shares_that_do_not_add_up_to_100_are_reported_once_beside_the_field(cli
                                                                              two_palettes):
     client.force_login(creator)
     response = client.post(reverse("experiments:list", args=[storefront.slug]), {
-        "name": "Too much", "palettes": [p.pk for p in two_palettes], "shares": "60, 60",
+        "name": "Too much", "arms": [f"palette:{p.pk}" for p in two_palettes], "shares": "60, 60",
         "primary_metric": "enroll", "baseline_rate": "10", "minimum_detectable_effect": "5"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -190,10 +190,10 @@ def test_an_error_from_the_service_is_shown_once(client, creator, storefront, tw
     client.force_login(creator)
     proposed = make_palette("proposed")  # not testable: the service refuses it, the form lets it through
     listing = reverse("experiments:list", args=[storefront.slug])
-    with mock.patch.object(selectors, "promotable_palettes",
-                           return_value=Palette.objects.filter(storefront=storefront)):
+    every = [(f"palette:{p.pk}", str(p.pk)) for p in Palette.objects.filter(storefront=storefront)]
+    with mock.patch.object(selectors, "arm_choices", return_value=every):
         response = client.post(listing, {
-            "name": "Draft palette", "palettes": [two_palettes[0].pk, proposed.pk], "shares": "",
+            "name": "Draft palette", "arms": [f"palette:{two_palettes[0].pk}", f"palette:{proposed.pk}"], "shares": "",
             "primary_metric": "enroll", "baseline_rate": "10", "minimum_detectable_effect": "5"})
     html = response.content.decode()
     assert html.count("only approved or active palettes can be tested.") == 1

@@ -9,16 +9,17 @@ from django.utils import timezone
 
 from courseplatform.accounts.models import User
 from courseplatform.catalog.models import Enrollment
+from courseplatform.events.models import Interaction
 from courseplatform.experiments import selectors, services
 from courseplatform.experiments.models import Experiment, WeightDefaults
-from recommender.models import Interaction
 from tests.factories import CategoryFactory, CourseFactory, EnrollmentFactory, StorefrontFactory, UserFactory
+from themes.experiment_arms import weights_refit
 from themes.models import PaletteStatus
 
 
 def test_create_plans_the_sample_and_names_variants(storefront, creator, two_palettes):
     experiment = services.experiment_create(storefront=storefront, actor=creator, name="x",
-                                            palettes=list(two_palettes), baseline_rate=0.1,
+                                            kind="palette", arms=[str(p.pk) for p in two_palettes], baseline_rate=0.1,
                                             minimum_detectable_effect=0.05)
     assert experiment.status == "draft"
     assert experiment.min_sample_per_variant == 686
@@ -29,13 +30,13 @@ def test_create_plans_the_sample_and_names_variants(storefront, creator, two_pal
 def test_unapproved_palettes_are_refused(storefront, creator, make_palette, status):
     good, bad = make_palette("approved"), make_palette(status)
     with pytest.raises(ValidationError) as error:
-        services.experiment_create(storefront=storefront, actor=creator, name="x", palettes=[good, bad])
+        services.experiment_create(storefront=storefront, actor=creator, name="x", kind="palette", arms=[str(p.pk) for p in (good, bad,)])
     assert error.value.code == "unapproved_palette"
 
 
 def test_start_rechecks_the_guard_rails(storefront, creator, two_palettes):
     experiment = services.experiment_create(storefront=storefront, actor=creator, name="x",
-                                            palettes=list(two_palettes))
+                                            kind="palette", arms=[str(p.pk) for p in two_palettes])
     two_palettes[1].status = PaletteStatus.REJECTED  # e.g. withdrawn after the draft was made
     two_palettes[1].save(update_fields=["status"])
     with pytest.raises(ValidationError):
@@ -46,10 +47,10 @@ def test_start_rechecks_the_guard_rails(storefront, creator, two_palettes):
 
 def test_shares_must_add_up_and_two_variants_are_needed(storefront, creator, two_palettes):
     with pytest.raises(ValidationError):
-        services.experiment_create(storefront=storefront, actor=creator, name="x", palettes=list(two_palettes),
+        services.experiment_create(storefront=storefront, actor=creator, name="x", kind="palette", arms=[str(p.pk) for p in two_palettes],
                                    shares=[0.5, 0.4])
     with pytest.raises(ValidationError):
-        services.experiment_create(storefront=storefront, actor=creator, name="x", palettes=[two_palettes[0]])
+        services.experiment_create(storefront=storefront, actor=creator, name="x", kind="palette", arms=[str(two_palettes[0].pk)])
 
 
 def test_other_storefronts_palettes_and_strangers_are_refused(storefront, creator, other_creator, make_palette,
@@ -57,21 +58,21 @@ def test_other_storefronts_palettes_and_strangers_are_refused(storefront, creato
     foreign = make_palette("approved", on=StorefrontFactory(owner=other_creator))
     with pytest.raises(ValidationError):
         services.experiment_create(storefront=storefront, actor=creator, name="x",
-                                   palettes=[two_palettes[0], foreign])
+                                   kind="palette", arms=[str(two_palettes[0].pk), str(foreign.pk)])
     with pytest.raises(PermissionDenied):
         services.experiment_create(storefront=storefront, actor=other_creator, name="x",
-                                   palettes=list(two_palettes))
+                                   kind="palette", arms=[str(p.pk) for p in two_palettes])
 
 
 def test_staff_may_manage_any_storefront(storefront, staff, two_palettes):
     experiment = services.experiment_create(storefront=storefront, actor=staff, name="x",
-                                            palettes=list(two_palettes))
+                                            kind="palette", arms=[str(p.pk) for p in two_palettes])
     assert services.experiment_start(experiment=experiment, actor=staff).status == "running"
 
 
 def test_one_running_experiment_per_storefront(running, storefront, creator, two_palettes):
     second = services.experiment_create(storefront=storefront, actor=creator, name="again",
-                                        palettes=list(two_palettes))
+                                        kind="palette", arms=[str(p.pk) for p in two_palettes])
     with pytest.raises(ValidationError) as error:
         services.experiment_start(experiment=second, actor=creator)
     assert error.value.code == "already_running"
@@ -161,7 +162,7 @@ def test_feedback_refit_and_default_weights(creator, make_palette):
         low = make_palette("approved", on=shop, scores={**a_scores, "B": 0.6})
         high = make_palette("approved", on=shop, colors={**low.colors, "primary": "#2e7d32"},
                             scores={**b_scores, "B": 0.6})
-        experiment = services.experiment_create(storefront=shop, actor=creator, name=f"e{i}", palettes=[low, high])
+        experiment = services.experiment_create(storefront=shop, actor=creator, name=f"e{i}", kind="palette", arms=[str(p.pk) for p in (low, high,)])
         services.experiment_start(experiment=experiment, actor=creator)
         rows, enrolments, now = [], [], timezone.now()
         for key, enrolled in outcome:
@@ -179,7 +180,7 @@ def test_feedback_refit_and_default_weights(creator, make_palette):
     out = io.StringIO()
     call_command("refit_brief_defaults", stdout=out)
     assert "global:" in out.getvalue() and "design:" in out.getvalue()
-    fitted = services.weights_refit()
+    fitted = weights_refit()
     assert {w.scope for w in fitted} == {"global", "category"}
     glob = WeightDefaults.objects.get(scope="global")
     assert glob.n_experiments == 6 and glob.beta > 1.0 > glob.alpha  # legibility predicted enrolments

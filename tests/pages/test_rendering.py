@@ -87,7 +87,7 @@ def test_recommended_featured_uses_the_feed_limited_to_this_storefront(client, s
     other = CourseFactory(title="Someone else's")
     calls = []
 
-    def fake_feed(request, limit, surface="home", storefront_id=None):
+    def fake_feed(request, limit, storefront_id=None):
         calls.append(limit)
         feed = [{"course": other, "reason": "elsewhere"}, {"course": mine, "reason": "Because you liked X"}]
         return [i for i in feed if storefront_id is None or i["course"].storefront_id == storefront_id]
@@ -244,12 +244,23 @@ def test_the_course_page_shows_the_sections_its_preset_names(client, storefront,
 def test_a_preset_without_course_page_sections_gets_the_default(rf, storefront, creator, build_page):
     from types import SimpleNamespace
 
+    from courseplatform import hooks
+    from courseplatform.hooks import hookimpl
     from courseplatform.pages.rendering import course_page_sections
+    from themes.plugins import THEME_PRESETS
 
     build_page("hero", "about", publish=True)
     request = rf.get("/")
     request.user = creator
     third_party = SimpleNamespace(slug="minimal", label="Minimal", template="x.html", role_map={})
-    assert [s.type for s in course_page_sections(storefront, request, third_party)] == ["about"]
-    none_shown = SimpleNamespace(course_page_sections=())
-    assert course_page_sections(storefront, request, none_shown) == []
+    with THEME_PRESETS.register_temporarily(third_party):
+        storefront.theme_preset = "minimal"
+        assert [s.type for s in course_page_sections(storefront, request)] == ["about"]
+
+    class NoneShown:  # a plugin that says: no sections on course pages
+        @hookimpl
+        def course_page_section_types(self, storefront):
+            return ()
+
+    with hooks.plugin_registered(NoneShown()):
+        assert course_page_sections(storefront, request) == []

@@ -5,7 +5,8 @@ import uuid
 import factory
 from django.utils import timezone
 
-from recommender.models import Interaction, ModelVersion
+from courseplatform.events.models import Interaction
+from recommender.models import ModelVersion
 from tests.factories import CategoryFactory, CourseFactory, EnrollmentFactory, StorefrontFactory, UserFactory
 
 

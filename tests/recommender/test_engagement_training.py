@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from recommender.models import Interaction
+from courseplatform.events.models import Interaction
 from recommender.training import engagement_dataset, train_version
 from tests.factories import CategoryFactory, CourseFactory, EnrollmentFactory, UserFactory
 from tests.recommender.factories import InteractionFactory, catalogue

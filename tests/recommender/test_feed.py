@@ -8,9 +8,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from courseplatform.events.models import Interaction
 from recommender import cache as keys
 from recommender import selectors
-from recommender.models import CourseSimilarity, FeedItem, Interaction
+from recommender.models import CourseSimilarity, FeedItem
 from tests.factories import CategoryFactory, CourseFactory, EnrollmentFactory, StorefrontFactory, UserFactory
 from tests.recommender.factories import InteractionFactory, ModelVersionFactory, catalogue
 

@@ -1,4 +1,4 @@
-"""The OpenAPI schema documents the recommender API and generates without warnings or errors."""
+"""The OpenAPI schema documents the events and feed APIs and generates without warnings or errors."""
 
 import pytest
 from django.urls import include, path
@@ -10,7 +10,8 @@ def test_schema_generates_without_warnings(capsys):
     from drf_spectacular.validation import validate_schema
 
     GENERATOR_STATS.reset()
-    generator = SchemaGenerator(patterns=[path("api/", include("recommender.urls"))])
+    generator = SchemaGenerator(patterns=[path("api/", include("courseplatform.events.urls")),
+                                          path("api/", include("recommender.urls"))])
     schema = generator.get_schema(request=None, public=True)
     validate_schema(schema)
     assert not GENERATOR_STATS  # no warnings, no errors

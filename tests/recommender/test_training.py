@@ -256,7 +256,7 @@ def _fresh_enrolments(learners, courses, *, shuffle_history: bool = False) -> No
 
     from django.utils import timezone
 
-    from recommender.models import Interaction
+    from courseplatform.events.models import Interaction
     from tests.recommender.factories import InteractionFactory
 
     rng = random.Random(1)

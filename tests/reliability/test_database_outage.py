@@ -24,7 +24,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
 
-from recommender.models import Interaction
+from courseplatform.events.models import Interaction
 from tests.factories import CourseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from recommender.models import FeedItem, Interaction
+from courseplatform.events.models import Interaction
+from recommender.models import FeedItem
 from tests.factories import UserFactory
 from tests.recommender.factories import ModelVersionFactory, catalogue
 

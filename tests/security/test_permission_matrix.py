@@ -36,10 +36,10 @@ G, P, GP = ("GET",), ("POST",), ("GET", "POST")
 RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "healthz": ("public", G),
     "set_language": ("public", GP),
-    "recommender:events": ("public", P),
+    "events:ingest": ("public", P),
     "recommender:feed": ("public", G),
-    "recommender:schema": ("public", G),
-    "recommender:docs": ("public", G),
+    "api:schema": ("public", G),
+    "api:docs": ("public", G),
     "accounts:signup": ("public", GP),
     "accounts:login": ("public", GP),
     "accounts:logout": ("public", P),

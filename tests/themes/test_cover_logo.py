@@ -11,7 +11,7 @@ from PIL import Image
 
 from courseplatform.catalog.models import Course, Storefront
 from themes import cover_store
-from themes.selectors import cover_url
+from themes.cover_store import cover_url
 
 pytestmark = pytest.mark.django_db
 

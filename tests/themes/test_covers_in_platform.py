@@ -8,8 +8,8 @@ from django.urls import reverse
 from PIL import Image
 
 from themes import cover_store
+from themes.cover_store import cover_url
 from themes.plugins import COVER_LAYOUTS
-from themes.selectors import cover_url
 
 pytestmark = pytest.mark.django_db
 

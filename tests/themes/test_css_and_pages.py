@@ -209,7 +209,7 @@ def test_job_page_of_another_creator_is_404(client, other_creator, make_palette)
 
 
 def test_cover_is_served_with_etag_and_long_cache_and_changes_url_when_input_changes(client, course):
-    from themes.selectors import cover_url
+    from themes.cover_store import cover_url
 
     url = cover_url(course, "thumb")
     response = client.get(url)

@@ -273,12 +273,14 @@ class FeaturedCoursesSection(Section):
 
     @staticmethod
     def _recommended(ctx, limit: int) -> list[dict]:
-        """The visitor's feed restricted to this storefront, topped up with its most popular courses."""
+        """The visitor's picks on this storefront from a personalising plugin (hook ``personal_course_picks``:
+        the recommender's feed), topped up with its most popular courses."""
         from django.db.models import Count
 
-        from recommender.selectors import feed_for_request
+        from courseplatform import hooks
 
-        items = feed_for_request(ctx.request, limit, surface="storefront", storefront_id=ctx.storefront.pk)
+        items = list(hooks.first("personal_course_picks", request=ctx.request, storefront=ctx.storefront,
+                                 limit=limit) or [])
         for item in items:
             item["course"].storefront = ctx.storefront
         if len(items) < limit:

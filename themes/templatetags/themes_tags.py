@@ -1,6 +1,6 @@
 from django import template
 
-from themes import selectors
+from themes import cover_store, selectors
 
 register = template.Library()
 
@@ -18,4 +18,4 @@ def theme_stylesheet_url(context, storefront, request=None) -> str:
 @register.simple_tag(takes_context=True)
 def cover_url(context, course, size: str = "card") -> str:
     """The cover's URL; in the visitor's experiment variant palette when an A/B test runs on its storefront."""
-    return selectors.cover_url(course, size, context.get("request"))
+    return cover_store.cover_url(course, size, context.get("request"))

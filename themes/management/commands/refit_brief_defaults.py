@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from courseplatform.experiments.services import weights_refit
+from themes.experiment_arms import weights_refit
 
 
 class Command(BaseCommand):

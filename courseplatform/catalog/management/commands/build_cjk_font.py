@@ -20,9 +20,8 @@ FAMILY = "Noto Sans CJK SC"
 OUTPUT = Path(settings.BASE_DIR) / "courseplatform" / "static" / "fonts" / "NotoSansSC-Subset.woff2"
 TEXT_SOURCES = [  # every character of these files is kept (the .po's msgstrs, the demo data's Chinese)
     "locale/zh_Hans/LC_MESSAGES/django.po",
-    "courseplatform/catalog/demo_data.py",
-    "courseplatform/catalog/demo_themes.py",
-    "courseplatform/catalog/management/commands/seed_demo.py",
+    "courseplatform/demo/data.py",
+    "courseplatform/demo/steps.py",
 ]
 CHINESE_PUNCTUATION = "\u00b7\u2014\u2018\u2019\u201c\u201d\u2026"  # ·—‘’“”… (general punctuation)
 

@@ -3,7 +3,8 @@ from django.core.management import call_command
 
 from courseplatform.accounts.models import User
 from courseplatform.catalog.models import Course, Enrollment
-from recommender.models import Interaction, TrainingRun
+from courseplatform.events.models import Interaction
+from recommender.models import TrainingRun
 from themes.models import Palette
 
 pytestmark = pytest.mark.django_db

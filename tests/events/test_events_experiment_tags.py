@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from courseplatform.events.models import Interaction
 from courseplatform.experiments import services as experiments
 from courseplatform.experiments.selectors import experiment_tags
-from recommender.models import Interaction
 from tests.factories import CourseFactory, CreatorFactory, StorefrontFactory, UserFactory
 from themes.models import Palette, PaletteJob
 
@@ -53,7 +53,7 @@ def test_events_are_tagged_by_the_server_only_while_an_experiment_runs():
 
     experiment = experiments.experiment_create(
         storefront=tested, actor=creator, name="Blue vs green", baseline_rate=0.1, minimum_detectable_effect=0.05,
-        palettes=[palette(tested, "active", "#1e88e5"), palette(tested, "approved", "#2e7d32")])
+        kind="palette", arms=[str(p.pk) for p in (palette(tested, "active", "#1e88e5"), palette(tested, "approved", "#2e7d32"),)])
     experiments.experiment_start(experiment=experiment, actor=creator)
     expected = experiment_tags(user=learner, storefront=tested)
     assert expected["experiment"] == experiment.tag

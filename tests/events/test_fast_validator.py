@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.exceptions import ValidationError
 
-from recommender.models import EventType, Interaction
-from recommender.serializers import EventSerializer, fast_event
+from courseplatform.events.models import EventType, Interaction
+from courseplatform.events.serializers import EventSerializer, fast_event
 from tests.factories import CourseFactory, UserFactory
 
 TYPES = [t.value for t in EventType]
@@ -179,7 +179,7 @@ def test_a_batch_gets_the_same_response_with_and_without_the_fast_path(batch):
     Interaction.objects.all().delete()  # examples share the test's transaction
     with_fast = _post(client, {"events": batch})
     Interaction.objects.all().delete()
-    with mock.patch("recommender.api.fast_event", return_value=None):
+    with mock.patch("courseplatform.events.api.fast_event", return_value=None):
         serializer_only = _post(client, {"events": batch})
     assert with_fast.status_code == serializer_only.status_code
     assert with_fast.json() == serializer_only.json()

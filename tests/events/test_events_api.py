@@ -10,7 +10,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
-from recommender.models import Interaction
+from courseplatform.events.models import Interaction
 from tests.factories import CourseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +176,7 @@ def test_rate_limit_answers_429_with_retry_after(learner_client, course, setting
 def test_database_outage_is_a_503_with_retry_after_and_the_retry_is_idempotent(learner_client, course):
     events = [event(course), event(course)]
     # the insert itself fails (PostgreSQL: INSERT … ON CONFLICT … RETURNING; SQLite: bulk_create)
-    with mock.patch("recommender.services._insert_events", side_effect=OperationalError("connection refused")):
+    with mock.patch("courseplatform.events.services._insert_events", side_effect=OperationalError("connection refused")):
         response = post(learner_client, {"events": events})
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert Interaction.objects.count() == 0
@@ -201,6 +201,8 @@ def test_server_side_enrolment_is_logged(course):
     from courseplatform.catalog.services import enroll
 
     learner = UserFactory()
+    course.price = 0  # free: enrolled without an order
+    course.save(update_fields=["price"])
     enroll(learner=learner, course=course)
     assert Interaction.objects.filter(user=learner, course=course, type="enroll").exists()
 
@@ -230,7 +232,7 @@ def test_the_course_lookup_of_ingestion_agrees_with_the_published_queryset():
     """On PostgreSQL ingestion looks courses up with its own ``= ANY`` query: it must keep meaning
     ``Course.objects.published()`` (run on both databases by CI)."""
     from courseplatform.catalog.models import Course
-    from recommender.services import _published_storefronts
+    from courseplatform.events.services import _published_storefronts
 
     published = [CourseFactory(), CourseFactory()]
     hidden = CourseFactory(published=False)

@@ -1,7 +1,12 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from courseplatform.catalog.demo_data import CREATORS, PASSWORD, seed_demo
+from courseplatform.catalog.models import Course, Storefront
+from courseplatform.demo.data import CREATORS, PASSWORD
+from courseplatform.demo.steps import seed_demo
+
+PLUGIN_APPS = ("themes", "recommender")
 
 
 class Command(BaseCommand):
@@ -16,8 +21,6 @@ class Command(BaseCommand):
                             help="skip palettes and the first recommender training")
 
     def handle(self, *args, **options):
-        from courseplatform.catalog.models import Course
-
         if options["if_empty"] and Course.objects.exists():
             self.stdout.write("Demo data present; nothing to do.")
             return
@@ -32,9 +35,9 @@ class Command(BaseCommand):
 
         summary = seed_demo(seed=options["seed"], n_courses=options["courses"], n_learners=options["learners"],
                             progress=progress)
-        if not options["no_themes"]:
-            from courseplatform.catalog.demo_themes import queue_first_training, seed_palettes
-            from courseplatform.catalog.models import Storefront
+        if not options["no_themes"] and all(apps.is_installed(app) for app in PLUGIN_APPS):
+            # the plugins' steps import their models, which exist only where the plugins are installed
+            from courseplatform.demo.plugin_steps import queue_first_training, seed_palettes
 
             themed = seed_palettes(progress=progress("palettes", Storefront.objects.count()))
             if queue_first_training():

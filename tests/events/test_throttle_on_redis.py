@@ -11,7 +11,7 @@ from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
-from recommender.models import Interaction
+from courseplatform.events.models import Interaction
 from tests.conftest import redis_available
 from tests.factories import CourseFactory, UserFactory
 

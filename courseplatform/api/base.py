@@ -1,0 +1,119 @@
+"""Shared pieces of the platform's JSON APIs (DRF, documented with drf-spectacular).
+
+Session authentication with CSRF enforced for anonymous sessions too (a browser beacon sends ``X-CSRFToken``;
+``GET /api/feed`` sets the ``csrftoken`` cookie). When the database is unavailable the views answer 503 with
+``Retry-After`` instead of a 500, so clients retry the same request.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER_S = 5
+
+
+class CsrfSessionAuthentication(SessionAuthentication):
+    """Session authentication that checks CSRF for anonymous sessions as well as logged-in users."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None and request._request.method not in ("GET", "HEAD", "OPTIONS"):
+            self.enforce_csrf(request)
+        return result
+
+
+class CsrfSessionScheme(OpenApiAuthenticationExtension):
+    target_class = CsrfSessionAuthentication
+    name = "sessionCookie"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME,
+                "description": "Django session cookie; unsafe methods also need the X-CSRFToken header."}
+
+
+class ClientRateThrottle(SimpleRateThrottle):
+    """Per client: the user id when logged in, else the client address. The rate is read at request time
+    from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]``.
+
+    On the Redis cache (production) a counter per client and window, the window opening at the client's first
+    request (``ResilientRedisCache.hit``: one round trip); a burst can reach twice the rate across a window's
+    end. Elsewhere (the database cache of development) DRF's sliding log of request times.
+    """
+
+    _retry_after: float | None = None
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request, view):
+        hit = getattr(self.cache, "hit", None)
+        if self.rate is None or hit is None:
+            return super().allow_request(request, view)
+        # its own key name: DRF's sliding log keeps a pickled list under the plain key (e.g. before a deploy)
+        self.key = f"{self.get_cache_key(request, view)}:n"
+        count, seconds_left = hit(self.key, self.duration)
+        if count <= self.num_requests:  # 0: Redis unreachable, the request goes through
+            return True
+        self._retry_after = max(seconds_left, 1.0)
+        return False
+
+    def wait(self):
+        return self._retry_after if self._retry_after is not None else super().wait()
+
+    def get_ident(self, request):
+        """The client address: ``REMOTE_ADDR`` unless ``NUM_PROXIES`` says how many proxies to trust (DRF's
+        default would otherwise believe any client-sent X-Forwarded-For and hand out fresh budgets)."""
+        if api_settings.NUM_PROXIES is None:
+            return request.META.get("REMOTE_ADDR", "")
+        return super().get_ident(request)
+
+    def get_cache_key(self, request, view):
+        user = getattr(request, "user", None)
+        ident = f"u{user.pk}" if user is not None and user.is_authenticated else f"ip{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class RequestLanguageMixin:
+    """Answer in the client's language. ``/api/`` lies outside ``i18n_patterns``, where Django's LocaleMiddleware
+    always picks the default language; here the language cookie, then ``Accept-Language``, choose (LocaleMiddleware
+    then sends ``Content-Language`` and ``Vary: Accept-Language``). Activated before authentication and
+    throttling, so their errors are translated too."""
+
+    def initial(self, request, *args, **kwargs):
+        translation.activate(translation.get_language_from_request(request._request, check_path=False))
+        request._request.LANGUAGE_CODE = translation.get_language()
+        super().initial(request, *args, **kwargs)
+
+
+class DatabaseUnavailableMixin:
+    """Turn a lost database connection into 503 + Retry-After (never a 500)."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, OperationalError | InterfaceError):
+            logger.warning("database unavailable in %s: %s", type(self).__name__, exc)
+            return Response({"detail": _("The service is briefly unavailable. Please retry.")},
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                            headers={"Retry-After": str(RETRY_AFTER_S)})
+        return super().handle_exception(exc)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+COMMON_ERRORS = {
+    403: OpenApiResponse(ErrorSerializer, description="CSRF token missing or wrong."),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests; see the Retry-After header."),
+    503: OpenApiResponse(ErrorSerializer, description="Database unavailable; retry after Retry-After seconds."),
+}

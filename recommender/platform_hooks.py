@@ -1,0 +1,71 @@
+"""The recommender as a plugin of the core (hookspecs in ``courseplatform.hooks.hookspecs``).
+
+Panels only read: the feed's impressions are noted on the request (``courseplatform.events.buffer``) and written
+by the events middleware once the page is rendered.
+"""
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from courseplatform.events.buffer import note_impressions
+from courseplatform.hooks import Link, hookimpl
+
+from . import selectors
+from .models import FeedItem
+
+#: courses in the home page's "Recommended for you"
+HOME_FEED_LIMIT = 8
+#: query parameters that make the home page a search: no personal feed then
+_SEARCH_PARAMS = ("q", "category", "language")
+
+
+@hookimpl
+def home_panels(request) -> str | None:
+    """ "Recommended for you" above the catalogue (not on a search or filtered listing)."""
+    if request is None or any(request.GET.get(name) for name in _SEARCH_PARAMS):
+        return None
+    feed = selectors.feed_for_request(request, limit=HOME_FEED_LIMIT)
+    if not feed:
+        return None
+    note_impressions(request, course_ids=[item["course"].pk for item in feed], surface="home")
+    return render_to_string("recommender/_home_feed.html", {"feed": feed}, request=request)
+
+
+@hookimpl
+def personal_course_picks(request, storefront, limit: int) -> list[dict] | None:
+    """The visitor's feed restricted to ``storefront`` (a storefront page's "recommended" section)."""
+    if request is None:
+        return None
+    items = selectors.feed_for_request(request, limit, storefront_id=storefront.pk)
+    note_impressions(request, course_ids=[item["course"].pk for item in items], surface="storefront")
+    return items
+
+
+@hookimpl
+def course_page_panels(request, course) -> str | None:
+    """ "You may also like": the active model's neighbours of ``course``, topped up with popular ones."""
+    user = getattr(request, "user", None)
+    items = selectors.also_like(course, user) if user is not None else []
+    if not items:
+        return None
+    return render_to_string("recommender/_also_like.html", {"also_like": items}, request=request)
+
+
+@hookimpl
+def staff_links(request) -> list[Link]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_staff:
+        return []
+    return [Link(_("Recommender"), reverse("recommender_staff:dashboard"))]
+
+
+@hookimpl
+def search_personal_scores(user, course_ids) -> dict[int, float] | None:
+    """Search's personal order: each course's rank in the learner's materialised feed of the active version,
+    as 1/sqrt(rank) (rank 1 → 1.0, rank 4 → 0.5); courses outside the feed score 0 (left out)."""
+    version_id = selectors.active_version_id()
+    if version_id is None or user is None or not user.is_authenticated:
+        return None
+    rows = FeedItem.objects.filter(version_id=version_id, user=user, course_id__in=list(course_ids))
+    return {course_id: rank ** -0.5 for course_id, rank in rows.values_list("course_id", "rank")}
