@@ -1,7 +1,7 @@
 """``GET /api/orders``: the logged-in learner's orders, newest first (DRF, documented with drf-spectacular)."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import ListAPIView
@@ -46,6 +46,9 @@ class OrderListView(ListAPIView):
 
     @extend_schema(operation_id="orders", summary="The learner's orders",
                    description="The logged-in learner's orders, newest first: status (pending, paid, refunded, "
-                               "failed, expired), the server-computed price snapshot and the receipt page.")
+                               "failed, expired), the server-computed price snapshot and the receipt page.",
+                   responses={200: OrderSerializer(many=True), 403: OpenApiResponse(
+                       inline_serializer("OrdersForbidden", {"detail": serializers.CharField()}),
+                       description="Not logged in.")})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
