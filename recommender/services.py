@@ -42,7 +42,7 @@ def feed_cache_drop(sender, *, user_id: int | None, types: frozenset[str], **kwa
 # --- model versions ---------------------------------------------------------------------------------------
 
 def gate_metric() -> str:
-    return getattr(settings, "RECOMMENDER_GATE_METRIC", "ndcg@10")
+    return settings.RECOMMENDER_GATE_METRIC
 
 
 def _same_split_scores(candidate: ModelVersion, active: ModelVersion, name: str
@@ -77,7 +77,7 @@ def version_is_not_worse(candidate: ModelVersion, active: ModelVersion | None) -
     :func:`note_display` shows it in the reader's language.
     """
     name = gate_metric()
-    tolerance = float(getattr(settings, "RECOMMENDER_GATE_TOLERANCE", 0.0))
+    tolerance = float(settings.RECOMMENDER_GATE_TOLERANCE)
     if active is None:
         return True, NOTE_NO_ACTIVE_VERSION
     same = _same_split_scores(candidate, active, name)

@@ -29,7 +29,7 @@ BUSY_RECHECKS = 20
 
 
 def _stale_after_s() -> float:
-    return float(getattr(settings, "JOBS_HEARTBEAT_STALE_S", 30))
+    return float(settings.JOBS_HEARTBEAT_STALE_S)
 
 
 class _Heartbeat(threading.Thread):

@@ -93,7 +93,7 @@ def training_run_execute(run: TrainingRun, *, device: str, progress: Callable[[f
     )
     run.version = version
     activated, note = _maybe_activate(version, run)
-    prune_feeds(int(getattr(settings, "RECOMMENDER_KEEP_FEEDS", 3)))
+    prune_feeds(int(settings.RECOMMENDER_KEEP_FEEDS))
     tick(1.0)
     return version, activated, note
 
@@ -147,7 +147,7 @@ def train_version(*, algorithm: str = "", params: dict | None = None, device: st
     rows = _interaction_rows()
     if not rows:
         raise TrainingError("no learner interactions to train on yet")
-    half_life = getattr(settings, "RECOMMENDER_HALF_LIFE_DAYS", None)
+    half_life = settings.RECOMMENDER_HALF_LIFE_DAYS
     data = engine.build_interactions(rows, half_life_days=half_life)
     if len(data) == 0:
         raise TrainingError("no positive interactions to train on yet")
