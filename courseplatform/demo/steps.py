@@ -193,11 +193,16 @@ def simulate_history(rng: np.random.Generator, *, seed: int, courses: list[Cours
 
 
 @transaction.atomic
-def store_history(history: History) -> None:
-    """The interaction log (through the events services), enrolments and reviews; existing rows are kept."""
+def store_history(history: History) -> bool:
+    """The interaction log (through the events services), enrolments and reviews, in one transaction; returns
+    False (storing nothing) when this history is stored already: a refund the commerce step recorded later ended
+    some of its enrolments, and a rerun must not bring them back."""
+    if not history.events or event_selectors.stored_event_ids([history.events[0]["event_id"]]):
+        return False
     event_services.history_import(history.events)
     Enrollment.objects.bulk_create(history.enrollments, batch_size=2000, ignore_conflicts=True)
     Review.objects.bulk_create(history.reviews, batch_size=2000, ignore_conflicts=True)
+    return True
 
 
 def summary() -> DemoSummary:

@@ -15,6 +15,11 @@ def interaction_count() -> int:
     return Interaction.objects.count()
 
 
+def stored_event_ids(event_ids: Iterable) -> set[str]:
+    """Which of ``event_ids`` are stored (as strings)."""
+    return {str(e) for e in Interaction.objects.filter(event_id__in=list(event_ids)).values_list("event_id", flat=True)}
+
+
 def learner_history() -> list[tuple]:
     """Every learner event except impressions, oldest first: ``(user_id, course_id, type, ts, value)``."""
     return list(Interaction.objects.filter(user__isnull=False).exclude(type=EventType.IMPRESSION)
