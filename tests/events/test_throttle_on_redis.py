@@ -2,7 +2,6 @@
 and requests still served while Redis is unreachable."""
 
 import json
-import os
 import uuid
 
 import pytest
@@ -14,6 +13,7 @@ from django.utils import timezone
 from courseplatform.events.models import Interaction
 from tests.conftest import redis_available
 from tests.factories import CourseFactory, UserFactory
+from tests.tools import require
 
 pytestmark = pytest.mark.django_db
 REDIS_URL = "redis://127.0.0.1:6379/11"
@@ -26,10 +26,8 @@ def _cache_settings(location: str) -> dict:
 
 @pytest.fixture
 def redis_cache(settings):
-    if not redis_available(REDIS_URL):
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required in CI but {REDIS_URL} does not answer")
-        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    require(redis_available(REDIS_URL), f"Redis at {REDIS_URL} (the production cache's throttle)", "redis-server",
+            "SKIP_REDIS")
     server = redis.Redis.from_url(REDIS_URL)
     server.flushdb()
     settings.CACHES = _cache_settings(REDIS_URL)
