@@ -66,17 +66,20 @@ def _pages(site) -> dict[str, list[str]]:
     s, c, composed = site["storefront"], site["course"], site["composed"]
     public = [reverse("catalog:home"), reverse("catalog:home") + "?q=python", s.get_absolute_url(),
               composed.get_absolute_url(), c.get_absolute_url(), reverse("themes:style_guide", args=[s.slug]),
-              "/api/feed", "/api/docs", "/api/schema"]
+              "/api/feed", "/api/docs", "/api/schema", reverse("search:results") + "?q=python"]
     return {
         "anonymous": public,
-        "learner": [*public, reverse("catalog:my_learning")],
+        "learner": [*public, reverse("catalog:my_learning"), reverse("commerce:orders"), reverse("search:wishlist")],
         "creator": [reverse("catalog:studio"), reverse("catalog:studio_storefront", args=[s.slug]),
                     reverse("catalog:studio_course_new", args=[s.slug]), reverse("catalog:studio_course", args=[c.pk]),
                     reverse("pages:editor", args=[s.slug]), reverse("pages:preview", args=[s.slug]),
                     reverse("themes:palette_studio", args=[s.slug]), reverse("experiments:list", args=[s.slug]),
                     reverse("experiments:detail", args=[s.slug, site["experiment"].pk]),
-                    reverse("experiments:analytics", args=[s.slug]), s.get_absolute_url(), c.get_absolute_url()],
-        "staff": [reverse("recommender_staff:dashboard"), reverse("themes:review_queue"), reverse("catalog:home")],
+                    reverse("experiments:analytics", args=[s.slug]), reverse("commerce:sales", args=[s.slug]),
+                    reverse("commerce:coupons", args=[s.slug]), reverse("commerce:statement", args=[s.slug]),
+                    s.get_absolute_url(), c.get_absolute_url()],
+        "staff": [reverse("recommender_staff:dashboard"), reverse("themes:review_queue"), reverse("search:analytics"),
+                  reverse("catalog:home")],
     }
 
 
