@@ -9,6 +9,13 @@ from django.utils.translation import gettext as _
 
 from courseplatform.events.models import EventType
 from courseplatform.events.services import record_server_event
+from courseplatform.hooks.signals import (
+    course_completed,
+    course_enrolled,
+    course_published,
+    course_reviewed,
+    send_on_commit,
+)
 
 from .models import Course, Enrollment, Review, Storefront
 from .permissions import ensure_can_manage
@@ -65,15 +72,21 @@ def course_create(*, storefront: Storefront, actor, data: dict[str, Any]) -> Cou
     _apply(course, data, COURSE_FIELDS)
     course.full_clean()
     course.save()
+    if course.published:
+        send_on_commit(course_published, Course, course=course)
     return course
 
 
 @transaction.atomic
 def course_update(*, course: Course, actor, data: dict[str, Any]) -> Course:
     ensure_can_manage(actor, course.storefront)
+    # read from the database: a bound ModelForm has already set the new values on ``course``
+    was_published = Course.objects.filter(pk=course.pk).values_list("published", flat=True).first()
     changed = _apply(course, data, COURSE_FIELDS)
     course.full_clean()
     course.save(update_fields=[*changed, "updated_at"])
+    if course.published and not was_published:
+        send_on_commit(course_published, Course, course=course)
     return course
 
 
@@ -99,6 +112,7 @@ def enroll(*, learner, course: Course, order=None) -> tuple[Enrollment, bool]:
         return Enrollment.objects.get(learner=learner, course=course), False
     # tagged: the enrolment is an outcome of the experiment the learner is in (events.taggers)
     record_server_event(user=learner, course=course, event_type=EventType.ENROLL, surface="course_page", tag=True)
+    send_on_commit(course_enrolled, Enrollment, learner=learner, course=course, enrollment=enrollment)
     return enrollment, True
 
 
@@ -111,6 +125,7 @@ def course_complete(*, learner, course: Course) -> Enrollment:
         enrollment.completed_at = timezone.now()
         enrollment.save(update_fields=["completed_at"])
         record_server_event(user=learner, course=course, event_type=EventType.COMPLETE, surface="course_page")
+        send_on_commit(course_completed, Enrollment, learner=learner, course=course, enrollment=enrollment)
     return enrollment
 
 
@@ -118,9 +133,10 @@ def course_complete(*, learner, course: Course) -> Enrollment:
 def review_submit(*, learner, course: Course, rating: int, text: str = "") -> Review:
     if not Enrollment.objects.filter(learner=learner, course=course).exists():
         raise ValidationError(_("Only learners enrolled in this course can review it."))
-    review, _created = Review.objects.update_or_create(
+    review, created = Review.objects.update_or_create(
         learner=learner, course=course, defaults={"rating": rating, "text": text}
     )
     review.full_clean()
     record_server_event(user=learner, course=course, event_type=EventType.RATE, surface="course_page", value=rating)
+    send_on_commit(course_reviewed, Review, learner=learner, course=course, review=review, created=created)
     return review
