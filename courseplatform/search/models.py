@@ -17,11 +17,8 @@ from django.utils.translation import gettext_lazy as _
 class SearchDocument(models.Model):
     course = models.OneToOneField("catalog.Course", on_delete=models.CASCADE, primary_key=True,
                                   related_name="search_document", verbose_name=_("course"))
-    # space-separated terms (search.text.document_terms): the source of the FTS5 row and the tsvector
-    title_terms = models.TextField(_("title terms"), blank=True)
-    subtitle_terms = models.TextField(_("subtitle terms"), blank=True)
-    meta_terms = models.TextField(_("category and storefront terms"), blank=True)
-    body_terms = models.TextField(_("description terms"), blank=True)
+    # the weighted terms (PostgreSQL; SQLite keeps them in search_fts). No text columns: a narrow row keeps the
+    # heap scans of a search and its facet counts short.
     vector = SearchVectorField(null=True, editable=False)
     # the catalogue's facts, copied so a search reads one table
     published = models.BooleanField(_("published"), default=False)

@@ -5,6 +5,8 @@ total and every facet count, the ranked ids, the page's courses (and, for a lear
 personal scores and the blend weight). Nothing here writes; the views log searches through ``services``.
 """
 
+import hashlib
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -18,7 +20,7 @@ from courseplatform.catalog.models import Category, Course
 from . import backends
 from .forms import PRICES, RATINGS
 from .models import BlendWeight, SavedCourse, SearchDocument, SearchLog, SearchTerm
-from .services import BLEND_CACHE_KEY, DEFAULT_BLEND_WEIGHT
+from .services import BLEND_CACHE_KEY, DEFAULT_BLEND_WEIGHT, GENERATION_KEY
 from .text import QueryPart, latin_words, prefix_source, query_parts, replace_words, similarity
 
 PAGE_SIZE = 20
@@ -126,6 +128,32 @@ def _counts(matched: QuerySet, conditions: dict[str, Q], categories: list[Catego
     return out
 
 
+COUNTS_TTL_S = 60
+
+
+def _cached_counts(matched: QuerySet, conditions: dict[str, Q], categories: list[Category], parts,
+                   params: dict) -> dict[str, int]:
+    """:func:`_counts`, cached under the index's generation (every index write starts a new one, so a cached
+    count is never older than the index): a popular query's facets cost one cache read."""
+    state = {name: str(params.get(name)) for name in ("category", "language", "level", "price", "min_price",
+                                                       "max_price", "rating") if params.get(name) not in (None, "")}
+    digest = hashlib.sha256(repr((parts, sorted(state.items()), [c.pk for c in categories])).encode()).hexdigest()
+    key = f"search:counts:{index_generation()}:{digest[:32]}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _counts(matched, conditions, categories)
+        cache.set(key, counts, COUNTS_TTL_S)
+    return counts
+
+
+def index_generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = time.time_ns()
+        cache.add(GENERATION_KEY, generation, None)
+    return generation
+
+
 def _facets(counts: dict[str, int], params: dict, category_id: int | None, categories: list[Category]) -> dict:
     out: dict[str, list[Facet]] = {
         "category": [Facet(c.slug, str(c), counts[f"category:{c.pk}"], c.pk == category_id)
@@ -213,13 +241,13 @@ def search(params: dict, user=None, *, page_size: int = PAGE_SIZE, with_facets: 
     docs = SearchDocument.objects.filter(published=True)
     parts = query_parts(query)
     matched = backends.match(docs, parts) if parts else docs
-    counts = _counts(matched, conditions, categories)
+    counts = _cached_counts(matched, conditions, categories, parts, params)
     corrected = ""
     if parts and counts["total"] == 0:
         fixed_text = corrected_query(query)
         fixed = query_parts(fixed_text) if fixed_text else []
         if fixed:
-            again = _counts(backends.match(docs, fixed), conditions, categories)
+            again = _cached_counts(backends.match(docs, fixed), conditions, categories, fixed, params)
             if again["total"]:
                 matched, counts, corrected = backends.match(docs, fixed), again, fixed_text
     filtered = matched.filter(_all(conditions))

@@ -2,6 +2,7 @@
 wishlists and the fitted blend weight."""
 
 import logging
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 
@@ -22,11 +23,17 @@ from .text import document_terms, latin_words, normalise_query
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+#: bumped by every index write: cached facet counts (selectors) name the generation they were counted in
+GENERATION_KEY = "search:index-generation"
 #: courses of a search log kept for fitting the blend weight
 LOGGED_CANDIDATES = 20
 
 
 # --- the index ------------------------------------------------------------------------------------------------
+
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, time.time_ns(), None)
+
 
 def _fields(course: Course) -> dict[str, list[str]]:
     category = course.category
@@ -65,13 +72,12 @@ def index_courses(course_ids: Iterable[int]) -> int:
             docs.append(SearchDocument(
                 course=course, published=course.published, category_id=course.category_id,
                 language=course.language, level=course.level, price=course.price, created_at=course.created_at,
-                rating_avg=course.avg_rating, rating_count=course.n_rating, enrolments=course.n_enrolled,
-                **{f"{name}_terms": " ".join(terms) for name, terms in fields.items()}))
+                rating_avg=course.avg_rating, rating_count=course.n_rating, enrolments=course.n_enrolled))
         gone = set(chunk) - {c.pk for c in courses}
         with transaction.atomic():
             SearchDocument.objects.bulk_create(
                 docs, update_conflicts=True, unique_fields=["course"],
-                update_fields=["title_terms", "subtitle_terms", "meta_terms", "body_terms", "published",
+                update_fields=["published",
                                "category", "language", "level", "price", "created_at", "rating_avg",
                                "rating_count", "enrolments", "indexed_at"])
             backends.write_rows(rows)
@@ -81,6 +87,7 @@ def index_courses(course_ids: Iterable[int]) -> int:
                 SearchDocument.objects.filter(course_id__in=gone).delete()
                 backends.delete_rows(gone)
         done += len(docs)
+    _new_generation()
     return done
 
 
@@ -90,13 +97,16 @@ def rebuild_index() -> int:
         SearchDocument.objects.all().delete()
         SearchTerm.objects.all().delete()
         backends.clear()
-    return index_courses(Course.objects.values_list("pk", flat=True))
+    n = index_courses(Course.objects.values_list("pk", flat=True))
+    backends.analyze()
+    return n
 
 
 def remove_courses(course_ids: Iterable[int]) -> None:
     ids = list(course_ids)
     SearchDocument.objects.filter(course_id__in=ids).delete()
     backends.delete_rows(ids)
+    _new_generation()
 
 
 def refresh_stats(course_ids: Iterable[int]) -> None:
@@ -108,6 +118,7 @@ def refresh_stats(course_ids: Iterable[int]) -> None:
             .values_list("pk", "n_rating", "avg", "n_enrolled")):
         SearchDocument.objects.filter(course_id=course_id).update(rating_avg=avg, rating_count=n_rating,
                                                                   enrolments=n_enrolled)
+    _new_generation()
 
 
 # --- the search log ---------------------------------------------------------------------------------------------

@@ -39,14 +39,20 @@ def test_a_learner_sees_the_python_course_they_are_likeliest_to_take_first(corpu
     learner = UserFactory()
     params = {"q": "python", "page": 1, "sort": "relevance"}
     plain = _order(params, learner)
-    liked = corpus["django"].pk  # fifth by text relevance
-    assert plain.index(liked) >= 3
-    with hooks.plugin_registered(Prefers(liked)):
-        assert _order(params, learner)[0] == liked
+    runner_up = plain[1]  # a title match like the first: the personal score decides at the default weight
+    with hooks.plugin_registered(Prefers(runner_up)):
+        assert _order(params, learner)[0] == runner_up
         assert _order(params, None) == plain  # anonymous visitors: relevance only
         found = selectors.search(params, learner)
         assert found.blend_weight == services.DEFAULT_BLEND_WEIGHT
-        assert dict((c, p) for c, _r, p in found.candidates)[liked] == 1.0
+        assert dict((c, p) for c, _r, p in found.candidates)[runner_up] == 1.0
+    # a weaker text match (Python only in the subtitle) comes first once the fitted weight trusts the model
+    liked = corpus["django"].pk
+    assert plain.index(liked) >= 3
+    BlendWeight.objects.create(weight=0.8, sessions=100, mrr_text=0.3, mrr_blend=0.6)
+    cache.delete(services.BLEND_CACHE_KEY)
+    with hooks.plugin_registered(Prefers(liked)):
+        assert _order(params, learner)[0] == liked
 
 
 def test_without_a_recommender_answer_the_order_is_plain_relevance(corpus):
@@ -101,9 +107,10 @@ def test_fit_needs_enough_sessions_and_the_command_says_so(capsys):
 def test_logged_candidates_carry_relevance_and_personal_scores(client, corpus):
     learner = UserFactory()
     client.force_login(learner)
-    with hooks.plugin_registered(Prefers(corpus["django"].pk)):
+    liked = selectors.search({"q": "python", "page": 1}).courses[1].pk
+    with hooks.plugin_registered(Prefers(liked)):
         client.get("/search/", {"q": "python"})
     log = SearchLog.objects.get()
-    assert log.candidates[0][0] == corpus["django"].pk and log.candidates[0][2] == 1.0
+    assert log.candidates[0][0] == liked and log.candidates[0][2] == 1.0
     assert all(0.0 <= r <= 1.0 for _c, r, _p in log.candidates)
     assert log.blend_weight == services.DEFAULT_BLEND_WEIGHT
