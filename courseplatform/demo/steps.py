@@ -80,6 +80,30 @@ def seed_catalogue_owners(password_hash: str) -> tuple[list[Category], list[Stor
     return categories, storefronts
 
 
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def fresh_title(topics: list[str], patterns: list[str], topic_index: int, pattern_index: int, seen: set[str], *,
+                chinese: bool) -> tuple[str, str]:
+    """(title, topic): the drawn topic in the drawn pattern or, when a course has that title already, the next
+    unused pair of the category's grid; once every pair is used, an edition ("…, 2nd Edition", "…（第2版）").
+    Titles read like real ones, never "Python for Beginners (148)"."""
+    size = len(topics) * len(patterns)
+    start = topic_index * len(patterns) + pattern_index
+    edition = 1
+    while True:
+        for k in range(size):
+            j = (start + k) % size
+            topic, pattern = topics[j // len(patterns)], patterns[j % len(patterns)]
+            title = pattern.format(t=topic)
+            if edition > 1:
+                title = f"{title}（第{edition}版）" if chinese else f"{title}, {_ordinal(edition)} Edition"
+            if title not in seen:
+                return title, topic
+        edition += 1
+
+
 @transaction.atomic
 def seed_courses(rng: np.random.Generator, categories: list[Category], storefronts: list[Storefront],
                  n_courses: int, step: Callable[[int], None]) -> tuple[list[Course], np.ndarray]:
@@ -94,11 +118,8 @@ def seed_courses(rng: np.random.Generator, categories: list[Category], storefron
         cat = categories[cat_idx]
         en_topics, zh_topics = TOPICS[cat.slug]
         chinese = rng.random() < 0.4
-        topic = (zh_topics if chinese else en_topics)[int(rng.integers(0, 6))]
-        pattern = (ZH_PATTERNS if chinese else EN_PATTERNS)[int(rng.integers(0, 6))]
-        title = pattern.format(t=topic)
-        if title in seen_titles:
-            title = f"{title} ({i + 1})"
+        title, topic = fresh_title(zh_topics if chinese else en_topics, ZH_PATTERNS if chinese else EN_PATTERNS,
+                                   int(rng.integers(0, 6)), int(rng.integers(0, 6)), seen_titles, chinese=chinese)
         seen_titles.add(title)
         price = Decimal(str(int(rng.choice([0, 19, 29, 49, 79, 99, 149]))))
         course, _ = Course.objects.get_or_create(
