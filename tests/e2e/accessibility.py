@@ -88,6 +88,7 @@ class World:
     job: object
     submitted: object
     active: object
+    about_section_id: str = ""
     courses: list = field(default_factory=list)
 
 
@@ -127,9 +128,11 @@ def seed_world() -> World:
     services.palette_activate(palette=first, actor=creator)
     services.palette_submit(palette=second, actor=creator)
 
+    about_section_id = ""
     for section_type in ("hero", "featured", "course_grid", "about", "testimonials", "faq", "newsletter"):
         section = pages.section_add(storefront=storefront, actor=creator, section_type=section_type)
         if section_type == "about":
+            about_section_id = section["id"]
             pages.section_update(storefront=storefront, actor=creator, section_id=section["id"], data={
                 **section["data"], "body": '<p>I teach data and design. <a href="/">Read my notes</a>.</p>'})
         if section_type == "hero":
@@ -147,4 +150,4 @@ def seed_world() -> World:
     Review.objects.create(course=courses[0], learner=learner, rating=5, text="Clear and kind.")
     return World(creator=creator, learner=learner, reviewer=reviewer, storefront=storefront,
                  zh_storefront=zh_storefront, course=courses[0], job=job, submitted=second, active=first,
-                 courses=courses)
+                 courses=courses, about_section_id=about_section_id)

@@ -22,6 +22,7 @@ def pages_to_check(world) -> list[tuple[str, str | None, str, str]]:
         ("themed storefront, dark", None, "dark", f"/s/{slug}/"),
         ("course page, light", None, "light", f"/courses/{world.course.pk}/"),
         ("course page, dark", None, "dark", f"/courses/{world.course.pk}/"),
+        ("paid course page", None, "light", f"/courses/{world.courses[3].pk}/"),
         ("style guide, light", None, "light", f"/s/{slug}/style-guide/"),
         ("style guide, dark", None, "dark", f"/s/{slug}/style-guide/"),
         ("Chinese home (zh-hans)", None, "light", "/zh-hans/"),
@@ -36,6 +37,13 @@ def pages_to_check(world) -> list[tuple[str, str | None, str, str]]:
         ("studio: storefront settings", "creator", "light", f"/studio/storefronts/{slug}/"),
         ("studio: course form", "creator", "light", f"/studio/courses/{world.course.pk}/"),
         ("studio: page builder", "creator", "light", f"/studio/storefronts/{slug}/page/"),
+        ("studio: section editor (about)", "creator", "light",
+         f"/studio/storefronts/{slug}/page/sections/{world.about_section_id}/"),
+        ("studio: page preview", "creator", "light", f"/studio/storefronts/{slug}/page/preview/"),
+        ("studio: new storefront", "creator", "light", "/studio/storefronts/new/"),
+        ("studio: new course", "creator", "light", f"/studio/storefronts/{slug}/courses/new/"),
+        ("studio: A/B tests", "creator", "light", f"/studio/storefronts/{slug}/experiments/"),
+        ("studio: analytics", "creator", "light", f"/studio/storefronts/{slug}/analytics/"),
         ("studio: palettes", "creator", "light", f"/studio/storefronts/{slug}/palettes/"),
         ("palette job", "creator", "light", f"/studio/palette-jobs/{world.job.pk}/"),
         ("palette job, dark", "creator", "dark", f"/studio/palette-jobs/{world.job.pk}/"),
@@ -45,16 +53,22 @@ def pages_to_check(world) -> list[tuple[str, str | None, str, str]]:
     ]
 
 
-def test_every_main_page_has_no_serious_or_critical_axe_violation(live_server, browser):
-    world = seed_world()
+#: pages checked again at a phone's width (375 px): tables scroll there, so their scroll boxes must be focusable
+PHONE_PAGES = ("home / catalogue (anonymous)", "themed storefront, light", "course page, enrolled learner",
+               "My learning", "studio", "studio: page builder", "studio: palettes", "palette job",
+               "palette compare (two candidates)", "review queue", "style guide, light", "404 page")
+
+
+def check_pages(live_server, browser, world, pages, *, width: int = 1280) -> list[tuple[str, dict, list]]:
+    """Run axe on each page (one browser context per user and colour scheme); print the table; return it."""
     users = {"learner": world.learner, "creator": world.creator, "reviewer": world.reviewer}
     contexts: dict[tuple, object] = {}
     report: list[tuple[str, dict, list]] = []
     try:
-        for name, who, scheme, path in pages_to_check(world):
+        for name, who, scheme, path in pages:
             key = (who, scheme)
             if key not in contexts:
-                contexts[key] = axe_context(browser, scheme=scheme)
+                contexts[key] = axe_context(browser, scheme=scheme, width=width)
                 if who:
                     log_in(contexts[key].new_page(), live_server.url, users[who].username)
             page = contexts[key].pages[0] if contexts[key].pages else contexts[key].new_page()
@@ -65,14 +79,30 @@ def test_every_main_page_has_no_serious_or_critical_axe_violation(live_server, b
     finally:
         for context in contexts.values():
             context.close()
-
-    width = max(len(name) for name, _c, _v in report)
-    print("\naxe-core violations (nodes) per page")
-    print(f"{'page':{width}}  " + "  ".join(f"{i:>8}" for i in IMPACTS) + "  rules")
+    column = max(len(name) for name, _c, _v in report)
+    print(f"\naxe-core violations (nodes) per page, {width} px wide")
+    print(f"{'page':{column}}  " + "  ".join(f"{i:>8}" for i in IMPACTS) + "  rules")
     for name, count, violations in report:
         rules = ", ".join(sorted({f"{v['id']}({v['impact']})" for v in violations})) or "-"
-        print(f"{name:{width}}  " + "  ".join(f"{count[i]:>8}" for i in IMPACTS) + f"  {rules}")
-    blocking = [f"{name}: {v['id']} ({v['impact']}) {v['help']} at {[n['target'] for n in v['nodes'][:5]]} — "
-                f"{v['nodes'][0]['summary']}"
-                for name, _count, violations in report for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, "\n".join(blocking)
+        print(f"{name:{column}}  " + "  ".join(f"{count[i]:>8}" for i in IMPACTS) + f"  {rules}")
+    return report
+
+
+def blocking(report) -> list[str]:
+    return [f"{name}: {v['id']} ({v['impact']}) {v['help']} at {[n['target'] for n in v['nodes'][:5]]} — "
+            f"{v['nodes'][0]['summary']}"
+            for name, _count, violations in report for v in violations if v["impact"] in BLOCKING]
+
+
+def test_every_main_page_has_no_serious_or_critical_axe_violation(live_server, browser):
+    world = seed_world()
+    problems = blocking(check_pages(live_server, browser, world, pages_to_check(world)))
+    assert not problems, "\n".join(problems)
+
+
+def test_main_pages_at_a_phones_width_have_no_serious_or_critical_axe_violation(live_server, browser):
+    world = seed_world()
+    pages = [p for p in pages_to_check(world) if p[0] in PHONE_PAGES]
+    assert len(pages) == len(PHONE_PAGES)
+    problems = blocking(check_pages(live_server, browser, world, pages, width=375))
+    assert not problems, "\n".join(problems)
