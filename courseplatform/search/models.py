@@ -36,8 +36,11 @@ class SearchDocument(models.Model):
     class Meta:
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
+        # browsing without a query sorts every published course: each default sort has its index
         indexes = [models.Index(fields=["published", "category"], name="search_doc_pub_cat"),
-                   models.Index(fields=["published", "-enrolments"], name="search_doc_pub_popular")]
+                   models.Index(fields=["published", "-enrolments"], name="search_doc_pub_popular"),
+                   models.Index(fields=["published", "-created_at"], name="search_doc_pub_newest"),
+                   models.Index(fields=["published", "price"], name="search_doc_pub_price")]
 
     def __str__(self) -> str:
         return f"search document of course {self.course_id}"
