@@ -81,6 +81,14 @@ def studio_links(request, storefront, place: str) -> list[Link]:
 
 
 @hookimpl
+def staff_links(request) -> list[Link]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_staff:
+        return []
+    return [Link(_("Palette review queue"), reverse("themes:review_queue"))]
+
+
+@hookimpl
 def page_preview_extras(request, storefront) -> dict:
     """The page builder's preview in a candidate palette (``?palette=<id>``), with a picker of palettes."""
     palette = None
