@@ -1,8 +1,9 @@
 """Build the self-hosted Chinese web font ``static/fonts/NotoSansSC-Subset.woff2``.
 
 Source: Noto Sans CJK SC Regular, the "Noto Sans CJK SC" face of Debian's ``fonts-noto-cjk``
-``/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc`` (Adobe/Google, SIL Open Font License 1.1;
-the licence text ships beside the output as ``OFL.txt``). Build-time only: needs ``fonttools[woff]``
+``/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc`` when installed, else the same design shipped with the
+cover renderer, ``themes/covers/font_files/NotoSansSC-Regular.ttf`` (Noto Sans SC; Adobe/Google, SIL Open Font
+License 1.1; the licence text ships beside the output as ``OFL.txt``), so a fresh machine can rebuild it. Build-time only: needs ``fonttools[woff]``
 from requirements/dev.txt. The subset keeps ASCII, Chinese punctuation, full-width forms, the 3,755
 GB2312 level-1 hanzi and every character of the zh_Hans catalogue and the demo data, so re-run this after
 adding translations (tests/test_cjk_font.py fails until then). Only a Regular weight is built; browsers
@@ -15,7 +16,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-SOURCE = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+DEBIAN_SOURCE = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+SHIPPED_SOURCE = Path(settings.BASE_DIR) / "themes" / "covers" / "font_files" / "NotoSansSC-Regular.ttf"
+SOURCE = DEBIAN_SOURCE if Path(DEBIAN_SOURCE).exists() else str(SHIPPED_SOURCE)
 FAMILY = "Noto Sans CJK SC"
 OUTPUT = Path(settings.BASE_DIR) / "courseplatform" / "static" / "fonts" / "NotoSansSC-Subset.woff2"
 TEXT_SOURCES = [  # every character of these files is kept (the .po's msgstrs, the demo data's Chinese)
