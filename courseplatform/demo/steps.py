@@ -131,6 +131,7 @@ def seed_courses(rng: np.random.Generator, categories: list[Category], storefron
                 "category": cat, "tags": [topic.lower()[:40], cat.slug],
                 "level": ["beginner", "intermediate", "advanced"][int(rng.integers(0, 3))],
                 "language": "zh-hans" if chinese else "en", "price": price, "published": True,
+                "currency": "CNY" if chinese else "USD",  # 知识付费 prices: the same figures, in yuan
             })
         courses.append(course)
         step(1)
