@@ -60,8 +60,9 @@ def seed_commerce(*, seed: int = 7) -> CommerceSummary:
     for store in Storefront.objects.order_by("pk"):
         welcome[store.pk] = Coupon.objects.create(storefront=store, code="WELCOME10", kind=CouponKind.PERCENT,
                                                   value=Decimal("10"), max_per_learner=1)
+        currency = store.courses.values_list("currency", flat=True).first() or "USD"
         Coupon.objects.create(storefront=store, code="LAUNCH5", kind=CouponKind.FIXED, value=Decimal("5"),
-                              currency="USD", max_redemptions=20, max_per_learner=1, paused=True)
+                              currency=currency, max_redemptions=20, max_per_learner=1, paused=True)
     enrolments = list(Enrollment.objects.filter(course__price__gt=0).select_related("course").order_by("pk"))
     orders, redemptions, used = [], [], set()
     for e in enrolments:

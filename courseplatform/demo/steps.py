@@ -131,7 +131,8 @@ def seed_courses(rng: np.random.Generator, categories: list[Category], storefron
                 "category": cat, "tags": [topic.lower()[:40], cat.slug],
                 "level": ["beginner", "intermediate", "advanced"][int(rng.integers(0, 3))],
                 "language": "zh-hans" if chinese else "en", "price": price, "published": True,
-                "currency": "CNY" if chinese else "USD",  # 知识付费 prices: the same figures, in yuan
+                # a storefront sells in one currency: the Chinese-named ones in yuan (知识付费 prices, same figures)
+                "currency": "CNY" if any("\u4e00" <= ch <= "\u9fff" for ch in storefronts[s_idx].name) else "USD",
             })
         courses.append(course)
         step(1)
