@@ -1,16 +1,15 @@
 """System checks for theme plugins: a broken plugin is reported here instead of taking the site down."""
 
+from django.conf import settings
 from django.core.checks import Error, register
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
+from .plugins import SECTIONS, THEME_PRESETS, load_plugins
+
 
 @register("themes")
 def check_theme_plugins(app_configs=None, **kwargs):
-    from django.conf import settings
-
-    from .plugins import SECTIONS, THEME_PRESETS, load_plugins
-
     errors = [
         Error(problem.message, hint="Fix or remove it in settings.THEMES_PLUGINS.", obj=problem.plugin, id=problem.code)
         for problem in load_plugins(getattr(settings, "THEMES_PLUGINS", []))

@@ -7,6 +7,10 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from themes.covers.wcag import contrast_ratio, parse_hex
+
+from .css import derived_text_colors, validated_roles
+
 ROLE_ORDER = ("background", "surface", "text", "primary", "secondary", "accent")
 #: display labels of the palette roles; the keys stay English in stored palettes, CSS classes and tokens
 ROLE_LABELS = {
@@ -67,9 +71,6 @@ def review_note(palette) -> str:
 def _link_ratios(palette) -> dict[str, dict[str, float]]:
     """Contrast of the theme's derived link colour on background and surface, per variant (computed from the
     stored colours: the engine does not know about links)."""
-    from themes.covers.wcag import contrast_ratio, parse_hex
-    from themes.css import derived_text_colors, validated_roles
-
     out: dict[str, dict[str, float]] = {}
     for variant, colors in (("light", palette.colors), ("dark", palette.dark)):
         try:

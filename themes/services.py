@@ -3,18 +3,24 @@
 import hashlib
 import json
 import logging
+import math
 import time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courseplatform.catalog.models import Course
 from courseplatform.jobs import services as jobs
 from courseplatform.jobs.models import JobStatus
-from workers import devices
+from workers import app, devices
 
+from . import cover_store
 from .models import CoverBatch, Palette, PaletteJob, PaletteStatus, PaletteTransition
+from .plugins import OBJECTIVE_TERMS
+from .selectors import invalidate_active_palette
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +115,6 @@ def _fail_unless_transient(job: PaletteJob, error: Exception) -> None:
     the job "running" until the sweeper gave up on it (TIME_LIMIT_S x JOBS_MAX_ATTEMPTS, 15 minutes). A poison
     job now fails at once, with a reason that names the error type only (no internals on the page). Database and
     broker hiccups are left to the task's automatic retry."""
-    from django.db import InterfaceError, OperationalError
-
     if isinstance(error, OperationalError | InterfaceError | ConnectionError):
         return
     logger.exception("palette job %s failed", job.pk)
@@ -125,10 +129,6 @@ def _plugin_scores(palette: dict) -> tuple[dict, float]:
     raises or returns something other than a finite number is skipped and logged, never fails the job; a score
     outside [0, 1] is clamped to it.
     """
-    import math
-
-    from .plugins import OBJECTIVE_TERMS
-
     scores, bonus = {}, 0.0
     for term in OBJECTIVE_TERMS.all():
         try:
@@ -177,8 +177,6 @@ def _transition(palette: Palette, to_status: str, actor, note: str = "") -> Pale
     PaletteTransition.objects.create(palette=palette, from_status=palette.status, to_status=to_status,
                                      actor=actor, note=note)
     if S.ACTIVE in (palette.status, to_status):
-        from .selectors import invalidate_active_palette
-
         sid = palette.storefront_id
         transaction.on_commit(lambda: invalidate_active_palette(sid))
         invalidate_active_palette(sid)
@@ -256,8 +254,6 @@ def cover_batch_request(*, storefront) -> CoverBatch:
 
 def cover_batch_start(batch_id: int) -> None:
     """Fan a claimed batch out into tasks of COVER_BATCH_SIZE courses each."""
-    from workers import app
-
     batch = jobs.job_claim(CoverBatch, batch_id)
     if batch is None:
         return
@@ -279,8 +275,6 @@ def _cover_batch_mark_rendered(batch_id: int, course_ids: list[int]) -> CoverBat
     each other's ids, and only one of them finishes the batch (PostgreSQL: SELECT … FOR UPDATE; SQLite: the
     IMMEDIATE transaction takes the write lock).
     """
-    from django.utils import timezone
-
     with transaction.atomic():
         batch = CoverBatch.objects.select_for_update().filter(pk=batch_id).first()
         if batch is None:
@@ -307,10 +301,6 @@ def cover_batch_render(batch_id: int, course_ids: list[int]) -> None:
     progress counts distinct course ids, so ``done`` never exceeds the courses really rendered and the batch
     succeeds only once every course of every chunk is done.
     """
-    from courseplatform.catalog.models import Course
-
-    from . import cover_store
-
     for course in Course.objects.filter(pk__in=course_ids).select_related("storefront", "category"):
         for size in cover_store.SIZES:
             cover_store.cover_for(course, size)

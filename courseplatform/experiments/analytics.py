@@ -15,10 +15,12 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
 
+from courseplatform.catalog.models import Enrollment
 from courseplatform.commerce.models import Order, OrderStatus
 from courseplatform.events import selectors as events
 
 from .models import ExperimentStatus
+from .selectors import experiments_for, visitor_counts
 
 PERIODS = {"day": TruncDay, "week": TruncWeek}
 MAX_DAYS = 366
@@ -71,8 +73,6 @@ def _counts(qs):
 def table(storefront, *, period: str = "day", days: int = 90, by_course: bool = False) -> dict:
     """``{(bucket start, course id or None): Row}`` densely filled for every bucket (and course when
     ``by_course``), plus ``buckets`` and ``courses`` in order."""
-    from courseplatform.catalog.models import Enrollment
-
     trunc = PERIODS.get(period, TruncDay)
     since, days = window(days)
     buckets = _bucket_starts(since, period)
@@ -122,8 +122,6 @@ def by_course(storefront, *, days: int = 90) -> list[tuple[int, str, Row]]:
 
 def by_variant(storefront) -> list[dict]:
     """Per experiment (newest first) and variant: visitors, click-through and enrolment rates, revenue."""
-    from .selectors import experiments_for, visitor_counts
-
     out = []
     for experiment in experiments_for(storefront).exclude(status=ExperimentStatus.DRAFT):
         counts = visitor_counts(experiment)

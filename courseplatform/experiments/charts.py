@@ -1,5 +1,6 @@
 """Server-rendered PNG charts (matplotlib's Agg backend through the object API: no pyplot, no global state,
-safe in threaded web servers). Imported lazily by the views, so only chart requests pay for matplotlib."""
+safe in threaded web servers). matplotlib itself is imported on the first chart (it builds a font cache), so
+only chart requests pay for it, not every web process at start-up."""
 
 import io
 

@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from courseplatform.catalog.models import Course
+
 from .models import LANGUAGE_KEY
 
 SPARE_ROWS = 2
@@ -31,8 +33,6 @@ class SectionForm(forms.Form):
             form_field.initial = section_data.get(field.name, field.default)
             self.fields[field.name] = form_field
             self.layout.append(("field", field.name))
-        from courseplatform.catalog.models import Course
-
         self.fields[LANGUAGE_KEY] = forms.ChoiceField(
             label=_("Written in"), required=False, initial=section_data.get(LANGUAGE_KEY, ""),
             choices=[("", _("Not specified"))] + [c for c in Course.Language.choices if c[0] != "other"],

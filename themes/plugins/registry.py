@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pluggy
+from django.conf import settings
 
 from . import hookspecs
 from .contracts import contract_problems, key_of
@@ -92,8 +93,6 @@ _state = {"loaded": False, "errors": []}
 
 def _ensure_loaded() -> None:
     if not _state["loaded"]:
-        from django.conf import settings
-
         load_plugins(getattr(settings, "THEMES_PLUGINS", []))
 
 
