@@ -96,3 +96,11 @@ def test_the_storefront_form_shows_the_current_logo_as_a_thumbnail_not_its_hashe
     assert f'<img src="{storefront.logo.url}" alt="Current logo"' in html
     text = re.sub(r"<[^>]+>", " ", html)  # what a person reads: no file name anywhere
     assert stored not in text and "0123456789abcdef" not in text
+
+
+def test_the_page_preview_names_the_candidate_palette_it_shows(client, creator, storefront, job):
+    candidate = job.palettes.order_by("rank").first()
+    client.force_login(creator)
+    html = client.get(f"/studio/storefronts/{storefront.slug}/page/preview/", {"palette": candidate.pk}).content.decode()
+    assert f"Preview of the draft in {candidate.display_name}." in html
+    assert f"candidate palette {candidate.pk}" not in html
