@@ -44,8 +44,8 @@ def _ids(refs: list[str]) -> list[int]:
 
 def palette_label(palette: Palette) -> str:
     scores = palette.scores or {}
-    return _("Palette %(id)s (%(status)s; harmony %(h)s, legibility %(v)s, brand fit %(b)s)") % {
-        "id": palette.pk, "status": palette.get_status_display().lower(),
+    return _("%(name)s (%(status)s; harmony %(h)s, legibility %(v)s, brand fit %(b)s)") % {
+        "name": palette.display_name, "status": palette.get_status_display().lower(),
         "h": f"{scores.get('H', 0):.2f}", "v": f"{scores.get('V', 0):.2f}", "b": f"{scores.get('B', 0):.2f}"}
 
 
@@ -68,8 +68,9 @@ class PaletteArms:
         for palette in palettes.values():
             if palette.status not in TESTABLE:
                 raise ValidationError(
-                    _("Palette %(id)s is %(status)s: only approved or active palettes can be tested.")
-                    % {"id": palette.pk, "status": palette.get_status_display().lower()}, code="unapproved_palette")
+                    _("%(name)s is %(status)s: only approved or active palettes can be tested.")
+                    % {"name": palette.display_name, "status": palette.get_status_display().lower()},
+                    code="unapproved_palette")
 
     def label_of(self, ref: str) -> str:
         return f"#{ref}"

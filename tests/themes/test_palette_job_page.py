@@ -104,3 +104,13 @@ def test_the_page_preview_names_the_candidate_palette_it_shows(client, creator, 
     html = client.get(f"/studio/storefronts/{storefront.slug}/page/preview/", {"palette": candidate.pk}).content.decode()
     assert f"Preview of the draft in {candidate.display_name}." in html
     assert f"candidate palette {candidate.pk}" not in html
+
+
+def test_a_b_test_arm_choices_name_palettes_after_their_colours(storefront, job):
+    from themes.experiment_arms import PaletteArms
+
+    approved = job.palettes.order_by("rank").first()
+    approved.status = "approved"
+    approved.save()
+    (label,) = [label for ref, label in PaletteArms().choices(storefront) if ref == str(approved.pk)]
+    assert label.startswith("Candidate 1 — Deep teal with light pink (approved; harmony ")
