@@ -21,7 +21,7 @@ from courseplatform.api.base import (
 )
 
 from . import selectors, services
-from .forms import PRICES, RATINGS, SORTS, SearchForm
+from .forms import DURATIONS, PRICES, RATINGS, SORTS, SearchForm
 from .views import filters_of
 
 DEFAULT_RATE = "120/min"
@@ -88,6 +88,9 @@ PARAMETERS = [
     OpenApiParameter("max_price", OpenApiTypes.NUMBER, description="0 to 99999, not below min_price."),
     OpenApiParameter("rating", OpenApiTypes.INT, enum=[int(v) for v in _choices(RATINGS)],
                      description="Average rating at least this."),
+    OpenApiParameter("duration", OpenApiTypes.STR, enum=[d[0] for d in DURATIONS],
+                     description="Course length: under 2 hours, 2 to 6 hours, over 6 hours (courses whose "
+                                 "curriculum gives a length)."),
     OpenApiParameter("sort", OpenApiTypes.STR, enum=_choices(SORTS), description="Default: relevance."),
     OpenApiParameter("page", OpenApiTypes.INT, description="1 to 500; 20 results a page."),
 ]
@@ -125,7 +128,7 @@ class SearchView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
                              "errors": {k: [str(m) for m in v] for k, v in form.errors.items()}}, status=400)
         params = form.cleaned_data
         found = selectors.search(params, request.user)
-        if params["page"] == 1 and (params["q"] or any(filters_of(params).values())):
+        if params["page"] == 1 and (params["q"] or any(params.get(n) not in (None, "") for n in selectors.FILTERS)):
             services.search_log(user=request.user, query=params["q"], filters=filters_of(params),
                                 results=found.total, corrected=found.corrected, candidates=found.candidates,
                                 blend_weight=found.blend_weight, source="api")

@@ -18,9 +18,13 @@ SORTS = [
 PRICES = [("", _("Any price")), ("free", _("Free")), ("paid", _("Paid"))]
 RATINGS = [("", _("Any rating")), ("4", _("4 stars and up")), ("3", _("3 stars and up")),
            ("2", _("2 stars and up"))]
+#: course length buckets (seconds): (value, label, at least, below)
+DURATIONS = [("short", _("Under 2 hours"), 0, 2 * 3600), ("medium", _("2 to 6 hours"), 2 * 3600, 6 * 3600),
+             ("long", _("Over 6 hours"), 6 * 3600, None)]
 MAX_PAGE = 500
 #: the parameters kept in a results page's links (``page`` is added per link)
-STATE_FIELDS = ("q", "category", "language", "level", "price", "min_price", "max_price", "rating", "sort")
+STATE_FIELDS = ("q", "category", "language", "level", "price", "min_price", "max_price", "rating", "duration",
+                "sort")
 
 
 class SearchForm(forms.Form):
@@ -36,6 +40,8 @@ class SearchForm(forms.Form):
                                    max_value=Decimal("99999"), decimal_places=2, max_digits=7)
     rating = forms.TypedChoiceField(label=_("Rating"), required=False, choices=RATINGS, coerce=int,
                                     empty_value=None)
+    duration = forms.ChoiceField(label=_("Length"), required=False,
+                                 choices=[("", _("Any length")), *[(v, label) for v, label, _lo, _hi in DURATIONS]])
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
     page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE)
 

@@ -31,6 +31,7 @@ class SearchDocument(models.Model):
     rating_avg = models.FloatField(_("average rating"), null=True, blank=True)
     rating_count = models.PositiveIntegerField(_("ratings"), default=0)
     enrolments = models.PositiveIntegerField(_("enrolments"), default=0)
+    duration_s = models.FloatField(_("length (seconds)"), null=True, blank=True)  # from search_course_extras
     indexed_at = models.DateTimeField(_("indexed"), auto_now=True)
 
     class Meta:

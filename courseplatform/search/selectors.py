@@ -18,7 +18,7 @@ from courseplatform import hooks
 from courseplatform.catalog.models import Category, Course
 
 from . import backends
-from .forms import PRICES, RATINGS
+from .forms import DURATIONS, PRICES, RATINGS
 from .models import BlendWeight, SavedCourse, SearchDocument, SearchLog, SearchTerm
 from .services import BLEND_CACHE_KEY, DEFAULT_BLEND_WEIGHT, GENERATION_KEY
 from .text import QueryPart, latin_words, prefix_source, query_parts, replace_words, similarity
@@ -70,7 +70,7 @@ class SearchResults:
 
 # --- filters and facets ----------------------------------------------------------------------------------------
 
-FACETS = ("category", "language", "level", "price", "rating")
+FILTERS = ("category", "language", "level", "price", "min_price", "max_price", "rating", "duration")
 
 
 def _conditions(params: dict, category_id: int | None) -> dict[str, Q]:
@@ -94,7 +94,15 @@ def _conditions(params: dict, category_id: int | None) -> dict[str, Q]:
         out["bounds"] = bounds
     if params.get("rating"):
         out["rating"] = Q(rating_avg__gte=params["rating"])
+    if params.get("duration"):
+        out["duration"] = _duration_q(params["duration"])
     return out
+
+
+def _duration_q(value: str) -> Q:
+    _v, _label, low, high = next(d for d in DURATIONS if d[0] == value)
+    q = Q(duration_s__gte=low)
+    return q & Q(duration_s__lt=high) if high is not None else q
 
 
 def _all(conditions: dict[str, Q], skip: str = "") -> Q:
@@ -114,6 +122,7 @@ def _counts(matched: QuerySet, conditions: dict[str, Q], categories: list[Catego
         "level": [(v, Q(level=v)) for v, _l in Course.Level.choices],
         "price": [("free", Q(price=0)), ("paid", Q(price__gt=0))],
         "rating": [(str(n), Q(rating_avg__gte=n)) for n in RATING_STEPS],
+        "duration": [(v, _duration_q(v)) for v, _label, _lo, _hi in DURATIONS],
     }
     aggregates = {"total": Count("pk", filter=_all(conditions)) if conditions else Count("pk")}
     for facet, options in values.items():
@@ -135,8 +144,7 @@ def _cached_counts(matched: QuerySet, conditions: dict[str, Q], categories: list
                    params: dict) -> dict[str, int]:
     """:func:`_counts`, cached under the index's generation (every index write starts a new one, so a cached
     count is never older than the index): a popular query's facets cost one cache read."""
-    state = {name: str(params.get(name)) for name in ("category", "language", "level", "price", "min_price",
-                                                       "max_price", "rating") if params.get(name) not in (None, "")}
+    state = {name: str(params.get(name)) for name in FILTERS if params.get(name) not in (None, "")}
     digest = hashlib.sha256(repr((parts, sorted(state.items()), [c.pk for c in categories])).encode()).hexdigest()
     key = f"search:counts:{index_generation()}:{digest[:32]}"
     counts = cache.get(key)
@@ -166,6 +174,8 @@ def _facets(counts: dict[str, int], params: dict, category_id: int | None, categ
     labels = dict(RATINGS)
     out["rating"] = [Facet(str(n), str(labels[str(n)]), counts[f"rating:{n}"], params.get("rating") == n)
                      for n in RATING_STEPS if counts[f"rating:{n}"]]
+    out["duration"] = [Facet(v, str(label), counts[f"duration:{v}"], params.get("duration") == v)
+                       for v, label, _lo, _hi in DURATIONS if counts[f"duration:{v}"]]
     return out
 
 

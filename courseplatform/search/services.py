@@ -35,15 +35,27 @@ def _new_generation() -> None:
     cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
-def _fields(course: Course) -> dict[str, list[str]]:
+def _extras(course_ids: list[int]) -> dict[int, dict]:
+    """The plugins' text and duration of each course (``search_course_extras``), merged."""
+    merged: dict[int, dict] = {}
+    for answer in hooks.call("search_course_extras", course_ids=list(course_ids)):
+        for course_id, extra in answer.items():
+            into = merged.setdefault(int(course_id), {"text": [], "duration_s": None})
+            if extra.get("text"):
+                into["text"].append(str(extra["text"]))
+            if extra.get("duration_s") is not None:
+                into["duration_s"] = max(float(extra["duration_s"]), into["duration_s"] or 0.0)
+    return merged
+
+
+def _fields(course: Course, extra_text: list[str]) -> dict[str, list[str]]:
     category = course.category
-    extra = hooks.call("search_document_text", course=course)
     return {
         "title": document_terms(course.title),
         "subtitle": document_terms(course.subtitle),
         "meta": document_terms(" ".join([category.name, category.name_zh, course.storefront.name,
                                          *[str(t) for t in (course.tags or [])]])),
-        "body": document_terms(" ".join([course.description, *extra])),
+        "body": document_terms(" ".join([course.description, *extra_text])),
     }
 
 
@@ -65,21 +77,24 @@ def index_courses(course_ids: Iterable[int]) -> int:
                        .annotate(n_rating=Count("reviews", distinct=True), avg_rating=Avg("reviews__rating"),
                                  n_enrolled=Count("enrollments", distinct=True)))
         rows, docs, vocabulary = [], [], set()
+        extras = _extras(chunk)
         for course in courses:
-            fields = _fields(course)
+            extra = extras.get(course.pk, {})
+            fields = _fields(course, extra.get("text", []))
             rows.append((course.pk, fields))
             vocabulary |= _vocabulary(course)
             docs.append(SearchDocument(
                 course=course, published=course.published, category_id=course.category_id,
                 language=course.language, level=course.level, price=course.price, created_at=course.created_at,
-                rating_avg=course.avg_rating, rating_count=course.n_rating, enrolments=course.n_enrolled))
+                rating_avg=course.avg_rating, rating_count=course.n_rating, enrolments=course.n_enrolled,
+                duration_s=extra.get("duration_s")))
         gone = set(chunk) - {c.pk for c in courses}
         with transaction.atomic():
             SearchDocument.objects.bulk_create(
                 docs, update_conflicts=True, unique_fields=["course"],
                 update_fields=["published",
                                "category", "language", "level", "price", "created_at", "rating_avg",
-                               "rating_count", "enrolments", "indexed_at"])
+                               "rating_count", "enrolments", "duration_s", "indexed_at"])
             backends.write_rows(rows)
             SearchTerm.objects.bulk_create([SearchTerm(term=t) for t in sorted(vocabulary)],
                                            ignore_conflicts=True, batch_size=BATCH)

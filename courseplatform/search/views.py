@@ -29,8 +29,7 @@ def results(request):
     params = form.cleaned_data
     found = selectors.search(params, request.user)
     log = None
-    searched = params["q"] or any(params.get(name) for name in ("category", "language", "level", "price",
-                                                                 "min_price", "max_price", "rating"))
+    searched = params["q"] or any(params.get(name) not in (None, "") for name in selectors.FILTERS)
     if searched and params["page"] == 1:
         log = services.search_log(user=request.user, query=params["q"], filters=filters_of(params),
                                   results=found.total, corrected=found.corrected, candidates=found.candidates,
@@ -39,8 +38,7 @@ def results(request):
     return render(request, "search/results.html", {
         "form": form, "params": params, "found": found, "log": log,
         "offset": (found.page - 1) * selectors.PAGE_SIZE,
-        "filtered": any(params.get(name) not in (None, "") for name in
-                        ("category", "language", "level", "price", "min_price", "max_price", "rating")),
+        "filtered": any(params.get(name) not in (None, "") for name in selectors.FILTERS),
     })
 
 
@@ -58,8 +56,7 @@ def _facet_links(query, facets: dict) -> None:
 
 
 def filters_of(params: dict) -> dict:
-    return {name: params.get(name) for name in ("category", "language", "level", "price", "min_price",
-                                                   "max_price", "rating", "sort")}
+    return {name: params.get(name) for name in (*selectors.FILTERS, "sort")}
 
 
 @require_GET

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from courseplatform import hooks
 from courseplatform.catalog.models import Enrollment, Review
-from courseplatform.search import selectors
+from courseplatform.search import selectors, services
 from courseplatform.search.models import SearchDocument
 from tests.factories import CategoryFactory, CourseFactory, StorefrontFactory, UserFactory
 
@@ -73,14 +74,26 @@ def test_rebuild_command_indexes_everything(capsys):
     assert _titles("indexed") == {"Never Indexed Before"}
 
 
-def test_more_document_text_comes_from_the_hook(django_capture_on_commit_callbacks):
-    from courseplatform import hooks
+class Curriculum:
+    """A curriculum plugin: lesson titles and a length for every course it is asked about (one answer per batch)."""
 
-    class Lessons:
-        @hooks.hookimpl
-        def search_document_text(self, course):
-            return "Lesson one: recursion explained"
+    def __init__(self, lengths: dict[int, float] | None = None):
+        self.lengths, self.calls = lengths or {}, 0
 
-    with hooks.plugin_registered(Lessons()), django_capture_on_commit_callbacks(execute=True):
-        CourseFactory(title="Algorithms")
-    assert _titles("recursion") == {"Algorithms"}
+    @hooks.hookimpl
+    def search_course_extras(self, course_ids):
+        self.calls += 1
+        return {c: {"text": "Lesson one: recursion explained", "duration_s": self.lengths.get(c)} for c in course_ids}
+
+
+def test_lesson_titles_and_length_come_from_the_hook_once_per_batch(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        short, long = CourseFactory(title="Algorithms"), CourseFactory(title="Data Structures")
+    plugin = Curriculum({short.pk: 3600.0, long.pk: 8 * 3600.0})
+    with hooks.plugin_registered(plugin):
+        services.index_courses([short.pk, long.pk])
+    assert plugin.calls == 1
+    assert _titles("recursion") == {"Algorithms", "Data Structures"}
+    found = selectors.search({"q": "recursion", "page": 1, "duration": "long"})
+    assert [c.title for c in found.courses] == ["Data Structures"]
+    assert {f.value: f.count for f in found.facets["duration"]} == {"short": 1, "long": 1}
