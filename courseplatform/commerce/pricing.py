@@ -54,9 +54,9 @@ def coupon_lookup(course: Course, code: str) -> Coupon:
     return coupon
 
 
-def coupon_check(coupon: Coupon, course: Course, learner, *, now=None) -> None:
+def coupon_check(coupon: Coupon, course: Course, learner, *, now=None, held_by=None) -> None:
     """Whether ``learner`` may use ``coupon`` on ``course`` now (limits as currently counted; the checkout
-    re-checks them under a row lock)."""
+    re-checks them under a row lock). ``held_by``: the learner's pending order, whose own use does not count."""
     now = now or timezone.now()
     if coupon.course_id is not None and coupon.course_id != course.pk:
         raise ValidationError(_("This coupon code is not valid for this course."), code="other_course")
@@ -68,19 +68,21 @@ def coupon_check(coupon: Coupon, course: Course, learner, *, now=None) -> None:
         raise ValidationError(_("This coupon is not valid yet."), code="not_started")
     if coupon.ends_at and now >= coupon.ends_at:
         raise ValidationError(_("This coupon has expired."), code="expired")
-    if coupon.max_redemptions is not None and coupon.redeemed_count >= coupon.max_redemptions:
+    held = held_by is not None and CouponRedemption.objects.filter(coupon=coupon, order=held_by).exists()
+    if coupon.max_redemptions is not None and coupon.redeemed_count - held >= coupon.max_redemptions:
         raise ValidationError(_("This coupon has been used up."), code="exhausted")
-    used = CouponRedemption.objects.filter(coupon=coupon, learner=learner).count()
+    used = CouponRedemption.objects.filter(coupon=coupon, learner=learner).count() - held
     if used >= coupon.max_per_learner:
         raise ValidationError(_("You have already used this coupon."), code="learner_limit")
 
 
-def quote(course: Course, learner, code: str = "") -> Quote:
-    """The price ``learner`` would pay for ``course`` with coupon ``code`` (raises if the code is unusable)."""
+def quote(course: Course, learner, code: str = "", *, pending=None) -> Quote:
+    """The price ``learner`` would pay for ``course`` with coupon ``code`` (raises if the code is unusable);
+    ``pending``: their pending order for the course, whose coupon use is theirs already."""
     coupon = None
     discount = Decimal("0.00")
     if normalise_code(code):
         coupon = coupon_lookup(course, code)
-        coupon_check(coupon, course, learner)
+        coupon_check(coupon, course, learner, held_by=pending)
         discount = discount_for(coupon, course)
     return Quote(currency=course.currency, list_price=course.price, discount=discount, coupon=coupon)

@@ -2,11 +2,14 @@
 earnings statement with its CSV. The storefront's owner, or staff; anyone else gets a 404."""
 
 import csv
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -77,10 +80,13 @@ def coupon_list(request, slug):
         else:
             messages.success(request, _("Coupon %(code)s created.") % {"code": coupon.code})
             return redirect("commerce:coupons", slug=slug)
-    share_base = request.build_absolute_uri(storefront.get_absolute_url())
+    rows = list(selectors.coupons_with_measures(storefront))
+    with translation.override(settings.LANGUAGE_CODE):  # no language prefix: each visitor gets their own
+        for coupon in rows:
+            page = coupon.course.get_absolute_url() if coupon.course else storefront.get_absolute_url()
+            coupon.share_url = f"{request.build_absolute_uri(page)}?{urlencode({'coupon': coupon.code})}"
     return render(request, "commerce/studio/coupons.html", {
-        "storefront": storefront, "form": form, "coupons": selectors.coupons_with_measures(storefront),
-        "share_base": share_base}, status=400 if form.errors else 200)
+        "storefront": storefront, "form": form, "coupons": rows}, status=400 if form.errors else 200)
 
 
 @creator_required

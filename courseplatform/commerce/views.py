@@ -73,7 +73,7 @@ def checkout(request, pk):
     quote, coupon_error = None, ""
     code = form.data.get("coupon", "") if form.is_bound else initial
     try:
-        quote = pricing.quote(course, request.user, code)
+        quote = pricing.quote(course, request.user, code, pending=pending)
     except ValidationError as error:
         coupon_error = " ".join(error.messages)
         quote = pricing.quote(course, request.user, "")

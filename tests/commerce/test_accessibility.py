@@ -14,6 +14,7 @@ from tests.factories import CourseFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 AXE_JS = Path(__file__).resolve().parents[1] / "e2e" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 RUN_AXE = """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
   .filter(v => v.impact === "serious" || v.impact === "critical")
   .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "))"""
@@ -54,10 +55,12 @@ def test_commerce_pages_have_no_serious_accessibility_violations(
         context, page = _axe_page(browser, locale)
         try:
             log_in(page, base, user.username)
-            for path in pages[who]:
+            for n, path in enumerate(pages[who]):
                 page.goto(f"{base}{prefix}{path}")
                 page.wait_for_load_state("networkidle")
                 failures += [f"{prefix}{path}: {v}" for v in page.evaluate(RUN_AXE)]
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / f"commerce-{locale}-{who}-{n}.png"), full_page=True)
         finally:
             context.close()
     assert not failures, "\n".join(failures)

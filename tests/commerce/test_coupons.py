@@ -97,6 +97,15 @@ def test_a_share_link_prefills_the_checkout_with_the_discounted_price(client, le
     assert 'value="friends"' in page and "$39.20" in page
 
 
+def test_coming_back_to_the_checkout_with_the_coupon_the_pending_order_holds_still_shows_it(
+        client, learner, paid_course):
+    make_coupon(paid_course.storefront, code="ONE", value=Decimal("20"), max_redemptions=1)
+    client.force_login(learner)
+    checkout(client, paid_course, coupon="one")
+    page = client.get(reverse("commerce:checkout", args=[paid_course.pk]) + "?coupon=one").content.decode()
+    assert "$39.20" in page and "already used" not in page and "used up" not in page
+
+
 def test_a_full_discount_order_is_paid_without_a_provider(client, learner, paid_course,
                                                           django_capture_on_commit_callbacks):
     make_coupon(paid_course.storefront, code="GIFT", value=Decimal("100"))
@@ -130,7 +139,8 @@ def test_creators_create_pause_and_measure_coupons_in_the_studio(client, creator
     buy(client, paid_course, django_capture_on_commit_callbacks, coupon="launch-week")
     client.force_login(creator)
     page = client.get(url).content.decode()
-    assert "LAUNCH-WEEK" in page and "1 / 3" in page and "36.75" in page and "?coupon=LAUNCH-WEEK" in page
+    assert "LAUNCH-WEEK" in page and "1 / 3" in page and "36.75" in page
+    assert f"http://testserver/s/{storefront.slug}/?coupon=LAUNCH-WEEK" in page
     client.post(reverse("commerce:coupon_pause", args=[storefront.slug, coupon.pk]))
     coupon.refresh_from_db()
     assert coupon.paused
