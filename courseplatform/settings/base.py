@@ -262,7 +262,6 @@ THEMES_PLUGINS = env.list("THEMES_PLUGINS", default=[
     "themes.builtin.presets",
     "themes.builtin.covers",
     "themes.builtin.tokens",
-    "themes.builtin.sections",
 ])
 
 # Recommender: the activation gate (a new version must not be worse on this holdout metric), how many

@@ -81,7 +81,14 @@ def test_studio_storefront_and_course_forms_work_without_cover_layouts(client, c
     assert response.status_code == 302 and course.cover_layout == ""
 
 
-def test_page_builder_and_preview(client, creator, storefront):
+def test_page_builder_builds_previews_and_publishes_a_page_with_the_cores_sections(client, creator, storefront):
     client.force_login(creator)
-    assert client.get(reverse("pages:editor", args=[storefront.slug])).status_code == 200
-    assert client.get(reverse("pages:preview", args=[storefront.slug])).status_code == 200
+    editor = client.get(reverse("pages:editor", args=[storefront.slug]))
+    assert editor.status_code == 200 and 'value="hero"' in editor.content.decode()
+    added = client.post(reverse("pages:section_add", args=[storefront.slug]), {"type": "hero"})
+    assert added.status_code == 302
+    preview = client.get(reverse("pages:preview", args=[storefront.slug]))
+    assert preview.status_code == 200 and "pg-hero" in preview.content.decode()
+    assert client.post(reverse("pages:publish", args=[storefront.slug])).status_code == 302
+    client.logout()
+    assert "pg-hero" in client.get(storefront.get_absolute_url()).content.decode()

@@ -8,8 +8,8 @@ from courseplatform.catalog import services as catalog_services
 from courseplatform.catalog.models import Review
 from courseplatform.pages import services
 from courseplatform.pages.cache import invalidate
+from courseplatform.pages.sections import Section
 from tests.factories import CourseFactory, EnrollmentFactory, UserFactory
-from themes.builtin.sections import Section
 from themes.plugins import SECTIONS
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +179,7 @@ def test_the_cache_is_per_language(client, storefront, creator, build_page, monk
 
 def test_a_broken_section_plugin_does_not_break_the_storefront(client, storefront, creator, build_page):
     class Broken(Section):
-        slug, label, template = "broken", "Broken", "themes/sections/about.html"
+        slug, label, template = "broken", "Broken", "pages/sections/about.html"
         palette_roles = {"panel": "surface"}
 
         def context(self, data, ctx):

@@ -4,18 +4,19 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.template.loader import get_template
 
+from courseplatform.pages.builtin_sections import BUILTIN_SECTIONS
 from courseplatform.pages.sanitize import sanitize_html
-from themes.builtin.sections import BUILTIN_SECTIONS, PALETTE_ROLES, Field, Section
+from courseplatform.pages.sections import PALETTE_ROLES, Field, Section, sections_registry
 from themes.plugins import SECTIONS
 
 BY_SLUG = {s.slug: s for s in BUILTIN_SECTIONS}
 
 
 def test_every_builtin_section_is_registered_in_order():
-    assert SECTIONS.keys()[:7] == ["hero", "featured", "course_grid", "testimonials", "about", "faq", "newsletter"]
+    assert sections_registry().keys()[:7] == ["hero", "featured", "course_grid", "testimonials", "about", "faq", "newsletter"]
 
 
-@pytest.mark.parametrize("section", SECTIONS.all(), ids=lambda s: s.slug)
+@pytest.mark.parametrize("section", sections_registry().all(), ids=lambda s: s.slug)
 def test_every_registered_section_has_valid_initial_data_a_template_and_palette_roles(section, storefront):
     cleaned = section.clean(section.initial(storefront))
     assert set(cleaned) == {f.name for f in section.fields}
@@ -137,7 +138,7 @@ def test_about_section_sanitises_on_clean():
 
 def test_a_third_party_section_is_one_class(storefront):
     class Quote(Section):
-        slug, label, template = "quote", "Quote", "themes/sections/about.html"
+        slug, label, template = "quote", "Quote", "pages/sections/about.html"
         fields = (Field("body", "Text", kind="richtext", required=True, max_length=500),)
         palette_roles = {"panel": "surface"}
 
