@@ -215,7 +215,9 @@ def title_field(default) -> Field:
     return Field("title", _("Title"), max_length=120, default=default)
 
 
-#: the section types a course page shows when no plugin says otherwise (hook ``course_page_section_types``)
+#: the section types a course page shows beneath the course when no plugin says otherwise (hook
+#: ``course_page_section_types``; the theme presets start from it too): the creator's "about" block, so every
+#: course page says who teaches it
 DEFAULT_COURSE_PAGE_SECTIONS: tuple[str, ...] = ("about",)
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from courseplatform.pages.sections import DEFAULT_COURSE_PAGE_SECTIONS
 from themes.plugins.hookspecs import hookimpl
 
 #: CSS custom property → palette role. ``--c-on-primary`` is derived (text or background, whichever reads better).
@@ -16,9 +17,6 @@ STANDARD_ROLE_MAP = {
     "--c-accent": "accent",
 }
 
-#: Published page sections (by type) a course page shows beneath the course, in this order, unless the preset
-#: says otherwise: the creator's "about" block, so every course page says who teaches it.
-DEFAULT_COURSE_PAGE_SECTIONS: tuple[str, ...] = ("about",)
 
 
 @dataclass(frozen=True)
