@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from payments import PurchasedItem
 from payments.core import get_base_url
 from payments.models import BasePayment
@@ -24,7 +25,7 @@ MONEY = {"max_digits": 10, "decimal_places": 2}
 
 class OrderStatus(models.TextChoices):
     PENDING = "pending", _("Pending payment")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("order status", "Paid")
     REFUNDED = "refunded", _("Refunded")
     FAILED = "failed", _("Payment failed")
     EXPIRED = "expired", _("Expired")
