@@ -179,8 +179,8 @@ NOT_FOUND_OK = {
 }
 #: allowed callers that still get a 403 from these requests, and why
 FORBIDDEN_OK = {"admin:autocomplete": "needs app_label/model_name/field_name in the query string"}
-#: real 500s found by this test in code outside tests/security (reported to the lead); each is also an
-#: xfail(strict=True) below, so fixing one makes that test fail until it is removed from here
+#: real 500s found by this test in code outside tests/security (reported to the lead); the last test below checks
+#: each still fails, so fixing one makes that test fail until it is removed from here
 KNOWN_500: dict[tuple[str, str], str] = {}
 ANONYMOUS_404: set[str] = set()  # URLs that answer anonymous callers 404, not a log-in redirect
 PK_FOR = {
