@@ -84,6 +84,7 @@ class Payment(BasePayment):
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
+        indexes = [models.Index(fields=["variant", "token"])]  # webhooks find their payment by token
 
     #: set by the view from the request (the site's own address), so return URLs match the host in use
     base_url: str = ""
