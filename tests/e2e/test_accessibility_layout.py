@@ -69,3 +69,27 @@ def test_checkboxes_sit_beside_their_labels(live_server, browser):
             assert same_line and gap < 24, (path, c, lab)
     finally:
         context.close()
+
+
+def test_a_whole_catalogue_card_opens_its_course_and_its_own_controls_stay_clickable(live_server, browser):
+    world = seed_world()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, world.learner.username)
+        page.goto(f"{live_server.url}/learning/")
+        card = page.locator("article.card").first
+        # what a click at the middle of an element's first line box would land on
+        hit = """(el) => { const r = el.getClientRects()[0];
+          const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return {tag: top.tagName.toLowerCase(), href: (top.closest('a') || {}).href || ''}; }"""
+        on_cover = card.locator("img").evaluate(hit)
+        title_href = card.locator("h2 a").get_attribute("href")
+        assert on_cover["href"].endswith(title_href), on_cover  # the title link covers the whole card
+        on_link = card.locator(".review-state a").evaluate(hit)
+        assert on_link["href"].endswith("#review"), on_link  # the card's own link is above the overlay
+        page.goto(f"{live_server.url}/")  # catalogue cards carry a wishlist button
+        button = page.locator("article.card .body button").first
+        assert button.evaluate(hit)["tag"] in ("button", "span")
+    finally:
+        context.close()
