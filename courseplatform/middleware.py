@@ -75,6 +75,9 @@ class PrivateForSignedInMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed:  # the response cannot depend on who is signed in
+            return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True)

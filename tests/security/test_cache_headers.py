@@ -25,3 +25,11 @@ def test_a_response_that_chose_its_own_policy_keeps_it(client, learner):
     client.force_login(learner)
     response = client.get("/healthz")  # never_cache sets its own Cache-Control
     assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def test_a_view_that_never_reads_the_session_does_not_pay_for_loading_the_user(client, learner,
+                                                                               django_assert_num_queries):
+    client.force_login(learner)
+    with django_assert_num_queries(0):
+        response = client.get("/i18n/setlang/")  # a redirect that reads no session
+    assert "private" not in response.get("Cache-Control", "")
