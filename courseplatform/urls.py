@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     *_plugin("recommender", "staff/recommender/", "recommender.staff_urls"),
     path("", include("courseplatform.commerce.urls")),
     path("", include("courseplatform.search.urls")),
+    path("", include("courseplatform.learning.urls")),
     path("", include("courseplatform.catalog.urls")),
     prefix_default_language=False,
 )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from courseplatform.hooks import Link, hookimpl
 
 from . import cover_store, selectors
+from .covers.certificate import render_certificate
 from .experiment_arms import ARMS
 from .plugins import COVER_LAYOUTS, SECTIONS
 
@@ -121,3 +122,11 @@ def page_sections() -> list:
 @hookimpl
 def experiment_arm_kinds() -> list:
     return [ARMS]
+
+
+@hookimpl
+def certificate_image(storefront, learner_name: str, course_title: str, issued_on: str, size):
+    """Certificates in the storefront's active palette, drawn by the cover engine's text engine (CJK, RTL)."""
+    return render_certificate(heading=_("Certificate of completion"), name=learner_name,
+                              completed=_("has completed"), course_title=course_title, issued_on=issued_on,
+                              issuer=storefront.name, palette=selectors.active_palette_roles(storefront), size=size)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courseplatform import hooks
 from courseplatform.experiments.selectors import running_experiment
 from courseplatform.experiments.services import exposure_log
+from courseplatform.learning import services as learning_services
 from courseplatform.pages.rendering import course_page_sections, page_classes, published_page
 
 from . import selectors, services
@@ -125,8 +126,8 @@ def course_enroll(request, pk):
 @require_POST
 def course_complete(request, pk):
     course = _course_or_404(request, pk)
-    try:
-        services.course_complete(learner=request.user, course=course)
+    try:  # a course with a curriculum completes only once its required lessons are done
+        learning_services.course_completion_claim(learner=request.user, course=course)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

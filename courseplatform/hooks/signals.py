@@ -9,7 +9,8 @@ Senders are the core services; receivers must not assume they run in the request
 * ``course_published``: ``course`` (a course became visible in the catalogue)
 * ``experiment_finished``: ``experiment`` (its data are final: refit what depends on them)
 * ``order_paid``: ``order`` (commerce, when it lands)
-* ``lesson_completed``: ``learner``, ``lesson`` (curriculum, when it lands)
+* ``lesson_completed``: ``learner``, ``lesson`` (curriculum: marked, watched or its quiz passed)
+* ``quiz_passed``: ``learner``, ``lesson``, ``attempt`` (the first passing attempt of a quiz lesson)
 """
 
 import logging
@@ -26,6 +27,7 @@ course_published = Signal()
 experiment_finished = Signal()
 order_paid = Signal()
 lesson_completed = Signal()
+quiz_passed = Signal()
 
 
 def send_on_commit(signal: Signal, sender, **kwargs) -> None:

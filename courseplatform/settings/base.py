@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "courseplatform.commerce",  # orders, payments (django-payments), coupons, refunds, earnings
     "courseplatform.events",  # the interaction log: its one writer
     "courseplatform.search",  # full-text search, wishlists
+    "courseplatform.learning",  # curriculum, lessons, progress, quizzes, certificates
     "themes",
     "recommender",
     "courseplatform.experiments",
@@ -128,6 +129,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 LOGO_MAX_BYTES = 5 * 1024 * 1024
 LOGO_MAX_SIDE = 4096
+# Lesson media (videos, captions, downloads): private, served only by the permission-checked lesson views.
+LEARNING_MEDIA_ROOT = Path(env("LEARNING_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+LEARNING_VIDEO_MAX_BYTES = env.int("LEARNING_VIDEO_MAX_BYTES", default=500 * 1024 * 1024)
+LEARNING_ATTACHMENT_MAX_BYTES = env.int("LEARNING_ATTACHMENT_MAX_BYTES", default=50 * 1024 * 1024)
+LEARNING_CAPTIONS_MAX_BYTES = 512 * 1024
 
 # --- Cache: Redis when configured, else the database (shared by every process, unlike LocMem).
 REDIS_URL = env("REDIS_URL", default="")

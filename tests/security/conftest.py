@@ -66,6 +66,7 @@ def world(db):
         "anonymous": None,
         "learner": learner,
         **_commerce_objects(learner, course),
+        **_learning_objects(learner, course),
         "creator_a": CreatorFactory(username="creator-a"),
         "creator_b": creator_b,
         "staff": StaffFactory(username="staff-x"),
@@ -88,3 +89,26 @@ def _commerce_objects(learner, course) -> dict:
     refund = refunds.refund_request(order=order, learner=learner)
     coupon = Coupon.objects.create(storefront=course.storefront, code="WORLD", kind="percent", value=Decimal("10"))
     return {"order": order, "refund": refund, "coupon": coupon}
+
+
+def _learning_objects(learner, course) -> dict:
+    """A free course of the same storefront the learner is enrolled in (the paid one is refunded) with a video
+    lesson (a file, captions) and a quiz question; the learner's certificate."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from courseplatform.catalog.services import enroll
+    from courseplatform.learning.models import Certificate, Choice, Lesson, Question, Section
+
+    free = CourseFactory(storefront=course.storefront, price=0, title="Free course")
+    enroll(learner=learner, course=free)
+    section = Section.objects.create(course=free, title="Section")
+    lesson = Lesson(section=section, title="Video", kind="video", duration_s=60)
+    lesson.video.save("world.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64), save=False)
+    lesson.captions.save("world.vtt", ContentFile(b"WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n"), save=False)
+    lesson.save()
+    question = Question.objects.create(lesson=lesson, text="Q?")
+    Choice.objects.create(question=question, text="A", correct=True)
+    certificate = Certificate.objects.create(learner=learner, course=course, learner_name="Learner X",
+                                             course_title=course.title, issued_at=timezone.now())
+    return {"section": section, "lesson": lesson, "question": question, "certificate": certificate}

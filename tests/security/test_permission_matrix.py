@@ -30,6 +30,11 @@ KINDS = {
     "buyer":   ("login",   "ok",        "hidden",    "hidden",  "hidden"),  # the learner's own order only
     "login-api": ("forbidden", "ok",    "ok",        "ok",      "ok"),  # DRF: 403 without a session
     "nobody":  ("login",   "forbidden", "forbidden", "forbidden", "forbidden"),
+    # lessons: enrolled learners (the world's learner bought the course), the creator and staff
+    "enrolled": ("login",  "ok",        "forbidden", "ok",      "ok"),
+    "media":   ("forbidden", "ok",      "forbidden", "ok",      "ok"),  # players and guessed URLs: no redirect
+    "progress": ("login",  "ok",        "forbidden", "forbidden", "forbidden"),  # an enrolled learner's own
+    "beacon":  ("forbidden", "ok",      "forbidden", "forbidden", "forbidden"),
 }
 G, P, GP = ("GET",), ("POST",), ("GET", "POST")
 #: name -> (who, methods the view takes). Admin URLs share the rule of their namespace (Django's admin_view).
@@ -140,6 +145,33 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "search:wishlist_toggle": ("login", P),
     "search:analytics": ("staff", G),
     "search_api:search": ("public", G),
+    # curriculum (courseplatform/learning): lessons, media, progress, quizzes, certificates, the studio editor
+    "learning:lesson": ("enrolled", G),
+    "learning:lesson_video": ("media", G),
+    "learning:lesson_captions": ("media", G),
+    "learning:lesson_attachment": ("media", G),
+    "learning:lesson_complete": ("progress", P),
+    "learning:quiz_submit": ("progress", P),
+    "learning:lesson_report": ("beacon", P),
+    "learning:certificate": ("public", G),  # the public verification page
+    "learning:certificate_png": ("public", G),
+    "learning:certificate_pdf": ("public", G),
+    "learning:studio_curriculum": ("owner+staff", GP),
+    "learning:studio_reorder": ("owner+staff", P),
+    "learning:studio_publish": ("owner+staff", P),
+    "learning:studio_section": ("owner+staff", GP),
+    "learning:studio_section_delete": ("owner+staff", P),
+    "learning:studio_section_move": ("owner+staff", P),
+    "learning:studio_lesson_new": ("owner+staff", GP),
+    "learning:studio_lesson": ("owner+staff", GP),
+    "learning:studio_lesson_delete": ("owner+staff", P),
+    "learning:studio_lesson_move": ("owner+staff", P),
+    "learning:studio_question_add": ("owner+staff", P),
+    "learning:studio_question_delete": ("owner+staff", P),
+    "admin:learning_lessonprogress_add": ("nobody", GP),  # progress, attempts, certificates come from learners
+    "admin:learning_quizattempt_add": ("nobody", GP),
+    "admin:learning_quizattempt_change": ("staff", G),
+    "admin:learning_certificate_add": ("nobody", GP),
     # the admin: staff only (Django's admin_view), except its own log-in/out and these
     "admin:login": ("public", GP),
     "admin:logout": ("public", P),
@@ -176,6 +208,7 @@ NOT_FOUND_OK = {
     "pages:section_remove": "no page section in the fixtures",
     "pages:restore": "no page version in the fixtures",
     "commerce_api:webhook": "no webhook provider (Stripe) configured in the fixtures",
+    "learning:lesson_attachment": "the fixture lesson is a video (no attachment)",
 }
 #: allowed callers that still get a 403 from these requests, and why
 FORBIDDEN_OK = {"admin:autocomplete": "needs app_label/model_name/field_name in the query string"}
@@ -193,6 +226,14 @@ PK_FOR = {
     "recommender_staff:activate": "job",  # any pk: no model version exists
     "search:wishlist_toggle": "course",
     "commerce:checkout": "course", "commerce:refund_decide": "refund", "commerce:coupon_pause": "coupon",
+    "learning:lesson": "lesson", "learning:lesson_video": "lesson", "learning:lesson_captions": "lesson",
+    "learning:lesson_attachment": "lesson", "learning:lesson_complete": "lesson", "learning:quiz_submit": "lesson",
+    "learning:lesson_report": "lesson", "learning:studio_curriculum": "course", "learning:studio_reorder": "course",
+    "learning:studio_publish": "course", "learning:studio_section": "section",
+    "learning:studio_section_delete": "section", "learning:studio_section_move": "section",
+    "learning:studio_lesson_new": "section", "learning:studio_lesson": "lesson",
+    "learning:studio_lesson_delete": "lesson", "learning:studio_lesson_move": "lesson",
+    "learning:studio_question_add": "lesson", "learning:studio_question_delete": "question",
 }
 QUERY = {"themes:cover_preview": "layout=gradient-band", "themes:preview_css": "ids={active}",
          "themes:cover_live_preview": "layout=gradient-band&title=Preview"}
@@ -231,6 +272,8 @@ def build_url(route, world) -> str:
             kwargs[param] = world["order"].number
         elif param == "variant":
             kwargs[param] = "stripe"
+        elif param == "uuid":
+            kwargs[param] = world["certificate"].uuid
         elif param == "chart":
             kwargs[param] = "over-time"
         elif param == "app_label":
