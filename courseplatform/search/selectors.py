@@ -274,10 +274,11 @@ def search(params: dict, user=None, *, page_size: int = PAGE_SIZE, with_facets: 
         weight = blend_weight() if personal else None
         ranked = blend(top, personal, weight or 0.0)
         results.candidates, results.blend_weight = ranked, weight
-        if offset + page_size <= BLEND_DEPTH or total <= BLEND_DEPTH:
-            ids = [c for c, _r, _p in ranked[offset:offset + page_size]]
-        else:
-            ids = list(ordered.values_list("course_id", flat=True)[offset:offset + page_size])
+        # the re-ranked top, then text order: the same set of courses either way, so pages never overlap
+        end = offset + page_size
+        ids = [c for c, _r, _p in ranked[offset:end]]
+        if end > BLEND_DEPTH and total > BLEND_DEPTH:
+            ids += list(ordered.values_list("course_id", flat=True)[max(offset, BLEND_DEPTH):end])
     else:
         order = SORT_ORDER.get(sort, POPULAR_ORDER)
         ids = list(filtered.order_by(*order).values_list("course_id", flat=True)[offset:offset + page_size])

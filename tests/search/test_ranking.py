@@ -114,3 +114,18 @@ def test_logged_candidates_carry_relevance_and_personal_scores(client, corpus):
     assert log.candidates[0][0] == liked and log.candidates[0][2] == 1.0
     assert all(0.0 <= r <= 1.0 for _c, r, _p in log.candidates)
     assert log.blend_weight == services.DEFAULT_BLEND_WEIGHT
+
+
+def test_pages_of_a_blended_order_neither_overlap_nor_skip(corpus):
+    from tests.factories import CourseFactory
+
+    extra = [CourseFactory(title=f"Python drill {n}", storefront=corpus["py-beginners"].storefront)
+             for n in range(60)]
+    services.index_courses(c.pk for c in extra)
+    learner = UserFactory()
+    with hooks.plugin_registered(Prefers(extra[-1].pk)):
+        seen = []
+        for page in (1, 2, 3, 4):
+            seen += _order({"q": "python", "page": page, "sort": "relevance"}, learner)
+    assert len(seen) == len(set(seen)) == 67
+    assert seen[0] == extra[-1].pk
