@@ -3,6 +3,7 @@ works) and logs page 1 of each search; the autocomplete answers JSON; clicks arr
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,8 @@ from . import selectors, services
 from .forms import SearchForm
 
 WISHLIST_PAGE_SIZE = 24
+CLICK_SALT = "search.click"
+CLICK_MAX_AGE_S = 24 * 3600
 MAX_ID = 2**63 - 1
 
 
@@ -37,6 +40,7 @@ def results(request):
     _facet_links(request.GET, found.facets)
     return render(request, "search/results.html", {
         "form": form, "params": params, "found": found, "log": log,
+        "log_token": signing.dumps(log.pk, salt=CLICK_SALT) if log else "",
         "offset": (found.page - 1) * selectors.PAGE_SIZE,
         "filtered": any(params.get(name) not in (None, "") for name in selectors.FILTERS),
     })
@@ -87,11 +91,16 @@ def _int(value, low: int, high: int) -> int | None:
 
 @require_POST
 def click(request):
-    """A result was opened (a beacon from the results page): ``log``, ``course``, ``position``."""
-    log_id, course_id = _int(request.POST.get("log"), 1, MAX_ID), _int(request.POST.get("course"), 1, MAX_ID)
+    """A result was opened (a beacon from the results page): ``log`` (the page's signed search id), ``course``,
+    ``position``."""
+    course_id = _int(request.POST.get("course"), 1, MAX_ID)
     position = _int(request.POST.get("position"), 1, 10_000)
-    if None in (log_id, course_id, position):
+    if None in (course_id, position):
         return JsonResponse({"detail": _("log, course and position must be positive whole numbers.")}, status=400)
+    try:  # the page's signed search id: a click counts only for a search this visitor was shown
+        log_id = signing.loads(request.POST.get("log", ""), salt=CLICK_SALT, max_age=CLICK_MAX_AGE_S)
+    except signing.BadSignature:
+        return JsonResponse({"detail": _("Unknown or expired search.")}, status=400)
     session_key = getattr(request.session, "session_key", None) or ""
     services.search_click(log_id=log_id, course_id=course_id, position=position, user=request.user,
                           session_key=session_key)

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core import signing
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -146,9 +147,9 @@ def test_click_beacon_logs_a_click_once_and_an_interaction(corpus):
     client = Client(enforce_csrf_checks=True)
     client.force_login(learner)
     page = client.get(URL, {"q": "python"})
-    log = page.context["log"]
     token = page.cookies["csrftoken"].value
-    body = {"log": log.pk, "course": corpus["ml"].pk, "position": 3, "csrfmiddlewaretoken": token}
+    assert f'data-log="{page.context["log_token"]}"' in page.content.decode()
+    body = {"log": page.context["log_token"], "course": corpus["ml"].pk, "position": 3, "csrfmiddlewaretoken": token}
     assert client.post("/search/click", body).status_code == 204
     assert client.post("/search/click", body).status_code == 204
     assert SearchClick.objects.get().position == 3
@@ -160,12 +161,21 @@ def test_click_on_someone_elses_search_is_ignored(client, corpus):
     other = UserFactory()
     log = services.search_log(user=other, query="python", filters={}, results=1)
     client.force_login(UserFactory())
-    assert client.post("/search/click", {"log": log.pk, "course": corpus["ml"].pk, "position": 1}).status_code == 204
+    token = signing.dumps(log.pk, salt="search.click")  # even with a valid token for someone else's search
+    assert client.post("/search/click", {"log": token, "course": corpus["ml"].pk, "position": 1}).status_code == 204
+    assert not SearchClick.objects.exists()
+
+
+def test_click_with_a_forged_or_bare_search_id_is_a_400(client, corpus):
+    log = services.search_log(user=None, query="python", filters={}, results=1)
+    for forged in (str(log.pk), signing.dumps(log.pk, salt="other"), "x:y"):
+        response = client.post("/search/click", {"log": forged, "course": corpus["ml"].pk, "position": 1})
+        assert response.status_code == 400
     assert not SearchClick.objects.exists()
 
 
 @pytest.mark.parametrize("body", [{}, {"log": "x", "course": 1, "position": 1},
-                                  {"log": 1, "course": 2**70, "position": 1}, {"log": 1, "course": 1, "position": 0}])
+                                  {"log": "x", "course": 2**70, "position": 1}, {"log": "x", "course": 1, "position": 0}])
 def test_click_with_bad_numbers_is_a_400(client, body):
     response = client.post("/search/click", body)
     assert response.status_code == 400 and "detail" in json.loads(response.content)
