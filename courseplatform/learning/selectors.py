@@ -190,13 +190,16 @@ class CardProgress:
 
 def learning_progress(user, enrollments) -> dict[int, CardProgress]:
     """For "My learning": per course id on the page, progress over required lessons, the lesson to continue
-    with (drip-locked lessons skipped) and the certificate. A fixed number of queries for the page."""
+    with (drip-locked lessons skipped) and the certificate. One query for the page, three when it shows a
+    course with a curriculum."""
     enrollments = list(enrollments)
     by_course = {e.course_id: e for e in enrollments}
     if not by_course:
         return {}
     lessons = list(Lesson.objects.filter(section__course_id__in=by_course).select_related("section")
                    .order_by("section__position", "section_id", "position", "id"))
+    if not lessons:  # no curriculum on this page: nothing to show (and no certificate without one)
+        return {}
     progress = {row.lesson_id: row for row in LessonProgress.objects.filter(learner=user, lesson__in=lessons)}
     certificates = {c.course_id: c for c in Certificate.objects.filter(learner=user, course_id__in=by_course)}
     now = timezone.now()
