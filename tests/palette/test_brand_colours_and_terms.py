@@ -13,22 +13,22 @@ BRAND = ["#2196F3", "#4CAF50", "#FFC107", "#F44336", "#9C27B0", "#00BCD4", "#795
 
 
 def test_eight_brand_colours_with_locks_show_k_of_them_and_keep_the_locks_exact():
-    brief = Brief(brand_colors=BRAND, locks=["#2196F3", "#FFC107:accent"], candidates=3, starts=128, steps=30,
+    brief = Brief(brand_colors=BRAND, locks=["#2196F3", "#4CAF50:secondary"], candidates=3, starts=128, steps=30,
                   device="cpu")
     result = generate(brief).to_dict()
     showing = []
     for palette in result["palettes"]:
         assert_legal(palette, 6)
-        assert palette["colors"]["primary"] == "#2196F3" and palette["colors"]["accent"] == "#FFC107"
-        assert palette["dark"]["accent"] == "#FFC107"
+        assert palette["colors"]["primary"] == "#2196F3" and palette["colors"]["secondary"] == "#4CAF50"
+        assert palette["dark"]["secondary"] == "#4CAF50"
         report = {e["hex"]: e for e in palette["brand"]}
         assert len(report) == 8
         shown = [e for e in report.values() if e["shown"]]
         assert all(e["locked"] or e["light"]["delta_e00"] <= 10.0 for e in shown)
         showing.append(len(shown))
-    # three chromatic roles show three of the eight brand colours: the best candidate, and most of the others
-    # (diverse alternatives may trade the free role's brand colour for variety)
-    assert showing[0] == 3 and sum(n == 3 for n in showing) >= 2, showing
+    # beside the two locks the free role shows one of the six other brand colours in the best candidate (it may
+    # give way in the others where the accent aims, harmony or diversity ask for another colour)
+    assert all(n >= 2 for n in showing) and showing[0] == 3, showing
 
 
 def test_the_free_roles_take_brand_colours_when_there_are_more_brand_colours_than_roles():

@@ -15,6 +15,9 @@ from .lexicon import Region
 #: CIEDE2000 at which a seed's fit has fallen to exp(-1): "clearly a different colour". A seed's fit is
 #: exp(-(min_i dE00(seed, colour_i) / 15)^2) over the chromatic roles.
 SEED_SCALE_DE00 = 15.0
+#: Each seed's and each keyword region's fit counts this many times among B's parts (what the creator asked
+#: for outweighs the scheme/tint parts).
+SEED_PARTS = 2
 
 
 def _band(x: torch.Tensor, lo: float, hi: float, softness: float) -> torch.Tensor:
@@ -62,9 +65,10 @@ def brand_score_from(seed_d: torch.Tensor | None, chrom_oklch: torch.Tensor, reg
         fits = torch.exp(-((seed_d.min(-1).values / SEED_SCALE_DE00) ** 2))
         if pick is not None and fits.shape[-1] > pick:
             fits = fits.topk(pick, dim=-1).values
-        parts.append(fits)
+        parts.extend([fits] * SEED_PARTS)
     if regions:
-        parts.append(torch.stack([region_membership(chrom_oklch, r).max(-1).values for r in regions], dim=-1))
+        regions_fit = torch.stack([region_membership(chrom_oklch, r).max(-1).values for r in regions], dim=-1)
+        parts.extend([regions_fit] * SEED_PARTS)
     parts.extend(p[..., None] for p in (extra or []))
     if not parts:
         return torch.zeros(chrom_oklch.shape[:-2], dtype=chrom_oklch.dtype, device=chrom_oklch.device)

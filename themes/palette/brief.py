@@ -11,7 +11,8 @@ from .lexicon import split_keywords
 from .roles import MAX_K, MIN_K, NEUTRAL_ROLES, ROLES, chromatic_roles, distinct_roles, merges
 from .scheme import SCHEME_CHOICES
 
-#: Default weights of U = alpha H + beta V + gamma B (all three terms lie in [0, 1]).
+#: Default weights of U = alpha H + beta V + gamma B (all three terms lie in [0, 1]). Harmony counts double: with
+#: every role pair scored it is what people notice first, and V's guarantees are enforced by repair anyway.
 DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA = 2.0, 1.0, 1.0
 #: Defaults sized so one brief finishes in under 2 s on a 2-core CPU (see bench/palette.py).
 DEFAULT_STARTS, DEFAULT_STEPS = 384, 45

@@ -16,18 +16,19 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .brief import DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA, DEFAULT_STARTS, DEFAULT_STEPS, Brief
+from .scheme import SCHEME_CHOICES
 
 OPTION_NAMES = ("brand", "lock", "keywords", "k", "candidates", "seed", "alpha", "beta", "gamma", "starts",
-                "steps", "device", "json")
+                "steps", "device", "scheme", "json")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the engine's flags to ``parser``."""
     parser.add_argument("--brand", action="append", default=None, metavar="#RRGGBB",
-                        help="brand seed colour; repeat for up to 3")
+                        help="brand seed colour; repeat for up to 8 (the palette shows the best K)")
     parser.add_argument("--lock", action="append", default=None, metavar="#RRGGBB[:ROLE]",
                         help="colour that must appear exactly, optionally in a role (e.g. '#1E88E5:primary'); "
-                             "repeat for up to 3")
+                             "repeat for up to 8")
     parser.add_argument("--keywords", default="", help="brand words, e.g. 'tech,trust' or '科技,成长'")
     parser.add_argument("--k", type=int, default=6, help="colours per variant, 3-10 (default 6)")
     parser.add_argument("--candidates", type=int, default=5, help="palettes to return, 1-20 (default 5)")
@@ -39,6 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"random starts optimised together (default {DEFAULT_STARTS})")
     parser.add_argument("--steps", type=int, default=DEFAULT_STEPS, help=f"optimiser steps (default {DEFAULT_STEPS})")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="default auto")
+    parser.add_argument("--scheme", default="auto", choices=SCHEME_CHOICES,
+                        help="where secondary/accent hues go relative to the primary (default auto: from keywords)")
     parser.add_argument("--json", default=None, metavar="PATH", help="also write the result as JSON to PATH")
 
 
@@ -57,6 +60,7 @@ def brief_from_options(options: dict[str, Any]) -> Brief:
         starts=options.get("starts", DEFAULT_STARTS),
         steps=options.get("steps", DEFAULT_STEPS),
         device=options.get("device") or "auto",
+        scheme=options.get("scheme") or "auto",
     )
 
 

@@ -6,9 +6,10 @@ rows are background, surface, text, then the chromatic roles. Each term is the m
 - H: :func:`themes.palette.harmony.harmony_score` (Ou & Luo 2006);
 - V: :func:`themes.palette.legibility.distance_term` + :func:`themes.palette.legibility.contrast_term`
   (CIEDE2000 soft minimum under normal vision and Machado et al. 2009 CVD; WCAG contrast), range [0, 1];
-- B: :func:`themes.palette.brand.brand_score_from` on the chromatic rows (seed fit, keyword regions), with two
-  more parts from :mod:`themes.palette.scheme`: the scheme fit (secondary/accent hues placed relative to the
-  primary's hue) and the neutral tint fit (background, surface and text tinted toward the brand hue);
+- B: :func:`themes.palette.brand.brand_score_from` on the chromatic rows (seed fit, keyword regions), with more
+  parts from :mod:`themes.palette.scheme`: the scheme fit (secondary/accent hues placed relative to the
+  primary's hue, counted :data:`SCHEME_PARTS` times), the neutral tint fit (background, surface and text tinted
+  toward the brand hue) and the tone-pair fit (each accent's dark tone keeps its light tone's hue);
 - extra terms: differentiable objective-term plugins (:class:`Term`), each ``weight * fn(light, dark)`` added
   to U and reported under its name.
 
@@ -17,7 +18,7 @@ The penalties are *not* part of the reported U; they steer the optimiser towards
 constraints, on background/surface CIEDE2000 (target 3.2), on polarity (OKLab L of light background >= 0.92 and
 surface >= 0.88; dark background <= 0.25 and surface <= 0.32), on background/surface/text chroma (OKLab C <= 0.03 /
 0.04 / 0.04, the near-neutral grounds and ink of current design systems), on chromatic roles' chroma (OKLab
-C >= 0.06), on neutrals straying from their brand-tinted targets (OKLab a-b distance above
+C >= 0.06), on a variant's mean Ou-Luo CH below :data:`HARMONY_FLOOR`, on neutrals straying from their brand-tinted targets (OKLab a-b distance above
 :data:`themes.palette.scheme.TINT_RADIUS`), and on the accent-distance aims (CIEDE2000 20, and 10 under deuteranopia, each with a 10 % margin).
 """
 
@@ -47,6 +48,16 @@ from .lexicon import Region
 from .scheme import TINT_RADIUS, neutral_tint_fit, scheme_fit, tint_offset, tone_pair_fit
 
 PENALTY_WEIGHT = 10.0
+#: Each variant's mean Ou-Luo CH over its role pairs should reach this (a soft floor: 0.30 is the level the
+#: issue asks of candidates, with a margin); below it the penalty grows linearly.
+HARMONY_FLOOR = 0.35
+#: Its weight in the penalty: light enough that a creator's own (unlocked) brand colours still win over it.
+HARMONY_FLOOR_WEIGHT = 1.0
+#: Weight of the accent-distance aims in the penalty (they compete with the harmony floor; distinguishable
+#: accents win).
+ACCENT_AIM_WEIGHT = 1.0
+#: The scheme fit counts as this many parts of B (accents that belong to the brand are its main job).
+SCHEME_PARTS = 3
 #: Chromatic roles are colours by definition: OKLab chroma below this is penalised (locked colours excepted,
 #: they are constants).
 MIN_ROLE_CHROMA = 0.06
@@ -125,8 +136,9 @@ def evaluate(light: torch.Tensor, dark: torch.Tensor, ctx: Context, with_penalty
     oklch = lab_to_lch(oklab)  # (2, B, R, 3)
     seed_d = d[0:2, :, n_v + 1 :].reshape(2, -1, n_seeds, n_chrom) if n_seeds else None
     seed_ok = linear_to_oklab(ctx.seeds_lin.to(pals)) if n_seeds else None
+    scheme = scheme_fit(oklab[:, :, 3:], ctx.scheme, seed_ok)
     extra = [
-        scheme_fit(oklab[:, :, 3:], ctx.scheme, seed_ok),
+        *[scheme] * SCHEME_PARTS,
         torch.stack([neutral_tint_fit(oklab[i, :, :3], oklab[i, :, 3], v) for i, v in enumerate(("light", "dark"))]),
         tone_pair_fit(oklab[0, :, 3:], oklab[1, :, 3:])[None].expand(2, -1),
     ]
@@ -139,6 +151,8 @@ def evaluate(light: torch.Tensor, dark: torch.Tensor, ctx: Context, with_penalty
     if with_penalty:
         out["P"] = _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx)
         tint = torch.stack([tint_offset(oklab[i, :, :3], oklab[i, :, 3], v) for i, v in enumerate(("light", "dark"))])
+        mean_ch = torch.atanh((2.0 * h - 1.0).clamp(-0.999999, 0.999999))  # (2, B): mean Ou-Luo CH per variant
+        out["P"] = out["P"] + HARMONY_FLOOR_WEIGHT * torch.relu(HARMONY_FLOOR - mean_ch).sum(0)
         out["P"] = out["P"] + 20.0 * torch.relu(tint - TINT_RADIUS).sum(-1).sum(0)
     return out
 
@@ -168,5 +182,5 @@ def _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx: Context) -> torch.Tensor:
         chrom_pairs = [i for i, a in enumerate(first) if a != 0]
         aim = torch.relu(AIM_MARGIN * AIM_ACCENT_DE00 - d[0:2, :, chrom_pairs]) / AIM_ACCENT_DE00
         aim_cvd = torch.relu(AIM_MARGIN * AIM_ACCENT_DE00_CVD - d[2:4, :, chrom_pairs]) / AIM_ACCENT_DE00_CVD
-        total = total + 0.2 * (aim.mean(-1) + aim_cvd.mean(-1)).sum(0)
+        total = total + ACCENT_AIM_WEIGHT * (aim.mean(-1) + aim_cvd.mean(-1)).sum(0)
     return total

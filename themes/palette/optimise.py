@@ -28,7 +28,7 @@ from .lexicon import lookup
 from .objective import PENALTY_WEIGHT, Context, evaluate, scores
 from .plan import Plan, plan_locks
 from .repair import repair_variant
-from .result import Result, build_result, select_diverse
+from .result import Result, build_result, meets_aims, select_diverse
 from .roles import NEUTRAL_ROLES
 from .scheme import NEUTRAL_TINT, SCHEMES, resolve_scheme
 
@@ -263,11 +263,16 @@ def generate(brief: Brief, progress: Callable[[float], None] | None = None) -> R
         torch.set_num_threads(threads)
 
 
+#: Chunks of starts repaired while looking for candidates that also meet the accent aims.
+_AIM_CHUNKS = 3
+
+
 def _repair_and_select(full: torch.Tensor, order: torch.Tensor, plan: Plan, ctx: Context, n: int) -> list:
-    """Repair the best starts chunk by chunk until ``n`` diverse legal palettes are found (or starts run out)."""
+    """Repair the best starts chunk by chunk until ``n`` diverse legal palettes are found (or starts run out);
+    up to :data:`_AIM_CHUNKS` chunks while fewer than ``n`` of them meet the accent aims."""
     pool: list = []
     chunk = max(8 * n, 64)
-    for begin in range(0, order.numel(), chunk):
+    for number, begin in enumerate(range(0, order.numel(), chunk)):
         idx = order[begin : begin + chunk]
         light, dark = _split(full[idx])
         light, ok_l = repair_variant(light, "light", plan.fixed_rows("light"), plan.surface_merged)
@@ -281,7 +286,8 @@ def _repair_and_select(full: torch.Tensor, order: torch.Tensor, plan: Plan, ctx:
                 for i in range(light.shape[0])
             )
         chosen = select_diverse(pool, plan, n)
-        if len(chosen) >= n:
+        if len(chosen) >= n and (number + 1 >= _AIM_CHUNKS or bool(
+                meets_aims(torch.stack([c[1] for c in chosen]), torch.stack([c[2] for c in chosen])).all())):
             return chosen
     if not pool:  # cannot happen for a planned brief; the scaffold is legal by construction
         light, _ = repair_variant(plan.scaffold("light"), "light", plan.fixed_rows("light"), plan.surface_merged)

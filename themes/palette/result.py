@@ -9,7 +9,14 @@ import torch
 
 from .apca import apca_lc
 from .colorspace import delta_e_2000, hex_to_linear, linear_to_hex, linear_to_lab
-from .legibility import CVD_KINDS, chromatic_distances, simulate_cvd_hex, wcag_contrast
+from .legibility import (
+    AIM_ACCENT_DE00,
+    AIM_ACCENT_DE00_CVD,
+    CVD_KINDS,
+    chromatic_distances,
+    simulate_cvd_hex,
+    wcag_contrast,
+)
 from .objective import Context
 from .plan import Plan
 from .roles import merges, output_roles
@@ -38,11 +45,25 @@ def _free_rows(plan: Plan) -> list[int]:
     return rows
 
 
+def meets_aims(light: torch.Tensor, dark: torch.Tensor) -> torch.Tensor:
+    """Per palette of ``light``/``dark`` (batch, roles, 3): whether both variants' chromatic roles are CIEDE2000
+    >= 20 apart, and >= 10 under simulated deuteranopia (the accent aims of :mod:`themes.palette.legibility`)."""
+    good = torch.ones(light.shape[0], dtype=torch.bool)
+    for pal in (light, dark):
+        normal = chromatic_distances(pal, "normal")
+        if normal.shape[-1]:
+            good &= (normal.min(-1).values >= AIM_ACCENT_DE00) & (
+                chromatic_distances(pal, "deuteranopia").min(-1).values >= AIM_ACCENT_DE00_CVD)
+    return good
+
+
 def select_diverse(pool: list, plan: Plan, n: int) -> list:
-    """Greedy: best U first, skipping any candidate within :data:`DIVERSITY_MIN_DE00` of one already chosen."""
+    """Greedy: candidates that meet the accent aims (:func:`meets_aims`) first, each group by best U, skipping any
+    candidate within :data:`DIVERSITY_MIN_DE00` of one already chosen."""
     if not pool:
         return []
-    ranked = sorted(pool, key=lambda item: -item[0])
+    meets = meets_aims(torch.stack([c[1] for c in pool]), torch.stack([c[2] for c in pool])).tolist()
+    ranked = [pool[i] for i in sorted(range(len(pool)), key=lambda i: (not meets[i], -pool[i][0]))]
     rows = _free_rows(plan)
     labs = linear_to_lab(torch.stack([torch.cat((c[1], c[2]), 0) for c in ranked]))
     chosen: list[int] = []
