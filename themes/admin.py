@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import CoverBatch, Palette, PaletteJob, PaletteTransition
+from .models import CoverBatch, Palette, PaletteJob, PaletteTransition, WeightDefaults
 
 
 class TransitionInline(admin.TabularInline):
@@ -84,4 +84,13 @@ class PaletteTransitionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WeightDefaults)
+class WeightDefaultsAdmin(admin.ModelAdmin):
+    list_display = ("scope", "category", "alpha", "beta", "gamma", "n_experiments", "fitted_at")
+    readonly_fields = list_display
+
+    def has_add_permission(self, request) -> bool:  # rows come from the fit (refit_brief_defaults), not by hand
         return False

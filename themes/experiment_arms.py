@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courseplatform.catalog.models import Course
-from courseplatform.experiments import feedback
-from courseplatform.experiments.models import Experiment, ExperimentStatus, WeightDefaults, WeightScope
+from courseplatform.experiments.models import Experiment, ExperimentStatus
 from courseplatform.experiments.selectors import analysed_counts
 from courseplatform.hooks.signals import experiment_finished
 
+from . import brief_feedback as feedback
 from . import services
-from .models import Palette, PaletteStatus
+from .models import Palette, PaletteStatus, WeightDefaults, WeightScope
 from .selectors import KIND
 
 logger = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ def _experiment_category(storefront_id: int, by_storefront: dict) -> int | None:
 
 
 def weights_refit() -> list[WeightDefaults]:
-    """Refit the brief defaults from every finished palette experiment (see ``experiments/feedback.py`` for the
+    """Refit the brief defaults from every finished palette experiment (see ``brief_feedback.py`` for the
     model): one global row, and one per category with at least MIN_CATEGORY_EXPERIMENTS finished experiments. An
     experiment's category is the one most of its storefront's published courses are in. Each experiment
     contributes the counts its verdict was computed from (``analysed_counts``: frozen at the fixed horizon,

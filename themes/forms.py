@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from courseplatform.catalog.forms import clean_text
 from courseplatform.catalog.models import Category, Course
 from courseplatform.catalog.validators import normalise_hex, parse_keywords
-from courseplatform.experiments.selectors import default_weights, storefront_category_slug
 
 from .plugins import COVER_LAYOUTS
+from .selectors import default_weights, storefront_category_slug
 
 ROLE_CHOICES = [("", _("any role")), ("primary", _("primary")), ("secondary", _("secondary")),
                 ("accent", _("accent")), ("background", _("background"))]
@@ -19,7 +19,7 @@ class Slider(forms.NumberInput):
 
 
 class PaletteBriefForm(forms.Form):
-    """The creator's brand brief. α, β, γ start from ``experiments.selectors.default_weights`` (fitted from
+    """The creator's brand brief. α, β, γ start from ``selectors.default_weights`` (fitted from
     finished A/B tests; the engine's 1, 1, 1 until there are any)."""
 
     color_1 = forms.CharField(label=_("Brand colour 1"), required=False, max_length=20)

@@ -125,3 +125,41 @@ class CoverBatch(TrackedJob):
 
     def __str__(self) -> str:
         return gettext("Cover batch %(id)s for %(storefront)s") % {"id": self.pk, "storefront": self.storefront}
+
+
+class WeightScope(models.TextChoices):
+    GLOBAL = "global", _("All categories")
+    CATEGORY = "category", _("One category")
+
+
+class WeightDefaults(models.Model):
+    """α, β, γ for new palette briefs, fitted from finished palette A/B tests (``experiment_arms.weights_refit``,
+    model in ``brief_feedback.py``). The table keeps the name it had in the experiments app (issue 13 moved the
+    model here, state only)."""
+
+    scope = models.CharField(_("scope"), max_length=16, choices=WeightScope.choices)
+    category = models.ForeignKey("catalog.Category", on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="+", verbose_name=_("category"))
+    alpha = models.FloatField(_("harmony weight"))
+    beta = models.FloatField(_("legibility weight"))
+    gamma = models.FloatField(_("brand-fit weight"))
+    n_experiments = models.PositiveIntegerField(_("experiments"))
+    fitted_at = models.DateTimeField(_("fitted"))
+
+    class Meta:
+        db_table = "experiments_weightdefaults"
+        verbose_name = _("weight defaults")
+        verbose_name_plural = _("weight defaults")
+        constraints = [
+            models.UniqueConstraint(fields=["scope"], condition=models.Q(scope="global"),
+                                    name="one_global_weight_defaults"),
+            models.UniqueConstraint(fields=["category"], condition=models.Q(scope="category"),
+                                    name="one_weight_defaults_per_category"),
+            models.CheckConstraint(
+                condition=(models.Q(scope="global", category__isnull=True)
+                           | models.Q(scope="category", category__isnull=False)),
+                name="weight_defaults_scope_matches_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.category_id or ''}: {self.alpha}, {self.beta}, {self.gamma}"

@@ -3,11 +3,14 @@
 import hashlib
 
 from django.core.cache import cache
+from django.db.models import Count
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from courseplatform.experiments.selectors import visitor_arm
 
-from .models import CoverBatch, Palette, PaletteJob, PaletteStatus
+from .models import CoverBatch, Palette, PaletteJob, PaletteStatus, WeightDefaults, WeightScope
 from .plugins import THEME_PRESETS
 
 #: the arm kind of palette A/B tests (``Experiment.kind``)
@@ -110,3 +113,32 @@ def candidate_palette(storefront, palette_id) -> Palette | None:
 
 def preview_palettes(storefront):
     return Palette.objects.filter(storefront=storefront).order_by("-updated_at")[:30]
+
+
+# --- the brief's default weights (fitted from finished palette A/B tests) -----------------------------------
+
+def default_weights(category_slug: str | None = None) -> tuple[float, float, float, str]:
+    """(α, β, γ, where they came from) for a new palette brief: the category's fit when there is one, else
+    the global fit, else the engine's defaults 1, 1, 1."""
+    rows = WeightDefaults.objects.select_related("category")
+    row = None
+    if category_slug:
+        row = rows.filter(scope=WeightScope.CATEGORY, category__slug=category_slug).first()
+    if row is None:
+        row = rows.filter(scope=WeightScope.GLOBAL).first()
+    if row is None:
+        return 1.0, 1.0, 1.0, _("The engine's defaults (1, 1, 1): no finished A/B test has been analysed yet.")
+    where = (_("in the category %(category)s") % {"category": row.category} if row.category_id
+             else _("across all categories"))
+    return row.alpha, row.beta, row.gamma, _(
+        "Fitted on %(n)s finished palette A/B tests %(where)s (%(date)s): how well harmony, legibility and "
+        "brand fit predicted enrolments, shrunk toward the engine's defaults 1, 1, 1 so that a few tests move "
+        "them only a little.") % {"n": row.n_experiments, "where": where,
+                                  "date": formats.date_format(row.fitted_at, "DATE_FORMAT")}
+
+
+def storefront_category_slug(storefront) -> str | None:
+    """The category most of the storefront's published courses are in (None without courses)."""
+    row = (storefront.courses.filter(published=True).values("category__slug").annotate(n=Count("id"))
+           .order_by("-n", "category__slug").first())
+    return row["category__slug"] if row else None

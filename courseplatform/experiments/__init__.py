@@ -1,5 +1,7 @@
-"""Palette A/B experiments, the feedback loop into the palette brief's defaults, and creator analytics.
+"""The A/B experiment framework (assignment, statistics, fixed-horizon verdicts) and creator analytics.
 
-Pure modules (no Django): :mod:`.stats` (tests and confidence intervals), :mod:`.assignment` (hashing
-visitors into variants) and :mod:`.feedback` (fitting α, β, γ from finished experiments).
+It knows no plugin: what a variant shows (an *arm*) comes from the ``experiment_arm_kinds`` hook
+(:mod:`.hookspecs`); the theming plugin contributes palette arms and refits its brief defaults when an experiment
+finishes (``themes.experiment_arms``, ``themes.brief_feedback``). Pure modules (no Django): :mod:`.stats` (tests
+and confidence intervals) and :mod:`.assignment` (hashing visitors into variants).
 """

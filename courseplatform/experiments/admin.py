@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Experiment, Variant, WeightDefaults
+from .models import Experiment, Variant
 
 
 class VariantInline(admin.TabularInline):
@@ -23,13 +23,4 @@ class ExperimentAdmin(admin.ModelAdmin):
     inlines = [VariantInline]
 
     def has_add_permission(self, request) -> bool:
-        return False
-
-
-@admin.register(WeightDefaults)
-class WeightDefaultsAdmin(admin.ModelAdmin):
-    list_display = ("scope", "category", "alpha", "beta", "gamma", "n_experiments", "fitted_at")
-    readonly_fields = list_display
-
-    def has_add_permission(self, request) -> bool:  # rows come from the fit (refit_brief_defaults), not by hand
         return False

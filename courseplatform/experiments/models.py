@@ -1,4 +1,4 @@
-"""Experiments (fixed-horizon A/B tests on a storefront), their variants, and the fitted brief defaults.
+"""Experiments (fixed-horizon A/B tests on a storefront) and their variants.
 
 What a variant shows (its *arm*) is a plugin's business: ``Experiment.kind`` names an arm kind registered through
 the ``experiment_arm_kinds`` hook (e.g. the theming plugin's "palette") and ``Variant.arm`` is that kind's
@@ -84,38 +84,3 @@ class Variant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.experiment_id}/{self.key}"
-
-
-class WeightScope(models.TextChoices):
-    GLOBAL = "global", _("All categories")
-    CATEGORY = "category", _("One category")
-
-
-class WeightDefaults(models.Model):
-    """α, β, γ for new palette briefs, fitted from finished experiments (see ``experiments/feedback.py``)."""
-
-    scope = models.CharField(_("scope"), max_length=16, choices=WeightScope.choices)
-    category = models.ForeignKey("catalog.Category", on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="+", verbose_name=_("category"))
-    alpha = models.FloatField(_("harmony weight"))
-    beta = models.FloatField(_("legibility weight"))
-    gamma = models.FloatField(_("brand-fit weight"))
-    n_experiments = models.PositiveIntegerField(_("experiments"))
-    fitted_at = models.DateTimeField(_("fitted"))
-
-    class Meta:
-        verbose_name = _("weight defaults")
-        verbose_name_plural = _("weight defaults")
-        constraints = [
-            models.UniqueConstraint(fields=["scope"], condition=models.Q(scope="global"),
-                                    name="one_global_weight_defaults"),
-            models.UniqueConstraint(fields=["category"], condition=models.Q(scope="category"),
-                                    name="one_weight_defaults_per_category"),
-            models.CheckConstraint(
-                condition=(models.Q(scope="global", category__isnull=True)
-                           | models.Q(scope="category", category__isnull=False)),
-                name="weight_defaults_scope_matches_category"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.category_id or ''}: {self.alpha}, {self.beta}, {self.gamma}"

@@ -1,4 +1,4 @@
-"""Reads for experiments: which experiment and variant a visitor is in, results, fitted brief defaults."""
+"""Reads for experiments: which experiment and variant a visitor is in, results."""
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -16,7 +16,7 @@ from courseplatform.events import selectors as events
 
 from . import stats
 from .assignment import assign
-from .models import Experiment, ExperimentStatus, Metric, Variant, WeightDefaults, WeightScope
+from .models import Experiment, ExperimentStatus, Metric, Variant
 
 _MISSING = object()
 CACHE_S = 60
@@ -439,32 +439,3 @@ def arm_kind(slug: str):
 def arm_choices(storefront) -> list[tuple[str, str]]:
     """What can be tested on ``storefront`` now, over every arm kind: ``("<kind>:<arm>", label)``."""
     return [(f"{kind.slug}:{ref}", label) for kind in arm_kinds().values() for ref, label in kind.choices(storefront)]
-
-
-# --- the feedback loop's defaults ---------------------------------------------------------------------------
-
-def default_weights(category_slug: str | None = None) -> tuple[float, float, float, str]:
-    """(α, β, γ, where they came from) for a new palette brief: the category's fit when there is one, else
-    the global fit, else the engine's defaults 1, 1, 1."""
-    rows = WeightDefaults.objects.select_related("category")
-    row = None
-    if category_slug:
-        row = rows.filter(scope=WeightScope.CATEGORY, category__slug=category_slug).first()
-    if row is None:
-        row = rows.filter(scope=WeightScope.GLOBAL).first()
-    if row is None:
-        return 1.0, 1.0, 1.0, _("The engine's defaults (1, 1, 1): no finished A/B test has been analysed yet.")
-    where = (_("in the category %(category)s") % {"category": row.category} if row.category_id
-             else _("across all categories"))
-    return row.alpha, row.beta, row.gamma, _(
-        "Fitted on %(n)s finished palette A/B tests %(where)s (%(date)s): how well harmony, legibility and "
-        "brand fit predicted enrolments, shrunk toward the engine's defaults 1, 1, 1 so that a few tests move "
-        "them only a little.") % {"n": row.n_experiments, "where": where,
-                                  "date": formats.date_format(row.fitted_at, "DATE_FORMAT")}
-
-
-def storefront_category_slug(storefront) -> str | None:
-    """The category most of the storefront's published courses are in (None without courses)."""
-    row = (storefront.courses.filter(published=True).values("category__slug").annotate(n=Count("id"))
-           .order_by("-n", "category__slug").first())
-    return row["category__slug"] if row else None

@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from courseplatform.events.models import Interaction
 from courseplatform.experiments import selectors
-from courseplatform.experiments.models import WeightDefaults
 from tests.factories import CourseFactory, EnrollmentFactory
-from themes.models import Palette
+from themes.models import Palette, WeightDefaults
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

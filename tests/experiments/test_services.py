@@ -11,10 +11,11 @@ from courseplatform.accounts.models import User
 from courseplatform.catalog.models import Enrollment
 from courseplatform.events.models import Interaction
 from courseplatform.experiments import selectors, services
-from courseplatform.experiments.models import Experiment, WeightDefaults
+from courseplatform.experiments.models import Experiment
 from tests.factories import CategoryFactory, CourseFactory, EnrollmentFactory, StorefrontFactory, UserFactory
+from themes import selectors as theme_selectors
 from themes.experiment_arms import weights_refit
-from themes.models import PaletteStatus
+from themes.models import PaletteStatus, WeightDefaults
 
 
 def test_create_plans_the_sample_and_names_variants(storefront, creator, two_palettes):
@@ -150,7 +151,7 @@ def test_results_count_each_visitor_once_per_metric(running, course, learner):
 
 def test_feedback_refit_and_default_weights(creator, make_palette):
     category = CategoryFactory(slug="design")
-    assert selectors.default_weights("design")[:3] == (1.0, 1.0, 1.0)
+    assert theme_selectors.default_weights("design")[:3] == (1.0, 1.0, 1.0)
     for i in range(6):
         shop = StorefrontFactory(owner=creator)
         course = CourseFactory(storefront=shop, category=category)
@@ -184,6 +185,6 @@ def test_feedback_refit_and_default_weights(creator, make_palette):
     assert {w.scope for w in fitted} == {"global", "category"}
     glob = WeightDefaults.objects.get(scope="global")
     assert glob.n_experiments == 6 and glob.beta > 1.0 > glob.alpha  # legibility predicted enrolments
-    alpha, beta, gamma, source = selectors.default_weights("design")
+    alpha, beta, gamma, source = theme_selectors.default_weights("design")
     assert beta > 1.0 and "6" in source
-    assert selectors.default_weights("unknown-category")[1] == glob.beta  # falls back to the global fit
+    assert theme_selectors.default_weights("unknown-category")[1] == glob.beta  # falls back to the global fit

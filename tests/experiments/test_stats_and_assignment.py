@@ -7,7 +7,7 @@ import pytest
 
 from courseplatform.experiments import stats
 from courseplatform.experiments.assignment import assign, bucket
-from courseplatform.experiments.feedback import VariantOutcome, fit_weights
+from themes.brief_feedback import VariantOutcome, fit_weights
 
 # --- assignment -------------------------------------------------------------------------------------------
 

@@ -184,7 +184,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "admin:pages_newslettersignup_add": ("nobody", GP),
     "admin:themes_palettejob_add": ("nobody", GP),  # jobs come from a creator's brief
     "admin:themes_coverbatch_add": ("nobody", GP),  # batches follow a palette activation
-    "admin:experiments_weightdefaults_add": ("nobody", GP),  # rows come from the feedback fit
+    "admin:themes_weightdefaults_add": ("nobody", GP),  # rows come from the feedback fit
     # read-only admins: the review audit trail and the workers' derived rows
     "admin:themes_palettetransition_add": ("nobody", GP),
     "admin:themes_palettetransition_change": ("staff", G),
