@@ -336,7 +336,7 @@ def main() -> int:
         sent = [0] * args.clients
         acked = [0] * args.clients
         rng = random.Random(7)
-        types = ["click", "view", "impression", "wishlist"]
+        types = ["click", "view", "impression", "click"]  # the client event types (outcomes are server-logged)
 
         def ingest(i: int) -> int:
             now = datetime.now(UTC).isoformat()

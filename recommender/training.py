@@ -32,6 +32,7 @@ import scipy.sparse as sp
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from courseplatform.catalog.models import Course, Enrollment
 from courseplatform.events import selectors as events
@@ -60,8 +61,44 @@ def _finite(metrics: dict) -> dict:
             for k, v in metrics.items()}
 
 
+#: cheap event types (a client reports them, or one click makes them): counted at RECOMMENDER_UNVERIFIED_WEIGHT
+#: for learners not yet trusted, under their own type name so the engine's weight table scales them
+CHEAP_TYPES = ("click", "view", "wishlist")
+UNVERIFIED = ":unverified"
+
+
+def training_weights() -> dict[str, float]:
+    """Event weights of training: the engine's defaults plus the down-weighted ``<type>:unverified`` types."""
+    from .engine import DEFAULT_EVENT_WEIGHTS
+
+    factor = float(settings.RECOMMENDER_UNVERIFIED_WEIGHT)
+    return {**DEFAULT_EVENT_WEIGHTS, **{f"{t}{UNVERIFIED}": DEFAULT_EVENT_WEIGHTS[t] * factor for t in CHEAP_TYPES}}
+
+
+def trusted_learners() -> set[int]:
+    """Learners whose cheap events count fully: an account older than RECOMMENDER_TRUST_AFTER_DAYS with at least
+    one enrolment (a server-verified outcome). Self-registered throwaway accounts are neither."""
+    cutoff = timezone.now() - dt.timedelta(days=float(settings.RECOMMENDER_TRUST_AFTER_DAYS))
+    enrolled = set(Enrollment.objects.values_list("learner_id", flat=True).distinct())
+    old = set(get_user_model().objects.filter(date_joined__lte=cutoff).values_list("pk", flat=True))
+    return enrolled & old
+
+
 def _interaction_rows() -> list[tuple]:
-    return events.learner_history()
+    """The learners' history; the cheap events of untrusted learners are renamed ``<type>:unverified`` (a small
+    weight), and dropped on courses no trusted event vouches for (an enrolment, completion or rating by anyone,
+    a cheap event of a trusted learner): throwaway accounts cannot lift a course nobody real has taken."""
+    rows = events.learner_history()
+    trusted = trusted_learners()
+    vouched = {row[1] for row in rows if row[2] not in CHEAP_TYPES or row[0] in trusted}
+    out = []
+    for row in rows:
+        if row[2] in CHEAP_TYPES and row[0] not in trusted:
+            if row[1] not in vouched:
+                continue
+            row = (row[0], row[1], row[2] + UNVERIFIED, *row[3:])
+        out.append(row)
+    return out
 
 
 def _discard(version: ModelVersion) -> None:
@@ -148,7 +185,7 @@ def train_version(*, algorithm: str = "", params: dict | None = None, device: st
     if not rows:
         raise TrainingError("no learner interactions to train on yet")
     half_life = settings.RECOMMENDER_HALF_LIFE_DAYS
-    data = engine.build_interactions(rows, half_life_days=half_life)
+    data = engine.build_interactions(rows, training_weights(), half_life_days=half_life)
     if len(data) == 0:
         raise TrainingError("no positive interactions to train on yet")
     features = item_features(data)
@@ -471,7 +508,7 @@ def _engagement_report(algorithm, params, device, rows, half_life) -> dict:
     if rows is None:
         rows = _interaction_rows()
     history = [r for r in rows if r[3].timestamp() < cutoff]
-    data = engine.build_interactions(history, half_life_days=half_life) if history else None
+    data = engine.build_interactions(history, training_weights(), half_life_days=half_life) if history else None
     if data is None or len(data) == 0:
         return {"skipped": "no_history", "reason": "no learner interactions before the holdout", **counts}
     scorer = engine.fit_model(algorithm, params, data, item_features(data), device=device)

@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from courseplatform.accounts.client import client_ip
 from courseplatform.api.base import (
     COMMON_ERRORS,
     ClientRateThrottle,
@@ -34,7 +35,19 @@ from .serializers import (
 
 
 class EventsThrottle(ClientRateThrottle):
+    """Per account (per address when anonymous)."""
+
     scope = "events"
+
+
+class EventsAddressThrottle(ClientRateThrottle):
+    """Per client address whoever is logged in: accounts registered by one client share its budget. The address
+    is ``accounts.client.client_ip`` (trusts only ``TRUSTED_PROXY_COUNT`` proxies), as the log-in throttle's."""
+
+    scope = "events_ip"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": f"ip{client_ip(request._request)}"}
 
 
 def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
@@ -55,7 +68,7 @@ def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
 class EventsView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
     authentication_classes = [CsrfSessionAuthentication]
     permission_classes = [AllowAny]
-    throttle_classes = [EventsThrottle]
+    throttle_classes = [EventsThrottle, EventsAddressThrottle]
     parser_classes = [JSONParser]
 
     @extend_schema(

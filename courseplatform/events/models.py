@@ -17,6 +17,12 @@ class EventType(models.TextChoices):
     RATE = "rate", _("Rate")
 
 
+#: what ``POST /api/events`` accepts: what a browser can see happen. Outcomes (enrolments, completions, ratings,
+#: wishlist saves, purchases, lesson progress) are logged only by the services that create them
+#: (``services.record_server_event``), so a client cannot claim one (issue 22, item 2).
+CLIENT_EVENT_TYPES = (EventType.VIEW, EventType.CLICK, EventType.IMPRESSION)
+
+
 class Interaction(models.Model):
     """One learner event. ``event_id`` makes ingestion idempotent: a retried batch stores nothing twice.
 

@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import EventType
+from .models import CLIENT_EVENT_TYPES
 
 MAX_EVENTS = 500
 MAX_FUTURE = timedelta(minutes=5)
@@ -30,13 +30,17 @@ class EventContextSerializer(serializers.Serializer):
 class EventSerializer(serializers.Serializer):
     event_id = serializers.UUIDField(help_text=_("Client-generated id; a retried event with the same id is "
                                                  "stored once."))
-    type = serializers.ChoiceField(choices=EventType.choices)
+    type = serializers.ChoiceField(
+        choices=[(t.value, t.label) for t in CLIENT_EVENT_TYPES],
+        error_messages={"invalid_choice": _("Only view, click and impression events can be sent; enrolments, "
+                                            "completions and ratings are logged by the site itself.")},
+        help_text=_("view, click or impression."))
     # the upper bound is the database's bigint: a larger id is a 400, not an OverflowError (found by QA)
     course = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text=_("Id of a published course."))
     ts = serializers.DateTimeField(help_text=_("When it happened (ISO 8601 with a time zone); not more than "
                                                "30 days old or 5 minutes in the future."))
     value = serializers.FloatField(required=False, allow_null=True,
-                                   help_text=_("The rating (1 to 5) for rate events; unused otherwise."))
+                                   help_text=_("An optional number (e.g. seconds watched); not used in training."))
     context = EventContextSerializer()
 
     def validate_ts(self, value):
@@ -49,10 +53,7 @@ class EventSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         value = attrs.get("value")
-        if attrs["type"] == EventType.RATE:
-            if value is None or not 1 <= value <= 5:
-                raise serializers.ValidationError({"value": [_("A rating between 1 and 5 is required.")]})
-        elif value is not None and not -1e6 <= value <= 1e6:
+        if value is not None and not -1e6 <= value <= 1e6:
             raise serializers.ValidationError({"value": [_("Out of range.")]})
         return attrs
 
@@ -64,7 +65,7 @@ class EventSerializer(serializers.Serializer):
 # and goes through the serializer, so refused events get the serializer's own messages.
 # tests/events/test_fast_validator.py checks the agreement with hypothesis.
 
-_EVENT_TYPES = frozenset(EventType.values)
+_EVENT_TYPES = frozenset(t.value for t in CLIENT_EVENT_TYPES)
 _SURFACE = re.compile(SURFACE_PATTERN.removeprefix("^").removesuffix("$"))  # fullmatch: no trailing newline
 _MISSING = object()
 _MAX_ID = 2**63 - 1
@@ -111,10 +112,7 @@ def fast_event(raw, now, tz) -> dict | None:
             if not math.isfinite(value):
                 return None
         out["value"] = value
-    if event_type == EventType.RATE:
-        if value is _MISSING or value is None or not 1 <= value <= 5:
-            return None
-    elif value is not _MISSING and value is not None and not -1e6 <= value <= 1e6:
+    if value is not _MISSING and value is not None and not -1e6 <= value <= 1e6:
         return None
     surface = context.get("surface")
     if type(surface) is not str or not _SURFACE.fullmatch(surface):

@@ -203,7 +203,10 @@ JOBS_HEARTBEAT_STALE_S = env.int("JOBS_HEARTBEAT_STALE_S", default=30)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_THROTTLE_RATES": {"events": env("EVENTS_RATE", default="600/min"), "feed": "600/min"},
+    # events: per account (or address when anonymous); events_ip: per address whoever is logged in, so many
+    # self-registered accounts behind one address share one budget (issue 22)
+    "DEFAULT_THROTTLE_RATES": {"events": env("EVENTS_RATE", default="600/min"),
+                               "events_ip": env("EVENTS_IP_RATE", default="3000/min"), "feed": "600/min"},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0) or None,
 }
@@ -275,6 +278,10 @@ THEMES_PLUGINS = env.list("THEMES_PLUGINS", default=[
 RECOMMENDER_GATE_METRIC = env("RECOMMENDER_GATE_METRIC", default="ndcg@10")
 RECOMMENDER_GATE_TOLERANCE = env.float("RECOMMENDER_GATE_TOLERANCE", default=0.0)
 RECOMMENDER_KEEP_FEEDS = env.int("RECOMMENDER_KEEP_FEEDS", default=3)
+# Client-reported events (view, click) and wishlist saves of accounts younger than TRUST_AFTER_DAYS or without
+# a server-verified enrolment count UNVERIFIED_WEIGHT times their weight in training (issue 22: poisoning).
+RECOMMENDER_TRUST_AFTER_DAYS = env.float("RECOMMENDER_TRUST_AFTER_DAYS", default=3.0)
+RECOMMENDER_UNVERIFIED_WEIGHT = env.float("RECOMMENDER_UNVERIFIED_WEIGHT", default=0.05)
 RECOMMENDER_HALF_LIFE_DAYS = env.float("RECOMMENDER_HALF_LIFE_DAYS", default=None)
 
 # --- Commerce (courseplatform/commerce; README "Payments"). django-payments providers by variant name: the dummy

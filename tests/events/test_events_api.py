@@ -44,19 +44,28 @@ def learner_client():
 
 
 def test_a_valid_batch_is_stored_for_the_logged_in_learner(learner_client, course):
-    events = [event(course), event(course, type="rate", value=4), event(course, type="view")]
+    events = [event(course), event(course, type="impression", value=4), event(course, type="view")]
     response = post(learner_client, {"events": events})
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["stored"] == 3 and body["refused"] == [] and len(body["accepted"]) == 3
     rows = Interaction.objects.filter(user=learner_client.user)
     assert rows.count() == 3
-    rated = rows.get(type="rate")
-    assert rated.value == 4 and rated.surface == "home" and rated.position == 1
+    shown = rows.get(type="impression")
+    assert shown.value == 4 and shown.surface == "home" and shown.position == 1
+
+
+@pytest.mark.parametrize("kind", ["enroll", "complete", "rate", "wishlist", "purchase"])
+def test_clients_cannot_post_outcome_events_only_the_server_logs_them(learner_client, course, kind):
+    response = post(learner_client, {"events": [event(course, type=kind, value=5)]})
+    assert response.status_code == 400
+    refused = response.json()["refused"]
+    assert "type" in refused[0]["errors"] and "logged by the site" in refused[0]["errors"]["type"][0]
+    assert not Interaction.objects.exists()
 
 
 def test_retrying_a_batch_stores_nothing_twice(learner_client, course):
-    events = [event(course), event(course, type="wishlist")]
+    events = [event(course), event(course, type="view")]
     first = post(learner_client, {"events": events}).json()
     second = post(learner_client, {"events": events}).json()
     assert first["stored"] == 2 and second["stored"] == 0
@@ -85,8 +94,9 @@ def test_anonymous_events_are_stored_under_a_new_session(client, course):
         ({"ts": "yesterday"}, "ts"),
         ({"ts": (timezone.now() + timedelta(hours=2)).isoformat()}, "ts"),
         ({"ts": (timezone.now() - timedelta(days=90)).isoformat()}, "ts"),
-        ({"type": "rate", "value": 9}, "value"),
-        ({"type": "rate"}, "value"),
+        ({"type": "rate", "value": 4}, "type"),
+        ({"type": "enroll"}, "type"),
+        ({"value": 1e9}, "value"),
         ({"value": "high"}, "value"),
         ({"context": {"surface": "<script>"}}, "context.surface"),
         ({"context": {"surface": "home", "position": 0}}, "context.position"),

@@ -19,11 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.exceptions import ValidationError
 
-from courseplatform.events.models import EventType, Interaction
+from courseplatform.events.models import CLIENT_EVENT_TYPES, EventType, Interaction
 from courseplatform.events.serializers import EventSerializer, fast_event
 from tests.factories import CourseFactory, UserFactory
 
-TYPES = [t.value for t in EventType]
+TYPES = [t.value for t in EventType]  # outcome types included: both validators must refuse them
+CLIENT_TYPES = [t.value for t in CLIENT_EVENT_TYPES]
 
 
 def serializer_result(raw):
@@ -107,13 +108,11 @@ def events(draw):
 @st.composite
 def plain_valid_events(draw):
     """Events as a well-behaved client sends them (what the bench and the beacon send)."""
-    kind = draw(st.sampled_from(TYPES))
+    kind = draw(st.sampled_from(CLIENT_TYPES))
     e = {"event_id": str(draw(st.uuids())), "type": kind, "course": draw(st.integers(1, 10**9)),
          "ts": (timezone.now() + timedelta(seconds=draw(st.integers(-29 * 86400, 240)))).isoformat(),
          "context": {"surface": draw(st.from_regex(r"\A[a-z][a-z0-9_-]{0,31}\Z"))}}
-    if kind == EventType.RATE:
-        e["value"] = draw(st.one_of(st.integers(1, 5), st.floats(1, 5)))
-    elif draw(st.booleans()):
+    if draw(st.booleans()):
         e["value"] = draw(st.one_of(st.none(), st.floats(-1e6, 1e6), st.integers(-10**6, 10**6)))
     if draw(st.booleans()):
         e["context"]["position"] = draw(st.one_of(st.none(), st.integers(1, 10_000)))
@@ -153,6 +152,13 @@ def test_plainly_valid_events_take_the_fast_path_with_the_serializers_result(raw
     {"event_id": "nope", "type": "click", "course": 1, "ts": "2026-01-01T00:00:00Z", "context": {"surface": "a"}},
 ])
 def test_it_leaves_invalid_events_to_the_serializer(raw):
+    assert fast(raw) is None and serializer_result(raw) is None
+
+
+@pytest.mark.parametrize("kind", ["enroll", "complete", "rate", "wishlist", "purchase"])
+def test_outcome_event_types_are_refused_by_both_validators(kind):
+    raw = {"event_id": str(uuid.uuid4()), "type": kind, "course": 1, "ts": timezone.now().isoformat(),
+           "value": 5, "context": {"surface": "home"}}
     assert fast(raw) is None and serializer_result(raw) is None
 
 

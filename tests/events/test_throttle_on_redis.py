@@ -96,3 +96,17 @@ def test_a_key_left_by_the_previous_throttle_or_not_a_counter_never_breaks_the_a
     assert _post(client, course).status_code == 200  # fails open once, and drops the bad value
     assert _post(client, course).status_code == 200
     assert int(redis_cache.get(counter)) == 1 and 0 < redis_cache.ttl(counter) <= 60
+
+
+def test_many_accounts_from_one_address_share_the_addresss_event_budget(redis_cache, settings):
+    """The per-account limit alone hands every self-registered account a fresh budget; the per-address one
+    (``events_ip``) does not."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"events": "3/min", "events_ip": "5/min", "feed": "100/min"}}
+    course = CourseFactory()
+    codes = [_post(_learner_client(), course).status_code for _ in range(6)]
+    assert codes == [200, 200, 200, 200, 200, 429]
+    assert Interaction.objects.count() == 5
+    elsewhere = _learner_client()
+    elsewhere.defaults["REMOTE_ADDR"] = "198.51.100.7"
+    assert _post(elsewhere, course).status_code == 200

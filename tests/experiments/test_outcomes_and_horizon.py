@@ -17,12 +17,17 @@ from tests.factories import EnrollmentFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
+def post_events(client, course, type_, event_id=None):
+    event = {"event_id": event_id or str(uuid.uuid4()), "type": type_, "course": course.pk,
+             "ts": timezone.now().isoformat(), "context": {"surface": "course_page"}}
+    return client.post("/api/events", json.dumps({"events": [event]}), content_type="application/json")
+
+
 def post_event(client, course, type_):
-    event = {"event_id": str(uuid.uuid4()), "type": type_, "course": course.pk, "ts": timezone.now().isoformat(),
-             "context": {"surface": "course_page"}}
-    response = client.post("/api/events", json.dumps({"events": [event]}), content_type="application/json")
+    event_id = str(uuid.uuid4())
+    response = post_events(client, course, type_, event_id)
     assert response.status_code == 200 and response.json()["stored"] == 1, response.content
-    return Interaction.objects.get(event_id=event["event_id"])
+    return Interaction.objects.get(event_id=event_id)
 
 
 def test_a_client_posted_enroll_event_does_not_add_an_enrolment_to_a_variant(client, running, course, learner):
@@ -30,10 +35,12 @@ def test_a_client_posted_enroll_event_does_not_add_an_enrolment_to_a_variant(cli
     variant = selectors.variant_for(running, f"u:{learner.pk}").key
     client.get(course.get_absolute_url())  # server-logged exposure: an impression and a view
 
-    claimed = post_event(client, course, "enroll")  # no enrolment was made
-    post_event(client, course, "complete")
+    for claim in ("enroll", "complete"):  # no enrolment was made: outcome events are the server's to log
+        response = post_events(client, course, claim)
+        assert response.status_code == 400 and "type" in response.json()["refused"][0]["errors"]
+    clicked = post_event(client, course, "click")
 
-    assert (claimed.experiment, claimed.variant) == (running.tag, variant)  # tagged by the server's assignment
+    assert (clicked.experiment, clicked.variant) == (running.tag, variant)  # tagged by the server's assignment
     assert selectors.visitor_counts(running)[variant] == {"visitors": 1, "clickers": 1, "enrollers": 0}
     result = next(r for r in selectors.experiment_results(running)["variants"] if r.variant.key == variant)
     assert result.enrollers == 0
@@ -49,7 +56,9 @@ def test_an_enrolment_made_before_the_experiment_is_not_an_outcome_even_if_a_cli
     EnrollmentFactory(learner=learner, course=course, created_at=running.started_at - timedelta(days=2))
     client.force_login(learner)
     variant = selectors.variant_for(running, f"u:{learner.pk}").key
-    post_event(client, course, "enroll")
+    assert post_events(client, course, "enroll").status_code == 400
+    Interaction.objects.create(user=learner, course=course, type="enroll", ts=timezone.now(),
+                               experiment=running.tag, variant=variant)  # as an older client could have logged
     assert selectors.visitor_counts(running)[variant]["enrollers"] == 0
 
 

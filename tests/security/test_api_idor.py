@@ -66,7 +66,7 @@ def test_replaying_another_users_event_id_changes_nothing_of_theirs(two_learners
     _cats, courses = catalogue()
     theirs = _event(courses[0])
     assert _post(clients["bob"], [theirs]).json()["stored"] == 1
-    forged = {**theirs, "type": "rate", "value": 1, "course": courses[1].pk}
+    forged = {**theirs, "type": "view", "value": 1, "course": courses[1].pk}
     body = _post(clients["alice"], [forged]).json()
     assert body["stored"] == 0 and body["duplicates"] == [theirs["event_id"]]
     row = Interaction.objects.get(event_id=theirs["event_id"])
