@@ -1,6 +1,8 @@
 """The core's built-in page sections (hero, featured courses, course grid, testimonials, about, FAQ, newsletter),
 contributed through the ``page_sections`` hook like any plugin's (:mod:`.platform_hooks`)."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext
@@ -10,6 +12,8 @@ from courseplatform import hooks
 from courseplatform.catalog.models import Category, Course, Review
 
 from .sections import Field, Section, title_field
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")  # a Category.slug (SlugField: ASCII, 50 at most)
 
 
 class HeroSection(Section):
@@ -97,27 +101,25 @@ class CourseGridSection(Section):
 
     @staticmethod
     def filters(request) -> dict[str, str]:
+        """The filters from the query string, normalised: what the grid filters on is exactly what its cache
+        entry is keyed by (an unknown language or level, or a category that is no slug, means no filter)."""
         get = request.GET if request is not None else {}
-        return {"category": str(get.get("category", ""))[:50], "language": str(get.get("language", ""))[:16],
-                "level": str(get.get("level", ""))[:16]}
+        category, language, level = (str(get.get(name, "")) for name in ("category", "language", "level"))
+        return {"category": category if SLUG.fullmatch(category) else "",
+                "language": language if language in Course.Language.values else "",
+                "level": level if level in Course.Level.values else ""}
 
     def cache_variant(self, data: dict, request) -> str | None:
-        chosen = self.filters(request)
-        if chosen["language"] not in Course.Language.values:
-            chosen["language"] = ""
-        if chosen["level"] not in Course.Level.values:
-            chosen["level"] = ""
-        chosen["category"] = "".join(ch for ch in chosen["category"] if ch.isalnum() or ch in "-_")
-        return "|".join(chosen.values())
+        return "|".join(self.filters(request).values()) if data.get("show_filters") else ""
 
     def context(self, data: dict, ctx) -> dict:
         chosen = self.filters(ctx.request) if data.get("show_filters") else {}
         courses = ctx.courses().order_by("-created_at", "-id")
         if chosen.get("category"):
             courses = courses.filter(category__slug=chosen["category"])
-        if chosen.get("language") in Course.Language.values:
+        if chosen.get("language"):
             courses = courses.filter(language=chosen["language"])
-        if chosen.get("level") in Course.Level.values:
+        if chosen.get("level"):
             courses = courses.filter(level=chosen["level"])
         categories = []
         if data.get("show_filters"):

@@ -50,6 +50,10 @@ def _plugin(section_type: str):
     return sections_registry().get(section_type)
 
 
+class SectionFailed(SafeString):
+    """The empty HTML of a section that failed to render: shown as nothing, never cached (issue 22, item 3)."""
+
+
 def render_one(plugin, section: dict, ctx: RenderContext) -> SafeString:
     data = section.get("data") or {}
     try:
@@ -65,7 +69,7 @@ def render_one(plugin, section: dict, ctx: RenderContext) -> SafeString:
         return mark_safe(html)
     except Exception:  # a broken plugin must not break the storefront
         logger.exception("section %r (%s) failed to render", section.get("id"), section.get("type"))
-        return mark_safe("")
+        return SectionFailed("")
 
 
 def render_sections(storefront, sections: list[dict], request, *, preview: bool = False) -> list[RenderedSection]:
@@ -119,7 +123,7 @@ def render_published(storefront, version, request, *, only_types: tuple[str, ...
             html = mark_safe(cached[sid])
         else:
             html = render_one(plugin, section, ctx)
-            if variants[sid] is not None:
+            if variants[sid] is not None and not isinstance(html, SectionFailed):
                 fresh[sid] = str(html)
         out.append(RenderedSection(sid, plugin.slug, html))
     if key and fresh:
