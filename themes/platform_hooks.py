@@ -58,11 +58,6 @@ def cover_layouts() -> list[tuple[str, str]]:
 
 
 @hookimpl
-def default_cover_layout(storefront) -> str:
-    return cover_store.default_layout(storefront)
-
-
-@hookimpl
 def course_form_panels(request, storefront, course, form) -> str | None:
     """The cover-layout picker with live previews in the storefront's palette."""
     if "cover_layout" not in form.fields:

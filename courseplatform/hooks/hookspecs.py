@@ -61,11 +61,6 @@ def cover_layouts() -> list[tuple[str, str]]:
     the course form has no layout picker."""
 
 
-@hookspec(firstresult=True)
-def default_cover_layout(storefront) -> str | None:
-    """The layout a course of ``storefront`` gets when it names none."""
-
-
 # --- panels and links on core pages -----------------------------------------------------------------------------
 
 @hookspec
