@@ -23,12 +23,16 @@ def arms_from_palettes(apps, schema_editor):
     if "arm" not in _columns(connection, VARIANT):
         schema_editor.execute(f"ALTER TABLE {qn(VARIANT)} ADD COLUMN {qn('arm')} varchar(64) NOT NULL DEFAULT ''")
     schema_editor.execute(f"UPDATE {qn(VARIANT)} SET {qn('arm')} = CAST({qn('palette_id')} AS varchar(64))")
-    Variant = apps.get_model("experiments", "Variant")
+    Experiment, Variant = apps.get_model("experiments", "Experiment"), apps.get_model("experiments", "Variant")
     if connection.vendor == "sqlite":
-        # rebuilt from the current state: palette_id and its constraints go, one_variant_per_arm comes
+        # rebuilt from the current state: palette_id and its constraints go, one_variant_per_arm comes, and the
+        # temporary column defaults of the ALTERs above go
         schema_editor._remake_table(Variant)
+        schema_editor._remake_table(Experiment)
     else:
         schema_editor.execute(f"ALTER TABLE {qn(VARIANT)} DROP COLUMN {qn('palette_id')} CASCADE")
+        schema_editor.execute(f"ALTER TABLE {qn(VARIANT)} ALTER COLUMN {qn('arm')} DROP DEFAULT")
+        schema_editor.execute(f"ALTER TABLE {qn(EXPERIMENT)} ALTER COLUMN {qn('kind')} DROP DEFAULT")
         for constraint in Variant._meta.constraints:
             if constraint.name == "one_variant_per_arm":
                 schema_editor.add_constraint(Variant, constraint)
