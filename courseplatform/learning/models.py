@@ -120,7 +120,8 @@ class LessonProgress(models.Model):
     watched_s = models.FloatField(_("seconds watched"), default=0)
     position_s = models.FloatField(_("last position (seconds)"), default=0)
     duration_s = models.FloatField(_("video length seen by the player"), null=True, blank=True)
-    beacon_at = models.DateTimeField(_("last player report"), null=True, blank=True)
+    # the watch clock: when the lesson was first opened (or first reported); watched_s never exceeds the time since
+    beacon_at = models.DateTimeField(_("watch clock started"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:

@@ -217,17 +217,22 @@ def lesson_touch(*, learner, lesson: Lesson) -> LessonProgress:
     """Remember that the learner opened the lesson (a POST from the lesson page: "continue where you left off")."""
     _ensure_learner(learner, lesson)
     progress = _progress(learner, lesson)
-    progress.save(update_fields=["updated_at"])
+    fields = ["updated_at"]
+    if lesson.kind == Lesson.Kind.VIDEO and progress.beacon_at is None:
+        progress.beacon_at = timezone.now()  # the watch clock starts when the lesson is first opened
+        fields.append("beacon_at")
+    progress.save(update_fields=fields)
     return progress
 
 
 @transaction.atomic
 def video_report(*, learner, lesson: Lesson, played_s: float, position_s: float,
                  duration_s: float | None) -> LessonProgress:
-    """A player report: ``played_s`` seconds played since the previous report. Credited at most the wall time
-    since the previous report (+ slack, capped), so a script cannot claim an hour in one request; the first
-    report only starts the clock. The video completes at 90 % of its length (the creator's figure if given,
-    else the first length the player reported)."""
+    """A player report: ``played_s`` seconds played since the previous report. The total credited never exceeds
+    the wall time since the lesson was first opened or reported (+ slack), and one report adds at most
+    ``BEACON_MAX_S``, so a script cannot claim an hour in one request; a late or reordered report loses
+    nothing. The first report (without an opening) only starts the clock. The video completes at 90 % of its
+    length (the creator's figure if given, else the first length the player reported)."""
     _ensure_learner(learner, lesson)
     if lesson.kind != Lesson.Kind.VIDEO:
         raise ValidationError(_("This lesson has no video."))
@@ -236,10 +241,11 @@ def video_report(*, learner, lesson: Lesson, played_s: float, position_s: float,
             raise ValidationError(_("Out-of-range player report."))
     progress = _progress(learner, lesson)
     now = timezone.now()
-    if progress.beacon_at is not None:
-        elapsed = (now - progress.beacon_at).total_seconds()
-        progress.watched_s += min(played_s, elapsed + BEACON_SLACK_S, BEACON_MAX_S)
-    progress.beacon_at = now
+    if progress.beacon_at is None:
+        progress.beacon_at = now
+    else:
+        room = (now - progress.beacon_at).total_seconds() + BEACON_SLACK_S - progress.watched_s
+        progress.watched_s += max(0.0, min(played_s, room, BEACON_MAX_S))
     progress.position_s = position_s
     if progress.duration_s is None and duration_s:
         progress.duration_s = duration_s

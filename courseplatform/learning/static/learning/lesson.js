@@ -28,13 +28,15 @@
       }, { once: true });
     }
     var played = 0, last = null, timer = null, status = document.getElementById("watch-status");
-    video.addEventListener("timeupdate", function () {
+    function count() {  // played time since the last count; a jump (seek) counts nothing
       var t = video.currentTime;
       if (last !== null && !video.seeking && t > last && t - last < 2) { played += t - last; }
       last = t;
-    });
+    }
+    video.addEventListener("timeupdate", count);
     video.addEventListener("seeking", function () { last = null; });
     function report() {
+      count();
       var body = JSON.stringify({ played: played, position: video.currentTime,
                                   duration: isFinite(video.duration) ? video.duration : null });
       played = 0;
@@ -46,6 +48,7 @@
       }).catch(function () {});
     }
     video.addEventListener("play", function () {
+      last = video.currentTime;
       report();  // starts the server's clock
       if (!timer) { timer = window.setInterval(report, 15000); }
     });
