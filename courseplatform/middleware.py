@@ -7,6 +7,7 @@ which keeps the language on every link from then on.
 """
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -76,10 +77,14 @@ class PrivateForSignedInMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is None or not session.accessed:  # the response cannot depend on who is signed in
+        # a response that never read the session cannot depend on who is signed in
+        if session is None or not session.accessed or response.has_header("Cache-Control"):
             return response
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+        try:
+            signed_in = SESSION_KEY in session  # the loaded session says it; no user query
+        except Exception:  # the session store is down (the view already answered, e.g. 503): err on private
+            signed_in = True
+        if signed_in:
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ("Cookie",))
         return response
