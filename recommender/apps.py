@@ -17,8 +17,11 @@ class RecommenderConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from courseplatform.events import taggers
         from courseplatform.events.signals import interactions_recorded
 
+        from .interleaving import event_tags
         from .services import feed_cache_drop
 
         interactions_recorded.connect(feed_cache_drop, dispatch_uid="recommender.feed_cache_drop")
+        taggers.register(event_tags)  # interleaving: a click or enrolment is credited to the team that placed it

@@ -3,12 +3,16 @@
 * ``rec:active`` holds the active version (id, created_at timestamp); deleted when a version activates.
 * ``rec:feed:u<user id>`` holds a learner's ranked candidates together with the version they came from, so a
   new active version makes every entry stale at once; deleted when the learner enrols or clicks.
+* ``rec:ilv`` holds the running interleaving experiment; ``rec:ilv:u<user id>`` a learner's two rankings
+  during it (dropped with the feed entry).
 * ``rec:popular:<version id>`` holds the popularity table used for cold start.
 """
 
 from django.core.cache import cache
 
 ACTIVE_KEY = "rec:active"
+#: the running interleaving experiment (``recommender.interleaving.running_info``)
+INTERLEAVING_KEY = "rec:ilv"
 FEED_TTL_S = 300
 POPULAR_TTL_S = 300
 ACTIVE_TTL_S = 60
@@ -16,6 +20,11 @@ ACTIVE_TTL_S = 60
 
 def feed_key(user_id: int | None) -> str:
     return f"rec:feed:u{user_id}" if user_id else "rec:feed:anon"
+
+
+def interleaving_feed_key(user_id: int) -> str:
+    """A learner's two rankings while an interleaving experiment runs."""
+    return f"rec:ilv:u{user_id}"
 
 
 def popular_key(version_id: int | None) -> str:
@@ -28,8 +37,14 @@ def new_courses_key(version_id: int | None) -> str:
 
 def invalidate_user(user_id: int | None) -> None:
     if user_id:
-        cache.delete(feed_key(user_id))
+        cache.delete_many([feed_key(user_id), interleaving_feed_key(user_id)])
 
 
 def invalidate_active_version() -> None:
     cache.delete_many([ACTIVE_KEY, feed_key(None)])
+
+
+def invalidate_interleaving() -> None:
+    """An interleaving experiment started or stopped (learners' two-ranking entries name the experiment they
+    belong to, so they go stale by themselves)."""
+    cache.delete(INTERLEAVING_KEY)

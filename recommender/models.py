@@ -148,3 +148,45 @@ class CourseSimilarity(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version_id} {self.course_id}→{self.other_id} ({self.kind} {self.score:.3f})"
+
+
+class InterleavingExperiment(models.Model):
+    """A team-draft interleaving test of two model versions: while it runs, learners' home feeds merge both
+    versions' rankings (``recommender.interleaving``); each shown course is logged with the team that placed it,
+    and a learner's later clicks, enrolments and completions of it are credited to that team (the events
+    tagger). At most one runs at a time."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        STOPPED = "stopped", _("Stopped")
+
+    version_a = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("version A"))
+    version_b = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("version B"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("started by"))
+    stopped_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("stopped by"))
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("interleaving experiment")
+        verbose_name_plural = _("interleaving experiments")
+        constraints = [
+            models.UniqueConstraint(fields=["status"], condition=models.Q(status="running"),
+                                    name="at_most_one_running_interleaving"),
+            models.CheckConstraint(condition=~models.Q(version_a=models.F("version_b")),
+                                   name="interleaving_two_distinct_versions"),
+        ]
+
+    def __str__(self) -> str:
+        return f"interleaving #{self.pk}: v{self.version_a_id} vs v{self.version_b_id}"
+
+    @property
+    def tag(self) -> str:
+        """The value written to ``Interaction.experiment`` (platform experiments use bare ids)."""
+        return f"ilv-{self.pk}"

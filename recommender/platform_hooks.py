@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from courseplatform.events.buffer import note_impressions
 from courseplatform.hooks import Link, hookimpl
 
-from . import selectors
+from . import interleaving, selectors
 from .models import FeedItem
 
 #: courses in the home page's "Recommended for you"
@@ -25,10 +25,15 @@ def home_panels(request) -> str | None:
     """ "Recommended for you" above the catalogue (not on a search or filtered listing)."""
     if request is None or any(request.GET.get(name) for name in _SEARCH_PARAMS):
         return None
-    feed = selectors.feed_for_request(request, limit=HOME_FEED_LIMIT)
+    # while an interleaving experiment runs, a learner's feed merges both versions' rankings, each course
+    # logged with the team that placed it
+    interleaved = interleaving.interleaved_feed(getattr(request, "user", None), HOME_FEED_LIMIT)
+    feed, course_tags = interleaved if interleaved else (selectors.feed_for_request(request, limit=HOME_FEED_LIMIT),
+                                                         None)
     if not feed:
         return None
-    note_impressions(request, course_ids=[item["course"].pk for item in feed], surface="home")
+    note_impressions(request, course_ids=[item["course"].pk for item in feed], surface="home",
+                     course_tags=course_tags)
     return render_to_string("recommender/_home_feed.html", {"feed": feed}, request=request)
 
 

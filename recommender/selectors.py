@@ -280,6 +280,9 @@ def _reason_text(code: str, arg: int | None, course: Course, titles: dict[int, s
     return _("Popular on the platform")
 
 
+reason_text = _reason_text  # shared with the interleaved feed (recommender.interleaving)
+
+
 def feed_for_user(user, limit: int = 20) -> list[dict]:
     """``[{"course": Course, "reason": str, "reason_code": str}]`` for a learner (or ``None`` for anonymous)."""
     if user is not None and not user.is_authenticated:

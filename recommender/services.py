@@ -20,7 +20,7 @@ from courseplatform.jobs.services import job_dispatch
 from workers import app as celery_app
 
 from . import cache as feed_cache
-from .models import ModelVersion, TrainingRun
+from .models import InterleavingExperiment, ModelVersion, TrainingRun
 
 logger = logging.getLogger(__name__)
 
@@ -228,3 +228,53 @@ def training_schedule() -> TrainingRun | None:
     if TrainingRun.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists():
         return None
     return training_request()
+
+
+# --- interleaving experiments -----------------------------------------------------------------------------
+
+def _queue_materialise(version_id: int) -> None:
+    try:
+        celery_app.send_task("recommender.materialise_feeds", args=[version_id])
+    except Exception:
+        logger.warning("could not queue the feed rebuild of version %s", version_id, exc_info=True)
+
+
+def interleaving_start(*, version_a: ModelVersion, version_b: ModelVersion, actor=None) -> InterleavingExperiment:
+    """Start a team-draft interleaving test of two versions (one at a time). A version whose feed rows were
+    pruned gets them rebuilt by a worker (until then its learners' rankings are the cold-start ones)."""
+    if version_a.pk == version_b.pk:
+        raise ValidationError(_("Choose two different versions."), code="same_version")
+    try:
+        with transaction.atomic():
+            versions = {v.pk: v for v in ModelVersion.objects.select_for_update().filter(
+                pk__in=[version_a.pk, version_b.pk])}
+            if len(versions) != 2 or not all(v.is_servable for v in versions.values()):
+                raise ValidationError(_("Both versions need a saved model."), code="not_servable")
+            if InterleavingExperiment.objects.filter(status=InterleavingExperiment.Status.RUNNING).exists():
+                raise ValidationError(_("An interleaving experiment is already running; stop it first."),
+                                      code="already_running")
+            experiment = InterleavingExperiment.objects.create(
+                version_a=versions[version_a.pk], version_b=versions[version_b.pk],
+                started_by=actor if actor is not None and actor.is_authenticated else None)
+            for version in versions.values():
+                if version.feed_count == 0:
+                    transaction.on_commit(lambda pk=version.pk: _queue_materialise(pk))
+            feed_cache.invalidate_interleaving()  # now for this transaction, again once the change is visible
+            transaction.on_commit(feed_cache.invalidate_interleaving)
+    except IntegrityError:  # a concurrent start won the one-running constraint
+        raise ValidationError(_("An interleaving experiment is already running; stop it first."),
+                              code="already_running") from None
+    return experiment
+
+
+def interleaving_stop(*, experiment: InterleavingExperiment, actor=None) -> InterleavingExperiment:
+    """Stop a running interleaving test (its results stay, counted up to now); stopping twice does nothing."""
+    with transaction.atomic():
+        target = InterleavingExperiment.objects.select_for_update().get(pk=experiment.pk)
+        if target.status == InterleavingExperiment.Status.RUNNING:
+            target.status, target.stopped_at = InterleavingExperiment.Status.STOPPED, timezone.now()
+            target.stopped_by = actor if actor is not None and actor.is_authenticated else None
+            target.save(update_fields=["status", "stopped_at", "stopped_by"])
+            feed_cache.invalidate_interleaving()  # now for this transaction, again once the change is visible
+            transaction.on_commit(feed_cache.invalidate_interleaving)
+    return target

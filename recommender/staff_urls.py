@@ -10,4 +10,6 @@ urlpatterns = [
     path("runs", views.runs_partial, name="runs"),
     path("train", views.train_now, name="train"),
     path("versions/<int:pk>/activate", views.activate, name="activate"),
+    path("interleaving/start", views.interleaving_start, name="interleaving_start"),
+    path("interleaving/<int:pk>/stop", views.interleaving_stop, name="interleaving_stop"),
 ]

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courseplatform.accounts.decorators import staff_required
 
-from . import selectors, services
-from .models import ModelVersion
+from . import interleaving, selectors, services
+from .models import InterleavingExperiment, ModelVersion
 
 METRIC_COLUMNS = ("ndcg@10", "recall@10", "recall@20", "map@10", "auc", "coverage@10")
 
@@ -35,7 +35,52 @@ def dashboard(request):
     return render(request, "recommender/dashboard.html", {
         "rows": rows, "metric_columns": METRIC_COLUMNS, "algorithms": services.ALGORITHMS,
         "active": next((v for v in versions if v.is_active), None), **_runs_context(),
+        **_interleaving_context(versions),
     })
+
+
+def _interleaving_context(versions) -> dict:
+    tests = list(interleaving.experiments(5))
+    servable = [v for v in versions if v.is_servable]
+    # defaults: the active version (the control) as A, the newest other one as B
+    default_a = next((v.pk for v in servable if v.is_active), servable[0].pk if servable else None)
+    default_b = next((v.pk for v in servable if v.pk != default_a), None)
+    return {"interleaving": [{"experiment": e, "results": interleaving.results(e)} for e in tests],
+            "interleaving_running": any(e.status == InterleavingExperiment.Status.RUNNING for e in tests),
+            "servable_versions": servable, "default_a": default_a, "default_b": default_b}
+
+
+def _version(request, name: str) -> ModelVersion | None:
+    value = request.POST.get(name, "")
+    ok = value.isascii() and value.isdigit() and len(value) < 10  # str.isdigit alone accepts "²"
+    return ModelVersion.objects.filter(pk=int(value)).first() if ok else None
+
+
+@require_POST
+@staff_required
+def interleaving_start(request):
+    version_a, version_b = _version(request, "version_a"), _version(request, "version_b")
+    if version_a is None or version_b is None:
+        messages.error(request, _("Choose two trained versions."))
+        return redirect("recommender_staff:dashboard")
+    try:
+        experiment = services.interleaving_start(version_a=version_a, version_b=version_b, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Interleaving experiment #%(id)d started: learners' home feeds now mix "
+                                    "versions #%(a)d and #%(b)d.") % {
+            "id": experiment.pk, "a": version_a.pk, "b": version_b.pk})
+    return redirect("recommender_staff:dashboard")
+
+
+@require_POST
+@staff_required
+def interleaving_stop(request, pk):
+    experiment = get_object_or_404(InterleavingExperiment, pk=pk)
+    services.interleaving_stop(experiment=experiment, actor=request.user)
+    messages.success(request, _("Interleaving experiment #%(id)d stopped.") % {"id": experiment.pk})
+    return redirect("recommender_staff:dashboard")
 
 
 @require_GET

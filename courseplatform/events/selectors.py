@@ -59,3 +59,9 @@ def last_tagged_id(tag: str) -> int | None:
 def storefront_activity(storefront, *, since: datetime) -> QuerySet:
     """Rows on ``storefront``'s courses since ``since``."""
     return Interaction.objects.filter(course__storefront=storefront, ts__gte=since)
+
+
+def learner_events(event_type: str, *, user_ids: Iterable[int], since: datetime, until: datetime) -> list[tuple]:
+    """``(user_id, course_id)`` of the learners' events of ``event_type`` in ``[since, until]``."""
+    return list(Interaction.objects.filter(type=event_type, user_id__in=list(user_ids), ts__gte=since, ts__lte=until)
+                .values_list("user_id", "course_id"))

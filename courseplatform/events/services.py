@@ -172,10 +172,11 @@ def events_ingest(*, events: Sequence[dict], user=None, session_key: str = "") -
 
 
 def impressions_log(*, user=None, user_id: int | None = None, session_key: str = "", course_ids: Sequence[int],
-                    surface: str, tags: Mapping[str, str] | None = None, view: bool = False) -> int:
+                    surface: str, tags: Mapping[str, str] | None = None, view: bool = False,
+                    course_tags: Mapping[int, Mapping[str, str]] | None = None) -> int:
     """Log that ``course_ids`` were shown, in this order (position 1 first), on ``surface``; with ``view`` also a
     ``view`` of the first course (a course page: the click-through). ``tags`` label the rows (an experiment's
-    exposure). The visitor is ``user`` (or ``user_id``), else the anonymous ``session_key``. Returns the rows
+    exposure); ``course_tags`` (``{course_id: tags}``) label single rows instead. The visitor is ``user`` (or ``user_id``), else the anonymous ``session_key``. Returns the rows
     written."""
     if user is not None and user.is_authenticated:
         user_id = user.pk
@@ -186,6 +187,10 @@ def impressions_log(*, user=None, user_id: int | None = None, session_key: str =
                   **{name: str(tags.get(name, ""))[:taggers.TAG_MAX] for name in taggers.TAG_FIELDS})
     rows = [Interaction(course_id=course_id, type=EventType.IMPRESSION, position=position, **common)
             for position, course_id in enumerate(course_ids, start=1)]
+    for row in rows:
+        for name, value in ((course_tags or {}).get(row.course_id) or {}).items():
+            if name in taggers.TAG_FIELDS:
+                setattr(row, name, str(value)[:taggers.TAG_MAX])
     if view:
         rows.append(Interaction(course_id=course_ids[0], type=EventType.VIEW, **common))
     Interaction.objects.bulk_create(rows, ignore_conflicts=True)
@@ -193,7 +198,8 @@ def impressions_log(*, user=None, user_id: int | None = None, session_key: str =
     return len(rows)
 
 
-def visitor_impressions_log(request, *, course_ids: Sequence[int], surface: str) -> int:
+def visitor_impressions_log(request, *, course_ids: Sequence[int], surface: str,
+                            course_tags: Mapping[int, Mapping[str, str]] | None = None) -> int:
     """:func:`impressions_log` for the visitor of ``request`` (a learner, else the anonymous session if there is
     one: a page view starts none). A failure is logged, never raised: an impression log must not break a page."""
     user = getattr(request, "user", None)
@@ -201,7 +207,8 @@ def visitor_impressions_log(request, *, course_ids: Sequence[int], surface: str)
     session = getattr(request, "session", None)
     session_key = "" if user else (getattr(session, "session_key", None) or "")
     try:
-        return impressions_log(user=user, session_key=session_key, course_ids=course_ids, surface=surface)
+        return impressions_log(user=user, session_key=session_key, course_ids=course_ids, surface=surface,
+                               course_tags=course_tags)
     except DatabaseError:
         logger.warning("could not log impressions on %s", surface, exc_info=True)
         return 0
@@ -209,8 +216,8 @@ def visitor_impressions_log(request, *, course_ids: Sequence[int], surface: str)
 
 def pending_flush(request) -> int:
     """Write the impressions noted while ``request`` was rendered (``buffer.note_impressions``)."""
-    return sum(visitor_impressions_log(request, course_ids=course_ids, surface=surface)
-               for course_ids, surface in buffer.take(request))
+    return sum(visitor_impressions_log(request, course_ids=course_ids, surface=surface, course_tags=course_tags)
+               for course_ids, surface, course_tags in buffer.take(request))
 
 
 def history_import(events: Sequence[Mapping], *, batch_size: int = 2000) -> int:

@@ -167,7 +167,9 @@ def test_500_events_are_bulk_inserted(learner_client, course):
     inserts = [q for q in ctx.captured_queries if "INSERT" in q["sql"] and "recommender_interaction" in q["sql"]]
     # one statement on PostgreSQL; SQLite's bound-parameter limit splits it into a few batches
     assert 1 <= len(inserts) <= 8
-    assert len(ctx.captured_queries) <= 30  # constant per batch: session, throttle, experiment lookup per storefront
+    # constant per batch: session, throttle, experiment lookup per storefront, the running interleaving test
+    # (a cache read; on a miss with the test's database cache also its query and the cache write)
+    assert len(ctx.captured_queries) <= 38
 
 
 def test_rate_limit_answers_429_with_retry_after(learner_client, course, settings):
