@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -107,10 +108,14 @@ ARMS = PaletteArms()
 
 
 def experiment_palettes(storefront=None):
-    """Palettes that are an arm of some palette experiment (whose variant assets may be served)."""
-    arms = Experiment.objects.filter(kind=KIND).values_list("variants__arm", flat=True)
-    ids = {int(a) for a in arms if a and a.isdigit()}
-    palettes = Palette.objects.filter(pk__in=ids)
+    """Palettes whose variant assets (``/palettes/<pk>/theme.css``, ``cover.webp``) may be served publicly: the
+    approved or active arms of a RUNNING palette experiment, and active palettes (a page cached while the
+    experiment ran may still name the winner). Drafts, stopped experiments' arms and proposals stay private."""
+    arms = Experiment.objects.filter(kind=KIND, status=ExperimentStatus.RUNNING).values_list("variants__arm",
+                                                                                             flat=True)
+    ids = {int(a) for a in arms if a and a.isascii() and a.isdigit() and len(a) <= 18}
+    palettes = Palette.objects.filter(
+        Q(pk__in=ids, status__in=(PaletteStatus.APPROVED, PaletteStatus.ACTIVE)) | Q(status=PaletteStatus.ACTIVE))
     return palettes.filter(storefront=storefront) if storefront is not None else palettes
 
 
@@ -129,7 +134,7 @@ def weights_refit() -> list[WeightDefaults]:
     server-side enrolments only)."""
     finished = list(Experiment.objects.filter(status=ExperimentStatus.FINISHED, kind=KIND).prefetch_related("variants"))
     scores_of = dict(Palette.objects.filter(pk__in={int(v.arm) for e in finished for v in e.variants.all()
-                                                    if v.arm.isdigit()}).values_list("pk", "scores"))
+                                                    if v.arm.isascii() and v.arm.isdigit()}).values_list("pk", "scores"))
     by_storefront: dict[int, Counter] = defaultdict(Counter)
     for sid, cid in Course.objects.published().filter(
             storefront_id__in={e.storefront_id for e in finished}).values_list("storefront_id", "category_id"):
@@ -139,7 +144,7 @@ def weights_refit() -> list[WeightDefaults]:
         counts, _horizon = analysed_counts(experiment)  # the data the verdict was made on
         variants = []
         for v in experiment.variants.all():
-            scores = (scores_of.get(int(v.arm)) if v.arm.isdigit() else None) or {}
+            scores = (scores_of.get(int(v.arm)) if v.arm.isascii() and v.arm.isdigit() else None) or {}
             c = counts.get(v.key)
             if c and all(isinstance(scores.get(k), int | float) for k in ("H", "V", "B")):
                 variants.append(feedback.VariantOutcome(float(scores["H"]), float(scores["V"]), float(scores["B"]),

@@ -54,7 +54,7 @@ def visitor_palette(request, storefront) -> Palette | None:
     if request is None:
         return None
     arm = visitor_arm(request, storefront, KIND)
-    if arm is None or not arm.isdigit():
+    if arm is None or not (arm.isascii() and arm.isdigit()):
         return None
     memo = request.__dict__.setdefault("_variant_palettes", {})
     if arm not in memo:

@@ -88,7 +88,7 @@ def palette_job_compare(request, pk):
     comparison" checkboxes). Fewer or more, or an id that is not a candidate of this job: 400 with the reason."""
     job = _own_job(request, pk)
     raw = request.GET.getlist("ids")
-    ids = list(dict.fromkeys(int(i) for i in raw if i.isdigit() and len(i) <= 12))
+    ids = list(dict.fromkeys(int(i) for i in raw if i.isascii() and i.isdigit() and len(i) <= 12))
     found = {p.pk: p for p in job.palettes.filter(pk__in=ids).prefetch_related("transitions")} if ids else {}
     chosen = [found[i] for i in ids if i in found]
     error = ""
@@ -348,7 +348,7 @@ def palette_variant_asset(request, pk, asset):
         raise Http404
     size, raw = request.GET.get("size", "card"), request.GET.get("course", "")
     course = Course.objects.select_related("storefront", "category").filter(
-        pk=int(raw) if raw.isdigit() else 0, storefront_id=palette.storefront_id, published=True).first()
+        pk=int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0, storefront_id=palette.storefront_id, published=True).first()
     if course is None or size not in cover_store.SIZES:
         raise Http404
     return _cover_response(request, cover_store.cover_for(course, size, roles=dict(palette.colors)))

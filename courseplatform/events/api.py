@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,10 +16,12 @@ from rest_framework.views import APIView
 from courseplatform.accounts.client import client_ip
 from courseplatform.api.base import (
     COMMON_ERRORS,
+    BodyLimitMixin,
     ClientRateThrottle,
     CsrfSessionAuthentication,
     DatabaseUnavailableMixin,
     RequestLanguageMixin,
+    SafeJSONParser,
 )
 
 from . import services
@@ -65,11 +66,11 @@ def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
     return out
 
 
-class EventsView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
+class EventsView(RequestLanguageMixin, BodyLimitMixin, DatabaseUnavailableMixin, APIView):
     authentication_classes = [CsrfSessionAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [EventsThrottle, EventsAddressThrottle]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         operation_id="events_ingest",
@@ -83,8 +84,8 @@ class EventsView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
         request=EventBatchSerializer,
         responses={
             200: IngestResponseSerializer,
-            400: OpenApiResponse(BatchErrorSerializer, description="Malformed JSON, too many events, or no "
-                                 "valid event."),
+            400: OpenApiResponse(BatchErrorSerializer, description="Malformed or too deeply nested JSON, a body "
+                                 "over the size limit, too many events, or no valid event."),
             **COMMON_ERRORS,
         },
         examples=[OpenApiExample("One click", request_only=True, value={"events": [{

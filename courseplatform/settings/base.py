@@ -208,6 +208,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"events": env("EVENTS_RATE", default="600/min"),
                                "events_ip": env("EVENTS_IP_RATE", default="3000/min"), "feed": "600/min"},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["courseplatform.api.base.SafeJSONParser"],  # size and nesting limits as JSON errors
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0) or None,
 }
 SPECTACULAR_SETTINGS = {

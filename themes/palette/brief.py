@@ -110,7 +110,7 @@ class Brief:
         ):
             raise ValueError(f"deadline_s must be a positive number of seconds or None (got {self.deadline_s!r})")
         device = self.device if isinstance(self.device, str) else ""
-        if not (device in ("auto", "cpu", "cuda") or (device.startswith("cuda:") and device[5:].isdigit())):
+        if not (device in ("auto", "cpu", "cuda") or (device.startswith("cuda:") and device[5:].isascii() and device[5:].isdigit())):
             raise ValueError(f"device must be 'auto', 'cpu' or 'cuda' (got {self.device!r})")
         split_keywords(self.keywords)
         if self.scheme not in SCHEME_CHOICES:
