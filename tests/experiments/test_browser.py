@@ -70,7 +70,7 @@ def test_experiment_page_walkthrough(live_server, new_page, screenshot_dir, crea
     page.goto(f"{base}/studio/storefronts/{storefront.slug}/experiments/")
     page.fill("input[name=name]", "Blue or green?")
     for palette in (blue, green):
-        page.check(f"input[name=palettes][value='{palette.pk}']")
+        page.check(f"input[name=arms][value='palette:{palette.pk}']")
     page.fill("input[name=baseline_rate]", "10")
     page.fill("input[name=minimum_detectable_effect]", "5")
     page.click("main form.stacked button[type=submit]")
