@@ -25,6 +25,7 @@ from courseplatform.catalog.models import Category, Course, Enrollment, Review, 
 from courseplatform.commerce.demo import seed_commerce
 from courseplatform.events import selectors as event_selectors
 from courseplatform.events import services as event_services
+from courseplatform.learning.demo import seed_learning
 from courseplatform.search import services as search_services
 
 from .data import CATEGORIES, CREATORS, EN_PATTERNS, PASSWORD, TOPICS, ZH_PATTERNS
@@ -248,5 +249,6 @@ def seed_demo(*, seed: int = 7, n_courses: int = 200, n_learners: int = 1000,
                                step=tick("interactions", n_learners))
     store_history(history)
     seed_commerce(seed=seed)  # paid orders, refunds and coupons behind the paid enrolments: revenue in analytics
+    seed_learning(seed=seed)  # curricula, and the (remaining) enrolments' progress, quizzes and certificates
     search_services.rebuild_index()  # bulk inserts send no signals: popularity and ratings enter the index here
     return summary()
