@@ -34,7 +34,11 @@ PALETTE_ROLES = ("background", "surface", "text", "primary", "secondary", "accen
 
 
 def _validate_link(value: str) -> None:
-    """A call-to-action link: absolute http(s) or a path on this site (``/…`` but not ``//…``)."""
+    """A call-to-action link: absolute http(s) or a path on this site (``/…`` but not ``//…``). No whitespace or
+    control character anywhere: browsers drop tabs and newlines from a URL, so ``/<TAB>/evil.example`` would open
+    ``//evil.example`` (another site); a backslash reads as a slash."""
+    if any(ch.isspace() or ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value):
+        raise ValidationError(_("A link cannot contain spaces, tabs, line breaks or control characters."))
     if value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return
     URLValidator(schemes=["http", "https"], message=_("Enter an http(s) address or a path starting with /."))(value)
