@@ -59,6 +59,18 @@ class ModelVersion(models.Model):
         value = (self.metrics or {}).get(name)
         return float(value) if isinstance(value, int | float) else None
 
+    def engagement_blend(self) -> dict | None:
+        """The P(enrol | impression) blend its feeds are ranked with, or ``None`` (ranked by the model's score):
+        only when the stored offline replay (``metrics["engagement"]["replay"]``) chose a positive weight that beat
+        the plain score on the later feeds, and kept the engagement model and its scaling.
+        ``{"weight", "model", "scale"}``."""
+        replay = ((self.metrics or {}).get("engagement") or {}).get("replay") or {}
+        weight, scale = replay.get("weight"), replay.get("scale") or {}
+        if not (replay.get("use") is True and isinstance(weight, int | float) and weight > 0 and replay.get("model")
+                and all(isinstance(scale.get(k), int | float) for k in ("base_mean", "base_std", "p_mean", "p_std"))):
+            return None
+        return {"weight": float(weight), "model": replay["model"], "scale": scale}
+
 
 class TrainingRun(TrackedJob):
     """A request to train a model (scheduled by beat or from the staff button), run on the ``gpu`` queue."""

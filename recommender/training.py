@@ -539,9 +539,13 @@ def _engagement_replay(model, dataset: dict, y, ts, train) -> dict:
     index: dict = {}
     groups = np.asarray([index.setdefault(k, len(index)) for k in keys])
     out = replay_blend(base, p, y, groups, train)
+    # what materialise needs to apply the blend (the same z-scaling as the replay: the earlier rows' mean, std)
+    scale = {"base_mean": base[train].mean(), "base_std": base[train].std(), "p_mean": p[train].mean(),
+             "p_std": p[train].std()}
     return {**_finite({"weight": out["weight"], "holdout_base": out["holdout_base"],
                        "holdout_blend": out["holdout_blend"]}),
-            "use": out["use"], "metric": out["metric"],
+            "use": out["use"], "metric": out["metric"], "model": model.to_dict(),
+            "scale": _finite({k: float(v) for k, v in scale.items()}),
             "weights_tried": {str(w): (round(s, 6) if math.isfinite(s) else None)
                               for w, s in out["weights_tried"].items()}}
 
@@ -632,20 +636,45 @@ def prune_feeds(keep: int = 3) -> int:
     return deleted
 
 
+def _blend_order(blend: dict, scores: Sequence[float], rows: list[dict]) -> list[int]:
+    """Candidate indices by ``z(score) + w z(P(enrol))`` (P predicted at position 1, as in the replay)."""
+    from .engine.engagement import EngagementModel, feature_matrix
+
+    model = EngagementModel.from_dict(blend["model"])
+    scale = blend["scale"]
+    p = model.predict_proba(feature_matrix([{**row, "position": 1.0} for row in rows]))
+    base = np.asarray(scores, dtype=np.float64)
+    z_base = (base - scale["base_mean"]) / (scale["base_std"] if scale["base_std"] > 1e-12 else 1.0)
+    z_p = (p - scale["p_mean"]) / (scale["p_std"] if scale["p_std"] > 1e-12 else 1.0)
+    blended = z_base + blend["weight"] * z_p
+    return sorted(range(len(rows)), key=lambda k: (-blended[k], k))
+
+
 def materialise(version: ModelVersion, model, data) -> int:
     """Write course neighbours and each learner's top candidates with a reason for ``version``.
 
-    Excludes courses the learner owns (enrolled in, or sells) and unpublished courses.
+    Excludes courses the learner owns (enrolled in, or sells) and unpublished courses. When the version's
+    offline replay showed that blending P(enrol | impression) into the score puts later enrolments higher
+    (:meth:`ModelVersion.engagement_blend`), each learner's candidates are re-ranked by that blend; otherwise
+    by the score.
     """
+    blend = version.engagement_blend()
     item_course = [int(k) for k in data.item_ids]
     user_ids = [int(k) for k in data.user_ids]
     courses = {
         c["id"]: c for c in Course.objects.published().values("id", "title", "tags", "category_id",
-                                                                "storefront__owner_id")
+                                                                "storefront__owner_id", "price")
     }
     owned: dict[int, set[int]] = defaultdict(set)
+    popularity: dict[int, int] = defaultdict(int)
     for learner_id, course_id in Enrollment.objects.values_list("learner_id", "course_id").iterator():
         owned[learner_id].add(course_id)
+        popularity[course_id] += 1
+    interests: dict[int, set[int]] = defaultdict(set)
+    if blend is not None:
+        through = get_user_model().interests.through
+        for user_id, category_id in through.objects.values_list("user_id", "category_id").iterator():
+            interests[user_id].add(category_id)
     sold: dict[int, set[int]] = defaultdict(set)
     for cid, c in courses.items():
         sold[c["storefront__owner_id"]].add(cid)
@@ -684,6 +713,11 @@ def materialise(version: ModelVersion, model, data) -> int:
             mine = owned.get(user_ids[u], set()) | sold.get(user_ids[u], set())
             excludes.append(unpublished_items | {item_of[c] for c in mine if c in item_of})
         recs = model.recommend_batch(chunk, n=N_CANDIDATES, exclude=excludes)
+        if blend is not None:
+            recs = [_engagement_reranked(blend, rec, item_course, courses, popularity,
+                                         interests[user_ids[u]] | {courses[c]["category_id"]
+                                                                   for c in owned.get(user_ids[u], ()) if c in courses})
+                    for u, rec in zip(chunk, recs, strict=True)]
         for u, rec in zip(chunk, recs, strict=True):
             # truthful reasons: the history course that contributed most to the score, when substantial
             whys = explain_items(model, model.user_items[u], [j for j, _s in rec])
@@ -697,6 +731,22 @@ def materialise(version: ModelVersion, model, data) -> int:
         CourseSimilarity.objects.bulk_create(sims, batch_size=2000)
         FeedItem.objects.bulk_create(items, batch_size=2000)
     return len(items)
+
+
+def _engagement_reranked(blend: dict, rec: list, item_course: list[int], courses: dict, popularity: dict,
+                         categories: set[int]) -> list:
+    """One learner's ``[(item, score)]`` in blend order, with the features the engagement model was fitted on
+    (known now: current enrolment counts, the learner's interests and enrolled categories, the price)."""
+    if not rec:
+        return rec
+    rows = []
+    for j, score in rec:
+        course = courses.get(item_course[j], {})
+        rows.append({"model_score": float(score) if math.isfinite(score) else 0.0,
+                     "popularity": float(popularity.get(item_course[j], 0)),
+                     "category_match": 1.0 if course.get("category_id") in categories else 0.0,
+                     "price": float(course.get("price") or 0)})
+    return [rec[k] for k in _blend_order(blend, [r["model_score"] for r in rows], rows)]
 
 
 def _reason(course_id: int, why, item_course: list[int], courses: dict, collaborative: bool

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courseplatform.events.models import Interaction
+from recommender.models import ModelVersion
 from recommender.training import engagement_dataset, train_version
 from tests.factories import CategoryFactory, CourseFactory, EnrollmentFactory, UserFactory
 from tests.recommender.factories import InteractionFactory, catalogue
@@ -104,6 +105,10 @@ def test_training_stores_the_engagement_model_holdout_report_on_the_new_version(
     assert replay["holdout_base"] is not None and replay["holdout_blend"] is not None
     assert set(replay["weights_tried"]) == {"0.0", "0.25", "0.5", "1.0", "2.0"}
     assert replay["use"] == (replay["weight"] > 0 and replay["holdout_blend"] > replay["holdout_base"])
+    # the replay keeps what materialising needs; the version's feeds use the blend exactly when the replay says so
+    assert replay["model"]["features"] and set(replay["scale"]) == {"base_mean", "base_std", "p_mean", "p_std"}
+    version = ModelVersion.objects.get(pk=version.pk)
+    assert (version.engagement_blend() is not None) == replay["use"]
     client = Client()
     client.force_login(staff)
     page = client.get(reverse("recommender_staff:dashboard")).content.decode()
