@@ -14,7 +14,7 @@ Brief sets:
 
 Methods, each judged on the hex values it returns:
 
-- ``project``: ``generate()`` with every default (384 starts x 45 steps, 5 candidates) unless ``--starts``/
+- ``project``: ``generate()`` with every default (384 starts x 40 steps, 5 candidates) unless ``--starts``/
   ``--steps`` say otherwise; its wall time per brief is the "default brief < 2 s" figure;
 - ``material``: Material You tonal spot (``materialyoucolor``, its default spec 2025) seeded with the first brand colour;
   roles: background, surfaceContainer (surface), onSurface (text), primary, secondary, tertiary (accent);

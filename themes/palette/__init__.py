@@ -12,7 +12,7 @@ Pure PyTorch: imports no Django, Celery or settings. Public API (stable; the Dja
     result.to_dict()                     # {"palettes": [...], "device": "cpu", "seconds": 1.2, ...}
 
 - ``Brief``: see :class:`themes.palette.brief.Brief` for fields and defaults (alpha = 2.0, beta = gamma = 1.0,
-  starts = 384, steps = 45, device "auto", deadline_s None, scheme "auto"; on a GPU pass far more starts, e.g.
+  starts = 384, steps = 40, device "auto", deadline_s None, scheme "auto"; on a GPU pass far more starts, e.g.
   65536). Up to 8 brand colours (the palette shows the best K of them) and up to 8 locks.
 - ``Term(name, weight, fn)``: an extra objective term, ``fn(light, dark) -> (batch,)`` a differentiable torch
   function of the two variant palettes (linear RGB, rows background, surface, text, primary, ...); pass them in

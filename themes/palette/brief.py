@@ -15,7 +15,7 @@ from .scheme import SCHEME_CHOICES
 #: every role pair scored it is what people notice first, and V's guarantees are enforced by repair anyway.
 DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA = 2.0, 1.0, 1.0
 #: Defaults sized so one brief finishes in under 2 s on a 2-core CPU (see bench/palette.py).
-DEFAULT_STARTS, DEFAULT_STEPS = 384, 45
+DEFAULT_STARTS, DEFAULT_STEPS = 384, 40
 #: Brand colours a brief may carry (the palette shows the best K of them, see brand.brand_score_from) and locks.
 MAX_SEEDS = 8
 MAX_LOCKS = 8

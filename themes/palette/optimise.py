@@ -264,7 +264,7 @@ def generate(brief: Brief, progress: Callable[[float], None] | None = None) -> R
 
 
 #: Chunks of starts repaired while looking for candidates that also meet the accent aims.
-_AIM_CHUNKS = 3
+_AIM_CHUNKS = 2
 
 
 def _repair_and_select(full: torch.Tensor, order: torch.Tensor, plan: Plan, ctx: Context, n: int) -> list:
