@@ -21,6 +21,7 @@ from courseplatform.events.models import EventType
 from courseplatform.events.services import record_server_event
 from courseplatform.hooks.signals import lesson_completed, quiz_passed, send_on_commit
 from courseplatform.pages.sanitize import sanitize_html
+from courseplatform.search import services as search_services
 
 from . import selectors
 from .models import Certificate, Choice, Lesson, LessonProgress, Question, QuizAttempt, Section
@@ -37,12 +38,18 @@ LESSON_FIELDS = ("title", "kind", "body", "video", "captions", "video_url", "dur
 
 # --- the creator's editing ---------------------------------------------------------------------------------------
 
+def _reindex(course_id: int) -> None:
+    """Section and lesson titles are searchable: the course is indexed again once the edit commits."""
+    transaction.on_commit(lambda: search_services.index_courses([course_id]))
+
+
 def section_create(*, course: Course, actor, title: str) -> Section:
     ensure_can_manage(actor, course.storefront)
     last = course.sections.order_by("-position").values_list("position", flat=True).first()
     section = Section(course=course, title=title, position=(last or 0) + 1)
     section.full_clean()
     section.save()
+    _reindex(course.pk)
     return section
 
 
@@ -51,11 +58,13 @@ def section_update(*, section: Section, actor, title: str) -> Section:
     section.title = title
     section.full_clean()
     section.save(update_fields=["title"])
+    _reindex(section.course_id)
     return section
 
 
 def section_delete(*, section: Section, actor) -> None:
     ensure_can_manage(actor, section.course.storefront)
+    _reindex(section.course_id)
     section.delete()
 
 
@@ -72,6 +81,7 @@ def lesson_save(*, section: Section, actor, data: Mapping[str, Any], lesson: Les
     lesson.body = sanitize_html(lesson.body)
     lesson.full_clean()
     lesson.save()
+    _reindex(section.course_id)
     return lesson
 
 
@@ -81,6 +91,7 @@ def lesson_delete(*, lesson: Lesson, actor) -> None:
         field = getattr(lesson, name)
         if field:
             field.delete(save=False)
+    _reindex(lesson.section.course_id)
     lesson.delete()
 
 
