@@ -27,6 +27,11 @@ def interleaving_feed_key(user_id: int) -> str:
     return f"rec:ilv:u{user_id}"
 
 
+def arm_feed_key(user_id: int | None) -> str:
+    """A learner's ranked candidates from a non-active version (a model-version experiment's arm)."""
+    return f"rec:arm:u{user_id}" if user_id else "rec:arm:anon"
+
+
 def popular_key(version_id: int | None) -> str:
     return f"rec:popular:{version_id or 0}"
 
@@ -37,7 +42,7 @@ def new_courses_key(version_id: int | None) -> str:
 
 def invalidate_user(user_id: int | None) -> None:
     if user_id:
-        cache.delete_many([feed_key(user_id), interleaving_feed_key(user_id)])
+        cache.delete_many([feed_key(user_id), interleaving_feed_key(user_id), arm_feed_key(user_id)])
 
 
 def invalidate_active_version() -> None:

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from courseplatform.events.buffer import note_impressions
+from courseplatform.experiments.selectors import visitor_arm
 from courseplatform.hooks import Link, hookimpl
 
-from . import interleaving, selectors
+from . import experiment_arms, interleaving, selectors
 from .models import FeedItem
 
 #: courses in the home page's "Recommended for you"
@@ -42,7 +43,10 @@ def personal_course_picks(request, storefront, limit: int) -> list[dict] | None:
     """The visitor's feed restricted to ``storefront`` (a storefront page's "recommended" section)."""
     if request is None:
         return None
-    items = selectors.feed_for_request(request, limit, storefront_id=storefront.pk)
+    # a model-version A/B test on this storefront: the visitor's arm picks the version
+    arm = visitor_arm(request, storefront, experiment_arms.KIND)
+    version_id = int(arm) if arm and arm.isdigit() else None
+    items = selectors.feed_for_request(request, limit, storefront_id=storefront.pk, version_id=version_id)
     note_impressions(request, course_ids=[item["course"].pk for item in items], surface="storefront")
     return items
 
@@ -74,3 +78,8 @@ def search_personal_scores(user, course_ids) -> dict[int, float] | None:
         return None
     rows = FeedItem.objects.filter(version_id=version_id, user=user, course_id__in=list(course_ids))
     return {course_id: rank ** -0.5 for course_id, rank in rows.values_list("course_id", "rank")}
+
+
+@hookimpl
+def experiment_arm_kinds() -> list:
+    return [experiment_arms.ARMS]

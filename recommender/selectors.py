@@ -283,12 +283,22 @@ def _reason_text(code: str, arg: int | None, course: Course, titles: dict[int, s
 reason_text = _reason_text  # shared with the interleaved feed (recommender.interleaving)
 
 
-def feed_for_user(user, limit: int = 20) -> list[dict]:
-    """``[{"course": Course, "reason": str, "reason_code": str}]`` for a learner (or ``None`` for anonymous)."""
+def version_info(version_id: int) -> dict:
+    """``{"id", "created_at"}`` of any version (``id`` None when it does not exist)."""
+    row = ModelVersion.objects.filter(pk=version_id).values("id", "created_at").first()
+    return {"id": row["id"], "created_at": row["created_at"].timestamp()} if row else {"id": None, "created_at": None}
+
+
+def feed_for_user(user, limit: int = 20, version_id: int | None = None) -> list[dict]:
+    """``[{"course": Course, "reason": str, "reason_code": str}]`` for a learner (or ``None`` for anonymous),
+    from the active version, or from ``version_id`` (a model-version experiment's arm)."""
     if user is not None and not user.is_authenticated:
         user = None
     info = active_version_info()
     key = keys.feed_key(user.pk if user else None)
+    if version_id is not None and version_id != info["id"]:
+        info = version_info(version_id)
+        key = keys.arm_feed_key(user.pk if user else None)
     entry = cache.get(key)
     if isinstance(entry, dict) and entry.get("v") == info["id"] and "owned" in entry:
         ranked, owned = entry["items"], set(entry["owned"])
@@ -317,16 +327,19 @@ def feed_for_user(user, limit: int = 20) -> list[dict]:
              "reason": _reason_text(*reason_of[c.pk], c, titles, owned, categories)} for c in picked]
 
 
-def feed_for_request(request, limit: int = 20, storefront_id: int | None = None) -> list[dict]:
+def feed_for_request(request, limit: int = 20, storefront_id: int | None = None,
+                     version_id: int | None = None) -> list[dict]:
     """Courses for the visitor of ``request`` (the home page's "Recommended for you", a storefront's section,
-    ``GET /api/feed``), each with a short reason; with ``storefront_id`` that storefront's courses only.
+    ``GET /api/feed``), each with a short reason; with ``storefront_id`` that storefront's courses only; with
+    ``version_id`` ranked by that model version instead of the active one.
     Writes nothing: the caller logs what it shows (``courseplatform.events``)."""
     started = time.perf_counter()
     user = request.user if request.user.is_authenticated else None
     if storefront_id is None:
-        items = feed_for_user(user, limit)
+        items = feed_for_user(user, limit, version_id)
     else:
-        items = [i for i in feed_for_user(user, 50) if i["course"].storefront_id == storefront_id][:limit]
+        items = [i for i in feed_for_user(user, 50, version_id)
+                 if i["course"].storefront_id == storefront_id][:limit]
     logger.debug("feed for %s in %.1f ms", user.pk if user else "anonymous", 1000 * (time.perf_counter() - started))
     return items
 

@@ -239,6 +239,14 @@ def _queue_materialise(version_id: int) -> None:
         logger.warning("could not queue the feed rebuild of version %s", version_id, exc_info=True)
 
 
+def version_feeds_prepare(versions) -> None:
+    """Queue a feed rebuild (``recommender.materialise_feeds``, idempotent) for each version without feed rows,
+    once the transaction commits: a version about to be served by an experiment must have them."""
+    for version in versions:
+        if version.feed_count == 0 and version.is_servable:
+            transaction.on_commit(lambda pk=version.pk: _queue_materialise(pk))
+
+
 def interleaving_start(*, version_a: ModelVersion, version_b: ModelVersion, actor=None) -> InterleavingExperiment:
     """Start a team-draft interleaving test of two versions (one at a time). A version whose feed rows were
     pruned gets them rebuilt by a worker (until then its learners' rankings are the cold-start ones)."""
@@ -256,9 +264,7 @@ def interleaving_start(*, version_a: ModelVersion, version_b: ModelVersion, acto
             experiment = InterleavingExperiment.objects.create(
                 version_a=versions[version_a.pk], version_b=versions[version_b.pk],
                 started_by=actor if actor is not None and actor.is_authenticated else None)
-            for version in versions.values():
-                if version.feed_count == 0:
-                    transaction.on_commit(lambda pk=version.pk: _queue_materialise(pk))
+            version_feeds_prepare(versions.values())
             feed_cache.invalidate_interleaving()  # now for this transaction, again once the change is visible
             transaction.on_commit(feed_cache.invalidate_interleaving)
     except IntegrityError:  # a concurrent start won the one-running constraint

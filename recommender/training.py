@@ -36,10 +36,12 @@ from django.utils import timezone
 
 from courseplatform.catalog.models import Course, Enrollment
 from courseplatform.events import selectors as events
+from courseplatform.experiments.models import ExperimentStatus, Variant
 
 from . import services
 from .content import build_index
-from .models import CourseSimilarity, FeedItem, ModelVersion, ReasonCode, TrainingRun
+from .experiment_arms import KIND as ARMS_KIND
+from .models import CourseSimilarity, FeedItem, InterleavingExperiment, ModelVersion, ReasonCode, TrainingRun
 
 logger = logging.getLogger(__name__)
 
@@ -621,13 +623,25 @@ def rematerialise(version: ModelVersion) -> int:
     return count
 
 
+def versions_in_experiments() -> set[int]:
+    """Versions a running interleaving test or model-version A/B test serves (their feeds are never pruned)."""
+    ids = set()
+    for a, b in InterleavingExperiment.objects.filter(status=InterleavingExperiment.Status.RUNNING).values_list(
+            "version_a_id", "version_b_id"):
+        ids |= {a, b}
+    arms = Variant.objects.filter(experiment__kind=ARMS_KIND, experiment__status=ExperimentStatus.RUNNING)
+    return ids | {int(arm) for arm in arms.values_list("arm", flat=True) if arm.isdigit()}
+
+
 def prune_feeds(keep: int = 3) -> int:
-    """Drop the feed rows of versions older than the ``keep`` newest (never the active one's).
+    """Drop the feed rows of versions older than the ``keep`` newest (never the active one's, nor those a running
+    experiment serves).
 
     Their artifacts stay: activating one of them again rebuilds its rows first (:func:`rematerialise`).
     """
-    old = list(ModelVersion.objects.filter(is_active=False, feed_count__gt=0).order_by("-id")
-               .values_list("id", flat=True)[keep:])
+    serving = versions_in_experiments()
+    old = [pk for pk in ModelVersion.objects.filter(is_active=False, feed_count__gt=0).order_by("-id")
+           .values_list("id", flat=True)[keep:] if pk not in serving]
     if not old:
         return 0
     deleted, _ = FeedItem.objects.filter(version_id__in=old).delete()
