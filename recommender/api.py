@@ -4,6 +4,9 @@ The shared API pieces (CSRF-checked session authentication, throttling, language
 from :mod:`courseplatform.api.base`; the impressions of the feed shown are logged through the events services.
 """
 
+import time
+
+from django.core.cache import cache
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
@@ -28,6 +31,26 @@ class FeedThrottle(ClientRateThrottle):
     scope = "feed"
 
 
+#: a course shown to the same visitor again within this many seconds is not a new impression
+IMPRESSION_DEDUPE_S = 600
+
+
+def _first_showing(request, course_ids: list[int]) -> bool:
+    """Whether this feed shows the visitor a course not already logged as shown in the window (then the whole
+    list is logged, positions intact, and its courses marked). A client polling ``/api/feed?limit=50`` wrote 50
+    impression rows per call (issue 22, item 4); now at most one list per window while the feed is unchanged."""
+    user = request.user
+    visitor = f"u{user.pk}" if user.is_authenticated else f"s{request._request.session.session_key or ''}"
+    if not course_ids or visitor == "s":
+        return bool(course_ids)  # no session: the log writes nothing anyway
+    window = int(time.time() // IMPRESSION_DEDUPE_S)
+    keys = {f"feed-shown:{visitor}:{window}:{course_id}": course_id for course_id in course_ids}
+    if len(cache.get_many(list(keys))) == len(keys):
+        return False
+    cache.set_many(dict.fromkeys(keys, 1), IMPRESSION_DEDUPE_S)
+    return True
+
+
 class FeedView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
     authentication_classes = [CsrfSessionAuthentication]
     permission_classes = [AllowAny]
@@ -39,7 +62,8 @@ class FeedView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
         description=(
             "Top published courses for the logged-in learner (or popular ones for an anonymous visitor), each "
             "with a short reason in the request's language. Courses the learner owns are never included. "
-            "The impressions are logged with their positions (surface `api`). Sets the `csrftoken` cookie."
+            "The impressions are logged with their positions (surface `api`), once per window while the feed is "
+            "unchanged. Sets the `csrftoken` cookie."
         ),
         parameters=[FeedQuerySerializer],
         responses={200: FeedResponseSerializer,
@@ -53,7 +77,9 @@ class FeedView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
                             status=400)
         get_token(request._request)
         items = selectors.feed_for_request(request, limit=query.validated_data.get("limit", 20))
-        visitor_impressions_log(request._request, course_ids=[i["course"].pk for i in items], surface="api")
+        course_ids = [i["course"].pk for i in items]
+        if _first_showing(request, course_ids):
+            visitor_impressions_log(request._request, course_ids=course_ids, surface="api")
         return Response({
             "version": selectors.active_version_id(),
             "items": [

@@ -7,6 +7,7 @@ import math
 import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
@@ -44,8 +45,35 @@ def brief_hash(brief: dict) -> str:
     return hashlib.sha256(json.dumps(brief, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+class QuotaExceeded(Exception):
+    """A creator's palette-job quota is used up (the view answers 429 with the message)."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.message, self.retry_after_s = message, retry_after_s
+
+
+def palette_job_quota_check(actor) -> None:
+    """Per creator (all their storefronts): at most PALETTE_JOBS_MAX_CONCURRENT jobs queued or running and
+    PALETTE_JOBS_PER_HOUR requested in the last hour, so one creator cannot fill the workers' queue for
+    everyone (issue 22, item 7). Raises :class:`QuotaExceeded`."""
+    mine = PaletteJob.objects.filter(storefront__owner_id=actor.pk)
+    limit = int(settings.PALETTE_JOBS_MAX_CONCURRENT)
+    if mine.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).count() >= limit:
+        raise QuotaExceeded(_("You already have %(n)d palette jobs waiting or running; wait for one to finish, "
+                              "then try again.") % {"n": limit}, 30)
+    hour_ago = timezone.now() - timezone.timedelta(hours=1)
+    recent = list(mine.filter(created_at__gte=hour_ago).order_by("created_at").values_list("created_at", flat=True))
+    per_hour = int(settings.PALETTE_JOBS_PER_HOUR)
+    if len(recent) >= per_hour:
+        wait = max(1, int((recent[len(recent) - per_hour] - hour_ago).total_seconds()) + 1)
+        raise QuotaExceeded(_("You have requested %(n)d palette jobs in the last hour, the most allowed; try again "
+                              "in %(minutes)d minutes.") % {"n": per_hour, "minutes": math.ceil(wait / 60)}, wait)
+
+
 def palette_job_request(*, storefront, actor, brief: dict) -> tuple[PaletteJob, bool]:
-    """Create and dispatch a palette job; the same brief while one is queued or running returns that job."""
+    """Create and dispatch a palette job; the same brief while one is queued or running returns that job.
+    Raises :class:`QuotaExceeded` when the creator's quota is used up."""
     if storefront.owner_id != actor.pk:
         raise PermissionDenied(_("You can only request palettes for your own storefront."))
     digest = brief_hash(brief)
@@ -55,6 +83,9 @@ def palette_job_request(*, storefront, actor, brief: dict) -> tuple[PaletteJob, 
                            status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first())
         if running:
             return running, False
+        # one creator's requests one at a time: two concurrent requests cannot both pass the quota
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        palette_job_quota_check(actor)
         job = PaletteJob.objects.create(storefront=storefront, requested_by=actor, brief=brief, brief_hash=digest)
         jobs.job_dispatch(job)
     return job, True

@@ -1,8 +1,12 @@
 """Theming pages (creator studio, staff review) and assets (theme.css, previews, tokens, covers)."""
 
+import functools
 import hashlib
+import time
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
@@ -43,16 +47,24 @@ def palette_studio(request, slug):
     storefront = get_object_or_404(Storefront.objects.owned_by(request.user), slug=slug)
     form = PaletteBriefForm(request.POST or None, initial=PaletteBriefForm.initial_for(storefront))
     if request.method == "POST" and form.is_valid():
-        job, created = services.palette_job_request(storefront=storefront, actor=request.user, brief=form.brief())
+        try:
+            job, created = services.palette_job_request(storefront=storefront, actor=request.user,
+                                                        brief=form.brief())
+        except services.QuotaExceeded as exc:
+            messages.error(request, exc.message)
+            response = render(request, "themes/palette_studio.html", _studio_context(storefront, form), status=429)
+            response["Retry-After"] = str(exc.retry_after_s)
+            return response
         if not created:
             messages.info(request, _("The same brief is already being worked on; here is that job."))
         return redirect("themes:palette_job", pk=job.pk)
-    return render(request, "themes/palette_studio.html", {
-        "storefront": storefront, "form": form, "jobs": selectors.jobs_for_storefront(storefront)[:10],
-        "palettes": selectors.palettes_for_storefront(storefront),
-        "cover_batch": selectors.latest_cover_batch(storefront),
-        "exporters": TOKEN_EXPORTERS.all(),
-    })
+    return render(request, "themes/palette_studio.html", _studio_context(storefront, form))
+
+
+def _studio_context(storefront, form) -> dict:
+    return {"storefront": storefront, "form": form, "jobs": selectors.jobs_for_storefront(storefront)[:10],
+            "palettes": selectors.palettes_for_storefront(storefront),
+            "cover_batch": selectors.latest_cover_batch(storefront), "exporters": TOKEN_EXPORTERS.all()}
 
 
 def _own_job(request, pk) -> PaletteJob:
@@ -169,8 +181,32 @@ def _cover_preview_response(storefront, layout: str, **text) -> HttpResponse:
     return response
 
 
+def preview_throttled(view):
+    """At most COVER_PREVIEWS_PER_MINUTE server-rendered cover previews per user and minute (each costs ~35 ms of
+    a web worker): over it, 429 with a clear message and Retry-After (issue 22, item 7)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        now = time.time()
+        key = f"themes:cover-preview:{request.user.pk}:{int(now // 60)}"
+        cache.add(key, 0, 120)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr: count this one
+            count = 1
+        if count > int(settings.COVER_PREVIEWS_PER_MINUTE):
+            response = HttpResponse(_("Too many cover previews in a minute; wait a few seconds and try again."),
+                                    status=429, content_type="text/plain; charset=utf-8")
+            response["Retry-After"] = str(60 - int(now % 60))
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @creator_required
 @require_GET
+@preview_throttled
 def cover_preview(request, pk):
     """The preview of a saved course in a layout: its saved title and subtitle (the picker without JavaScript)."""
     course = get_object_or_404(Course.objects.owned_by(request.user).select_related("storefront", "category"), pk=pk)
@@ -182,6 +218,7 @@ def cover_preview(request, pk):
 
 @creator_required
 @require_GET
+@preview_throttled
 def cover_live_preview(request, slug):
     """The layout picker's live preview: ``?layout=NAME&title=...&subtitle=...&category=<pk>&course=<pk>``.
 

@@ -198,6 +198,11 @@ JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
 # reliability fix: a running palette job writes its heartbeat at least every third of this; a redelivered
 # message finding an older heartbeat takes the job over (its worker died). Keep it below the visibility timeout.
 JOBS_HEARTBEAT_STALE_S = env.int("JOBS_HEARTBEAT_STALE_S", default=30)
+# Quotas per creator (issue 22): palette jobs waiting or running at once, and requested per hour; cover previews
+# rendered per minute (per user).
+PALETTE_JOBS_MAX_CONCURRENT = env.int("PALETTE_JOBS_MAX_CONCURRENT", default=2)
+PALETTE_JOBS_PER_HOUR = env.int("PALETTE_JOBS_PER_HOUR", default=12)
+COVER_PREVIEWS_PER_MINUTE = env.int("COVER_PREVIEWS_PER_MINUTE", default=60)
 
 # --- API
 REST_FRAMEWORK = {
