@@ -48,9 +48,15 @@ def seed_palettes(*, progress: Callable[[int], None] | None = None) -> int:
     return done
 
 
+#: a second model trained on the demo history, so staff can start an interleaving test of two versions at once
+SECOND_DEMO_ALGORITHM = "itemknn"
+
+
 def queue_first_training() -> bool:
-    """Queue the first training run unless a model version exists; returns whether one was queued."""
+    """Queue the first training runs unless a model version exists: the platform's default model, and a second
+    algorithm that staff can interleave with it on the recommender page. Returns whether they were queued."""
     if ModelVersion.objects.exists():
         return False
     training_request()
+    training_request(algorithm=SECOND_DEMO_ALGORITHM)
     return True

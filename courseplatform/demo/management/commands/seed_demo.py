@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
             themed = seed_palettes(progress=progress("palettes", Storefront.objects.count()))
             if queue_first_training():
-                self.stdout.write("Queued the first recommender training on the gpu queue.")
+                self.stdout.write("Queued the first recommender trainings (default model, item-kNN) on the gpu queue.")
             self.stdout.write(f"Activated {themed} demo palettes (covers re-render on the default queue).")
         for bar in bars:
             bar.close()
