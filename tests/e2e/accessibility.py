@@ -15,6 +15,8 @@ from django.contrib.auth.models import Permission
 from courseplatform.catalog import services as catalog_services
 from courseplatform.catalog.models import Review
 from courseplatform.pages import services as pages
+from recommender import services as recommender_services
+from recommender.models import ModelVersion
 from tests.factories import (
     CategoryFactory,
     CourseFactory,
@@ -148,6 +150,10 @@ def seed_world() -> World:
         course.save(update_fields=["price"])
         catalog_services.enroll(learner=learner, course=course)
     Review.objects.create(course=courses[0], learner=learner, rating=5, text="Clear and kind.")
+    # two model versions and a running interleaving test of them (shown with its results on the recommender page)
+    versions = [ModelVersion.objects.create(algorithm=name, metrics={"ndcg@10": 0.1}, artifact_dir="/nonexistent",
+                                            sha256="0" * 64, feed_count=1) for name in ("ease", "itemknn")]
+    recommender_services.interleaving_start(version_a=versions[0], version_b=versions[1], actor=reviewer)
     return World(creator=creator, learner=learner, reviewer=reviewer, storefront=storefront,
                  zh_storefront=zh_storefront, course=courses[0], job=job, submitted=second, active=first,
                  courses=courses, about_section_id=about_section_id)

@@ -50,6 +50,7 @@ def pages_to_check(world) -> list[tuple[str, str | None, str, str]]:
         ("palette compare (two candidates)", "creator", "light",
          f"/studio/palette-jobs/{world.job.pk}/compare/?ids={world.active.pk}&ids={world.submitted.pk}"),
         ("review queue", "reviewer", "light", "/staff/palettes/"),
+        ("recommender staff page (interleaving test)", "reviewer", "light", "/staff/recommender/"),
     ]
 
 
