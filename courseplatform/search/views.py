@@ -131,8 +131,9 @@ def wishlist_toggle(request, pk: int):
         services.wishlist_remove(user=request.user, course=course)
         messages.success(request, _("Removed from your wishlist."))
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    # a path on this site only: redirect() would take a bare word ("²", "-1") for a URL name and raise (a 500)
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         target = course.get_absolute_url()
     return redirect(target)
 
