@@ -40,6 +40,7 @@ G, P, GP = ("GET",), ("POST",), ("GET", "POST")
 #: name -> (who, methods the view takes). Admin URLs share the rule of their namespace (Django's admin_view).
 RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "healthz": ("public", G),
+    "media": ("public", G),  # uploaded logos; the fixture path names no file, so 404 for everyone
     "set_language": ("public", GP),
     "events:ingest": ("public", P),
     "recommender:feed": ("public", G),
@@ -99,6 +100,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "themes:cover_batch_progress": ("owner", G),
     "themes:palette_job": ("owner", G),
     "themes:palette_job_progress": ("owner", G),
+    "themes:palette_job_compare": ("owner", G),
     "themes:palette_submit": ("owner", P),
     "themes:palette_activate": ("owner", P),
     "themes:palette_retire": ("owner", P),
@@ -199,6 +201,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
 NAMESPACE_RULES = {"admin": ("staff", GP)}
 #: allowed callers that still get a 404 from these fixtures, and why
 NOT_FOUND_OK = {
+    "media": "no uploaded file at the fixture path",
     "themes:palette_variant_asset": "the fixture palette is not an experiment variant",
     "recommender_staff:activate": "no model version in the fixtures",
     "recommender_staff:interleaving_stop": "no interleaving experiment in the fixtures",
@@ -222,7 +225,7 @@ ANONYMOUS_404: set[str] = set()  # URLs that answer anonymous callers 404, not a
 PK_FOR = {
     "catalog:course": "course", "catalog:course_enroll": "course", "catalog:course_complete": "course",
     "catalog:course_review": "course", "catalog:studio_course": "course", "themes:cover_preview": "course",
-    "themes:course_cover": "course", "themes:palette_job": "job", "themes:palette_job_progress": "job",
+    "themes:course_cover": "course", "themes:palette_job": "job", "themes:palette_job_progress": "job", "themes:palette_job_compare": "job",
     "themes:palette_submit": "proposed", "themes:palette_activate": "approved", "themes:palette_retire": "active",
     "themes:review_decide": "submitted", "themes:palette_variant_asset": "active",
     "experiments:detail": "job", "experiments:chart": "job", "experiments:action": "job",  # any pk: none exist
@@ -240,7 +243,8 @@ PK_FOR = {
     "learning:studio_question_add": "lesson", "learning:studio_question_delete": "question",
 }
 QUERY = {"themes:cover_preview": "layout=gradient-band", "themes:preview_css": "ids={active}",
-         "themes:cover_live_preview": "layout=gradient-band&title=Preview"}
+         "themes:cover_live_preview": "layout=gradient-band&title=Preview",
+         "themes:palette_job_compare": "ids={active}&ids={proposed}"}
 
 
 def rule_for(name: str):
@@ -278,6 +282,8 @@ def build_url(route, world) -> str:
             kwargs[param] = "stripe"
         elif param == "uuid":
             kwargs[param] = world["certificate"].uuid
+        elif param == "path":
+            kwargs[param] = "logos/not-uploaded.png"
         elif param == "chart":
             kwargs[param] = "over-time"
         elif param == "app_label":
@@ -290,7 +296,7 @@ def build_url(route, world) -> str:
             raise AssertionError(f"{route.name}: no value for URL parameter {param!r}; add one to build_url")
     url = reverse(route.name, kwargs=kwargs)
     query = QUERY.get(route.name)
-    return f"{url}?{query.format(active=world['active'].pk)}" if query else url
+    return f"{url}?{query.format(active=world['active'].pk, proposed=world['proposed'].pk)}" if query else url
 
 
 def client_for(world, role: str, **kwargs) -> Client:
