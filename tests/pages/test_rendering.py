@@ -87,7 +87,7 @@ def test_recommended_featured_uses_the_feed_limited_to_this_storefront(client, s
     other = CourseFactory(title="Someone else's")
     calls = []
 
-    def fake_feed(request, limit, storefront_id=None):
+    def fake_feed(request, limit, storefront_id=None, version_id=None):
         calls.append(limit)
         feed = [{"course": other, "reason": "elsewhere"}, {"course": mine, "reason": "Because you liked X"}]
         return [i for i in feed if storefront_id is None or i["course"].storefront_id == storefront_id]
