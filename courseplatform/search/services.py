@@ -5,7 +5,9 @@ import logging
 import time
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Avg, Count
@@ -167,6 +169,23 @@ def search_click(*, log_id: int, course_id: int, position: int, user, session_ke
                                "context": {"surface": "search", "position": position}}],
                       user=user if user_id else None, session_key=session_key)
     return created
+
+
+PRUNE_BATCH = 5000
+
+
+def search_logs_prune(*, older_than_days: int | None = None) -> int:
+    """Delete searches (and their clicks) older than ``older_than_days`` (default ``SEARCH_LOG_RETENTION_DAYS``),
+    in batches so a large backlog never holds one long lock. Returns how many searches were deleted."""
+    days = settings.SEARCH_LOG_RETENTION_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted = 0
+    while True:
+        ids = list(SearchLog.objects.filter(ts__lt=cutoff).order_by("ts").values_list("pk", flat=True)[:PRUNE_BATCH])
+        if not ids:
+            return deleted
+        _total, per_model = SearchLog.objects.filter(pk__in=ids).delete()  # its clicks cascade
+        deleted += per_model.get(SearchLog._meta.label, 0)
 
 
 # --- wishlist ------------------------------------------------------------------------------------------------

@@ -22,6 +22,12 @@ MAX_QUERY_TERMS = 12
 MAX_TERM_LENGTH = 40
 
 
+def warm_up() -> None:
+    """Load jieba's dictionary now (about a second: its prefix dictionary is built or read from its cache), so a
+    server process pays it at start-up rather than on its first Chinese search."""
+    jieba.initialize()
+
+
 def is_han(text: str) -> bool:
     return bool(_HAN.match(text))
 

@@ -133,6 +133,9 @@ LOGO_MAX_SIDE = 4096
 LEARNING_MEDIA_ROOT = Path(env("LEARNING_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 LEARNING_VIDEO_MAX_BYTES = env.int("LEARNING_VIDEO_MAX_BYTES", default=500 * 1024 * 1024)
 LEARNING_ATTACHMENT_MAX_BYTES = env.int("LEARNING_ATTACHMENT_MAX_BYTES", default=50 * 1024 * 1024)
+# Searches (and their clicks) older than this are deleted by the beat task search.prune_logs; the blend weight
+# is fitted on what is left, so keep at least a few months.
+SEARCH_LOG_RETENTION_DAYS = env.int("SEARCH_LOG_RETENTION_DAYS", default=180)
 LEARNING_CAPTIONS_MAX_BYTES = 512 * 1024
 
 # --- Cache: Redis when configured, else the database (shared by every process, unlike LocMem).
