@@ -1,15 +1,17 @@
 """Issue 14 in headless Chromium: a creator builds a two-section course (text, a video with captions, a quiz,
-a drip lesson) and publishes it; a learner enrols, reads, watches (the player's reports complete the video),
+a drip lesson) and publishes it at a price; a learner buys it through checkout (the dummy payment provider), reads, watches (the player's reports complete the video),
 passes the quiz, completes the course, downloads the certificate and its verification page shows it; the drip
 lesson stays locked until its day (the enrolment moved back in time). The video is a WebM recorded in the
 browser itself (canvas + MediaRecorder): no video tool needed."""
 
 import base64
 import datetime
+from decimal import Decimal
 
 import pytest
 
 from courseplatform.catalog.models import Enrollment
+from courseplatform.commerce.models import Order
 from courseplatform.learning.models import Certificate, Lesson, LessonProgress
 from tests.conftest import log_in, wait_for
 from tests.factories import CourseFactory
@@ -46,12 +48,14 @@ def _add_lesson(page, base, section_title: str, kind: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_creator_builds_learner_completes_and_gets_a_certificate(live_server, new_page, screenshot_dir, creator,
-                                                                  learner, storefront, tmp_path, settings):
+def test_creator_builds_learner_buys_completes_and_gets_a_certificate(live_server, new_page, screenshot_dir, creator,
+                                                                       learner, storefront, tmp_path, settings):
     settings.LEARNING_MEDIA_ROOT = tmp_path / "private"
+    settings.COMMERCE_PAYMENT_VARIANT = "dummy"
     learner.first_name, learner.last_name = "Ada", "Lovelace"
     learner.save()
-    course = CourseFactory(storefront=storefront, title="Curriculum in a browser", price=0, published=False)
+    course = CourseFactory(storefront=storefront, title="Curriculum in a browser", price=Decimal("19.00"),
+                           currency="USD", published=False)
     base = live_server.url
 
     # the video: 4 s recorded by Chromium
@@ -115,8 +119,15 @@ def test_creator_builds_learner_completes_and_gets_a_certificate(live_server, ne
     log_in(lp, base, learner.username)
     lp.goto(f"{base}{course.get_absolute_url()}")
     assert "Bonus after three days" in lp.content()  # the outline shows every lesson
-    lp.click("text=Enrol now")
+    lp.get_by_role("link", name="Buy for").click()  # a paid course: enrolment only through a paid order
     lp.wait_for_load_state("networkidle")
+    lp.get_by_role("button", name="Continue to payment").click()
+    lp.wait_for_load_state("networkidle")
+    lp.get_by_role("button", name="Pay (test payment succeeds)").click()
+    lp.wait_for_load_state("networkidle")
+    assert Order.objects.get(learner=learner, course=course).status == "paid"
+    assert Enrollment.objects.get(learner=learner, course=course).price_paid == Decimal("19.00")
+    lp.goto(f"{base}{course.get_absolute_url()}")
     lp.click("text=Start the course")
     lp.wait_for_load_state("networkidle")
     assert "the course" in lp.locator("div.lp-body").inner_text()
