@@ -76,16 +76,7 @@ class FeedView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
             return Response({"detail": " ".join(f"{field}: {m}" for field, ms in query.errors.items() for m in ms)},
                             status=400)
         get_token(request._request)
-        items = selectors.feed_for_request(request, limit=query.validated_data.get("limit", 20))
-        course_ids = [i["course"].pk for i in items]
-        if _first_showing(request, course_ids):
-            visitor_impressions_log(request._request, course_ids=course_ids, surface="api")
-        return Response({
-            "version": selectors.active_version_id(),
-            "items": [
-                {"position": n, "reason": item["reason"], "reason_code": item["reason_code"],
-                 "course": {"id": c.pk, "title": c.title, "url": c.get_absolute_url(), "category": str(c.category),
-                            "storefront": c.storefront.name, "price": f"{c.price:.2f}"}}
-                for n, item in enumerate(items, start=1) for c in [item["course"]]
-            ],
-        })
+        payload = selectors.feed_payload(request, limit=query.validated_data.get("limit", 20))
+        if _first_showing(request, payload["ids"]):
+            visitor_impressions_log(request._request, course_ids=payload["ids"], surface="api")
+        return Response({"version": payload["version"], "items": payload["items"]})

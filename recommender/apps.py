@@ -17,11 +17,21 @@ class RecommenderConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from courseplatform.catalog.models import Category, Course, Storefront
         from courseplatform.events import taggers
         from courseplatform.events.signals import interactions_recorded
 
         from .interleaving import event_tags
-        from .services import feed_cache_drop
+        from .services import catalog_changed, feed_cache_drop, interests_changed
 
         interactions_recorded.connect(feed_cache_drop, dispatch_uid="recommender.feed_cache_drop")
+        for model in (Course, Storefront, Category):  # rendered feeds show titles, prices, visibility
+            post_save.connect(catalog_changed, sender=model, dispatch_uid=f"recommender.catalog.save.{model.__name__}")
+            post_delete.connect(catalog_changed, sender=model,
+                                dispatch_uid=f"recommender.catalog.delete.{model.__name__}")
+        m2m_changed.connect(interests_changed, sender=get_user_model().interests.through,
+                            dispatch_uid="recommender.interests_changed")
         taggers.register(event_tags)  # interleaving: a click or enrolment is credited to the team that placed it

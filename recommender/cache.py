@@ -6,7 +6,13 @@
 * ``rec:ilv`` holds the running interleaving experiment; ``rec:ilv:u<user id>`` a learner's two rankings
   during it (dropped with the feed entry).
 * ``rec:popular:<version id>`` holds the popularity table used for cold start.
+* ``rec:render:u<user id>`` (``rec:render:anon``) holds the ``GET /api/feed`` answers already rendered for the
+  visitor, per language and limit, together with the version and the catalogue generation they came from: a new
+  active version or any course, storefront or category change (``rec:catalog``, bumped on commit) makes them
+  stale at once; the learner's own events delete the entry with their feed.
 """
+
+import uuid
 
 from django.core.cache import cache
 
@@ -32,6 +38,19 @@ def arm_feed_key(user_id: int | None) -> str:
     return f"rec:arm:u{user_id}" if user_id else "rec:arm:anon"
 
 
+#: changes whenever a course, storefront or category is saved or deleted (titles, prices, visibility)
+CATALOG_KEY = "rec:catalog"
+
+
+def rendered_key(user_id: int | None) -> str:
+    return f"rec:render:u{user_id}" if user_id else "rec:render:anon"
+
+
+def bump_catalog() -> None:
+    """A course, storefront or category changed: every rendered feed is stale."""
+    cache.set(CATALOG_KEY, uuid.uuid4().hex, None)
+
+
 def popular_key(version_id: int | None) -> str:
     return f"rec:popular:{version_id or 0}"
 
@@ -42,7 +61,8 @@ def new_courses_key(version_id: int | None) -> str:
 
 def invalidate_user(user_id: int | None) -> None:
     if user_id:
-        cache.delete_many([feed_key(user_id), interleaving_feed_key(user_id), arm_feed_key(user_id)])
+        cache.delete_many([feed_key(user_id), interleaving_feed_key(user_id), arm_feed_key(user_id),
+                           rendered_key(user_id)])
 
 
 def invalidate_active_version() -> None:

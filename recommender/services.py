@@ -39,6 +39,19 @@ def feed_cache_drop(sender, *, user_id: int | None, types: frozenset[str], **kwa
         feed_cache.invalidate_user(user_id)
 
 
+def catalog_changed(sender, **kwargs) -> None:
+    """Receiver of ``post_save`` / ``post_delete`` of courses, storefronts and categories (a title, a price, a
+    course hidden or published): every rendered feed is stale once the change commits."""
+    transaction.on_commit(feed_cache.bump_catalog)
+
+
+def interests_changed(sender, *, instance, action: str, **kwargs) -> None:
+    """Receiver of ``m2m_changed`` on a learner's interests: a new learner's feed is built from them."""
+    if action in ("post_add", "post_remove", "post_clear") and getattr(instance, "pk", None):
+        user_id = instance.pk
+        transaction.on_commit(lambda: feed_cache.invalidate_user(user_id))
+
+
 # --- model versions ---------------------------------------------------------------------------------------
 
 def gate_metric() -> str:

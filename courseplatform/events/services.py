@@ -11,7 +11,10 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
@@ -73,7 +76,7 @@ def _pg_insert(alias: str) -> tuple[str, tuple[str, ...]]:
     columns = ", ".join(quote(name) for name in names)
     table, event_id = quote(meta.db_table), quote(meta.get_field("event_id").column)
     sql = (f"INSERT INTO {table} ({columns}) SELECT {columns} FROM json_populate_recordset(NULL::{table}, %s) "
-           f"ON CONFLICT ({event_id}) DO NOTHING RETURNING {event_id}::text")
+           f"ON CONFLICT DO NOTHING RETURNING {event_id}::text")  # the unique key is (event_id, ts) when partitioned
     return sql, names
 
 
@@ -100,7 +103,7 @@ def _insert_events(rows: list[tuple]) -> set[str]:
     """Write ``rows`` (tuples in ``_COLUMNS`` order) skipping event ids already stored; return the ids (str)
     written by this call.
 
-    PostgreSQL: one ``INSERT … SELECT … FROM json_populate_recordset(…) ON CONFLICT (event_id) DO NOTHING
+    PostgreSQL: one ``INSERT … SELECT … FROM json_populate_recordset(…) ON CONFLICT DO NOTHING
     RETURNING event_id`` says which rows were new, atomically (a concurrent retry that won the race is not
     counted twice). The rows travel as one JSON parameter (typed by the table itself): the statement's text
     is the same for every batch, and encoding is one ``json.dumps`` instead of hundreds of adapted values.
@@ -193,9 +196,59 @@ def impressions_log(*, user=None, user_id: int | None = None, session_key: str =
                 setattr(row, name, str(value)[:taggers.TAG_MAX])
     if view:
         rows.append(Interaction(course_id=course_ids[0], type=EventType.VIEW, **common))
-    Interaction.objects.bulk_create(rows, ignore_conflicts=True)
-    _announce(user_id, {row.type for row in rows})
+    if not buffer.push([_buffered(row) for row in rows]):  # buffered: written by the flush worker
+        Interaction.objects.bulk_create(rows, ignore_conflicts=True)
+        _announce(user_id, {row.type for row in rows})
     return len(rows)
+
+
+def _buffered(row: Interaction) -> dict:
+    """``row`` as a buffer entry's JSON (its ``event_id`` kept: a redelivered entry stores nothing twice)."""
+    return {"e": str(row.event_id), "u": row.user_id, "s": row.session_key, "c": row.course_id, "t": row.type,
+            "ts": row.ts.isoformat(), "p": row.position, "f": row.surface, "x": row.experiment, "v": row.variant}
+
+
+def buffer_flush(*, consumer: str, max_entries: int = 20_000, batch: int | None = None, block_ms: int = 0) -> int:
+    """Write buffered impressions (``buffer.py``) in batches of ``batch`` stream entries until the stream is
+    empty or ``max_entries`` were taken; returns the rows stored.
+
+    Each batch: claim (a dead flusher's idle entries first), one idempotent insert in a transaction,
+    acknowledge after the commit. Rows of a course or learner deleted meanwhile are dropped (the cascade would
+    have deleted them). Raises the database's errors: the entries stay pending and are taken over later."""
+    if buffer.client() is None:
+        return 0
+    idle_ms = int(1000 * float(getattr(settings, "EVENTS_BUFFER_CLAIM_S", 30)))
+    batch = batch or int(getattr(settings, "EVENTS_BUFFER_BATCH", 200))
+    stored = taken = 0
+    while taken < max_entries:
+        entries = buffer.claim(consumer, count=min(batch, max_entries - taken), idle_ms=idle_ms,
+                               block_ms=block_ms if not taken else 0)
+        if not entries:
+            break
+        taken += len(entries)
+        rows = [row for _entry_id, entry_rows in entries for row in entry_rows]
+        written: set[str] = set()
+        if rows:
+            courses = set(Course.objects.filter(pk__in={r["c"] for r in rows}).values_list("pk", flat=True))
+            users = {r["u"] for r in rows if r["u"]}
+            if users:
+                users = set(get_user_model().objects.filter(pk__in=users).values_list("pk", flat=True))
+            received = timezone.now()
+            tuples = [(uuid.UUID(r["e"]), r["u"], r["s"], r["c"], r["t"], datetime.fromisoformat(r["ts"]), None,
+                       r["f"], r["p"], r["x"], r["v"], received)
+                      for r in rows if r["c"] in courses and (not r["u"] or r["u"] in users)]
+            if tuples:
+                with transaction.atomic():
+                    written = _insert_events(tuples)
+                    by_user: dict[int | None, set[str]] = {}
+                    for t in tuples:
+                        if str(t[0]) in written:
+                            by_user.setdefault(t[1], set()).add(t[4])
+                    for user_id, types in by_user.items():
+                        _announce(user_id, types)
+        buffer.ack([entry_id for entry_id, _rows in entries])
+        stored += len(written)
+    return stored
 
 
 def visitor_impressions_log(request, *, course_ids: Sequence[int], surface: str,

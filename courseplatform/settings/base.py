@@ -150,6 +150,11 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_table"}}
+# Impressions and exposures leave the request path through a durable Redis stream written in batches by the
+# events.flush_buffer worker task (courseplatform/events/buffer.py); empty: written by the request itself.
+EVENTS_BUFFER_URL = env("EVENTS_BUFFER_URL", default=REDIS_URL)
+EVENTS_BUFFER_CLAIM_S = env.float("EVENTS_BUFFER_CLAIM_S", default=30.0)  # a dead flusher's entries: taken over
+EVENTS_BUFFER_BATCH = env.int("EVENTS_BUFFER_BATCH", default=200)  # stream entries (impression lists) per insert
 
 # --- Celery (namespace CELERY_ in workers/app.py). See workers/README.md for every choice.
 BROKER_DIR = VAR_DIR / "broker"

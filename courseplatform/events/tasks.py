@@ -1,0 +1,19 @@
+"""The events buffer's flusher: impressions noted by web requests are written in batches here."""
+
+import os
+import socket
+
+from celery import shared_task
+
+from . import services
+
+
+def consumer_name() -> str:
+    """This process's name in the buffer's consumer group (a dead one's entries are taken over by name)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@shared_task(name="events.flush_buffer", ignore_result=True, acks_late=True)
+def flush_buffer() -> int:
+    """Drain the impressions buffer (beat, every ``EVENTS_FLUSH_EVERY_S``); idempotent, safe to run twice."""
+    return services.buffer_flush(consumer=consumer_name())
