@@ -5,6 +5,10 @@ Enrolments come from :class:`~courseplatform.catalog.models.Enrollment` (a paid 
 order is paid; a refund ends the enrolment); revenue only from paid orders (:mod:`courseplatform.commerce`: a
 refunded order is no revenue), dated when paid; impressions and click-throughs from the interaction log.
 Click-through = (course-page views + clicks) ÷ impressions on the storefront's courses, counted as events.
+
+Impressions and click-throughs are reported by browsers and cannot be verified (anyone can send them); enrolments
+and revenue are outcomes the server recorded. The dashboard keeps the two apart, and splits click-throughs by
+whether a signed-in learner made them (``clicks_signed_in``), the share that an anonymous script cannot inflate.
 """
 
 import datetime as dt
@@ -30,6 +34,7 @@ MAX_DAYS = 366
 class Row:
     impressions: int = 0
     clicks: int = 0
+    clicks_signed_in: int = 0
     enrolments: int = 0
     revenue: Decimal = field(default_factory=lambda: Decimal("0"))
 
@@ -67,7 +72,8 @@ def _interactions(storefront, since):
 
 def _counts(qs):
     return dict(impressions=Count("id", filter=Q(type="impression")),
-                clicks=Count("id", filter=Q(type__in=["click", "view"])))
+                clicks=Count("id", filter=Q(type__in=["click", "view"])),
+                clicks_signed_in=Count("id", filter=Q(type__in=["click", "view"], user__isnull=False)))
 
 
 def table(storefront, *, period: str = "day", days: int = 90, by_course: bool = False) -> dict:
@@ -88,6 +94,7 @@ def table(storefront, *, period: str = "day", days: int = 90, by_course: bool = 
         row = rows.setdefault((_as_date(e["bucket"]), e.get("course_id")), Row())
         row.impressions += e["impressions"]
         row.clicks += e["clicks"]
+        row.clicks_signed_in += e["clicks_signed_in"]
     enrolments = (Enrollment.objects.filter(course__storefront=storefront, created_at__gte=since)
                   .annotate(bucket=trunc("created_at")).values(*keys)
                   .annotate(n=Count("id")).order_by())
@@ -113,6 +120,7 @@ def by_course(storefront, *, days: int = 90) -> list[tuple[int, str, Row]]:
         total = totals.setdefault(cid, Row())
         total.impressions += row.impressions
         total.clicks += row.clicks
+        total.clicks_signed_in += row.clicks_signed_in
         total.enrolments += row.enrolments
         total.revenue += row.revenue
     titles = dict(data["courses"])

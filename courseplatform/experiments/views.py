@@ -126,6 +126,7 @@ def analytics(request, slug):
     for _date, row in points:
         totals.impressions += row.impressions
         totals.clicks += row.clicks
+        totals.clicks_signed_in += row.clicks_signed_in
         totals.enrolments += row.enrolments
         totals.revenue += row.revenue
     return render(request, "experiments/analytics.html", {
@@ -176,11 +177,12 @@ def analytics_csv(request, slug):
         return response
     data = reads.table(storefront, period=period, days=days, by_course=True)
     writer.writerow(["period_start", "course_id", "course", "impressions", "click_throughs", "click_through_rate",
-                     "enrolments", "revenue"])
+                     "enrolments", "revenue", "click_throughs_signed_in"])
     titles = dict(data["courses"])
     for (bucket, course_id), row in sorted(data["rows"].items(), key=lambda kv: (kv[0][0], titles.get(kv[0][1], ""))):
         if course_id is None:
             continue
         writer.writerow([bucket.isoformat(), course_id, _cell(titles.get(course_id, "")), row.impressions,
-                         row.clicks, f"{row.click_through:.4f}", row.enrolments, f"{row.revenue:.2f}"])
+                         row.clicks, f"{row.click_through:.4f}", row.enrolments, f"{row.revenue:.2f}",
+                         row.clicks_signed_in])
     return response

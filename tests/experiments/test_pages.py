@@ -147,6 +147,21 @@ def test_analytics_dashboard_charts_and_csv(client, creator, storefront, course,
     assert (a["visitors"], a["enrolments"], a["revenue"]) == ("1", "1", "19.00")
 
 
+def test_analytics_keeps_browser_reports_apart_from_server_outcomes(client, creator, storefront, course, learner):
+    now = timezone.now()
+    Interaction.objects.create(user=learner, course=course, type="view", ts=now)
+    for _ in range(3):  # an anonymous script's clicks count as click-throughs, not as signed-in ones
+        Interaction.objects.create(session_key="anon", course=course, type="click", ts=now)
+    client.force_login(creator)
+    page = client.get(reverse("experiments:analytics", args=[storefront.slug]), {"days": 7})
+    assert (page.context["totals"].clicks, page.context["totals"].clicks_signed_in) == (4, 1)
+    html = page.content.decode()
+    assert "Reported by browsers (not verifiable)" in html and "Recorded by the server" in html
+    response = client.get(reverse("experiments:analytics_csv", args=[storefront.slug]), {"days": 1})
+    row = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert (row["click_throughs"], row["click_throughs_signed_in"]) == ("4", "1")
+
+
 def test_csv_neutralises_formulas(client, creator, storefront):
     CourseFactory(storefront=storefront, title="=HYPERLINK(\"http://x\")")
     client.force_login(creator)
