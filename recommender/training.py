@@ -21,11 +21,9 @@ import math
 import os
 import shutil
 import time
-import uuid
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -38,7 +36,7 @@ from courseplatform.catalog.models import Course, Enrollment
 from courseplatform.events import selectors as events
 from courseplatform.experiments.models import ExperimentStatus, Variant
 
-from . import services
+from . import artifacts, services
 from .content import build_index
 from .experiment_arms import KIND as ARMS_KIND
 from .models import CourseSimilarity, FeedItem, InterleavingExperiment, ModelVersion, ReasonCode, TrainingRun
@@ -52,10 +50,6 @@ USER_CHUNK = 256
 
 class TrainingError(RuntimeError):
     """Training cannot produce a model (for instance: no interactions yet)."""
-
-
-def models_dir() -> Path:
-    return Path(settings.VAR_DIR) / "models"
 
 
 def _finite(metrics: dict) -> dict:
@@ -107,8 +101,10 @@ def _discard(version: ModelVersion) -> None:
     """Remove a half-written version (a previous delivery died before finishing it)."""
     if version.is_active:
         return
-    if version.artifact_dir:
+    if version.artifact_dir and os.path.isabs(version.artifact_dir):  # saved before artifacts used a storage
         shutil.rmtree(version.artifact_dir, ignore_errors=True)
+    elif version.artifact_dir:
+        artifacts.delete(version.artifact_dir)
     version.delete()
 
 
@@ -231,7 +227,7 @@ def train_version(*, algorithm: str = "", params: dict | None = None, device: st
     if on_created:
         on_created(version)
     try:
-        directory, sha256 = _save_artifact(model, version.pk, data)
+        directory, sha256 = artifacts.save(model, version.pk, data)
         ModelVersion.objects.filter(pk=version.pk).update(artifact_dir=str(directory))
         version.artifact_dir = str(directory)
         tick(0.7)
@@ -552,39 +548,11 @@ def _engagement_replay(model, dataset: dict, y, ts, train) -> dict:
                               for w, s in out["weights_tried"].items()}}
 
 
-IDS_FILE = "ids.json"
-
-
-def _save_artifact(model, version_id: int, data) -> tuple[Path, str]:
-    """Save into a temporary sibling, then rename to ``models/<id>`` (atomic); files are made read-only.
-
-    Besides the engine's ``weights.pt`` + ``metadata.json`` the directory holds ``ids.json`` (learner and course
-    ids of the matrix rows and columns, sha256 in the metadata), so a version's feeds can be rebuilt later.
-    """
-    root = models_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    final = root / str(version_id)
-    if final.exists():  # left by a delivery that died after the rename: never reuse or overwrite it
-        shutil.move(str(final), str(root / f".stale-{version_id}-{uuid.uuid4().hex[:8]}"))
-    tmp = root / f".tmp-{version_id}-{uuid.uuid4().hex[:8]}"
-    model.save(tmp)
-    ids = json.dumps({"user_ids": list(data.user_ids), "item_ids": list(data.item_ids)}).encode()
-    (tmp / IDS_FILE).write_bytes(ids)
-    meta = json.loads((tmp / "metadata.json").read_text(encoding="utf-8"))
-    meta["version_id"] = version_id
-    meta["ids_file"], meta["ids_sha256"] = IDS_FILE, hashlib.sha256(ids).hexdigest()
-    (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
-    for path in tmp.iterdir():
-        os.chmod(path, 0o444)
-    os.rename(tmp, final)
-    return final, str(meta["sha256"])
-
-
 def load_version_model(version: ModelVersion):
     """Load a version's model from its artifact (sha256-checked, ``weights_only=True``). Worker-side only."""
     from .engine import Recommender
 
-    return Recommender.load(version.artifact_dir, device="cpu")
+    return Recommender.load(artifacts.local_dir(version), device="cpu")
 
 
 class _SavedIds:
@@ -601,11 +569,14 @@ def _saved_ids(version: ModelVersion) -> dict:
     """The learner and course ids of a saved model's rows and columns (``ids.json``, sha256-checked)."""
     from .engine import ArtifactError
 
-    directory = Path(version.artifact_dir)
-    meta = json.loads((directory / "metadata.json").read_text(encoding="utf-8"))
-    raw = (directory / meta.get("ids_file", IDS_FILE)).read_bytes()
+    directory = artifacts.local_dir(version)
+    try:
+        meta = json.loads((directory / "metadata.json").read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ArtifactError(f"{directory}: no metadata.json") from error
+    raw = (directory / meta.get("ids_file", artifacts.IDS_FILE)).read_bytes()
     if hashlib.sha256(raw).hexdigest() != meta.get("ids_sha256"):
-        raise ArtifactError(f"{directory / IDS_FILE}: sha256 mismatch")
+        raise ArtifactError(f"{directory / artifacts.IDS_FILE}: sha256 mismatch")
     return json.loads(raw)
 
 

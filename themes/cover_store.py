@@ -1,4 +1,5 @@
-"""Covers in the platform: content-hashed files under MEDIA_ROOT/covers, rendered on first use.
+"""Covers in the platform: content-hashed files under ``covers/`` of the default storage (MEDIA_ROOT, or the
+object store every node shares), rendered on first use.
 
 The file name is the renderer's ``cover_hash`` of (title, subtitle, palette, layout, size, format, logo, renderer
 version), so a changed input yields a new file and a new URL; old files are never overwritten.
@@ -16,8 +17,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from threading import Lock
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
+
+from courseplatform.storage import save_immutable
 
 from .plugins import COVER_LAYOUTS
 from .selectors import active_palette_roles, visitor_palette
@@ -33,9 +36,18 @@ DEFAULT_ROLES = {
 
 @dataclass(frozen=True)
 class StoredCover:
-    path: Path
+    name: str  # in the default storage
     digest: str
     content_type: str = "image/webp"
+
+    @property
+    def path(self) -> Path:
+        """The file on this machine's disk (local storage only)."""
+        return Path(default_storage.path(self.name))
+
+    def read(self) -> bytes:
+        with default_storage.open(self.name, "rb") as handle:
+            return handle.read()
 
 
 def default_layout(storefront) -> str:
@@ -184,14 +196,10 @@ def cover_for(course, size: str, roles: dict | None = None) -> StoredCover:
 
     spec = renderable_spec(course, size, roles=roles)
     digest = cover_hash(spec)
-    path = Path(settings.MEDIA_ROOT) / "covers" / digest[:2] / f"{digest}.webp"
-    if not path.exists():
-        data = _render(spec)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{id(data)}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)  # atomic: a reader never sees half a file
-    return StoredCover(path=path, digest=digest)
+    name = f"covers/{digest[:2]}/{digest}.webp"
+    if not default_storage.exists(name):
+        save_immutable(default_storage, name, _render(spec))  # a reader never sees half a file
+    return StoredCover(name=name, digest=digest)
 
 
 def cover_url(course, size: str = "card", request=None) -> str:

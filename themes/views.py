@@ -360,7 +360,7 @@ def _cover_response(request, cover: cover_store.StoredCover) -> HttpResponse:
     etag = quote_etag(cover.digest)
     if request.headers.get("If-None-Match") == etag:
         return HttpResponseNotModified(headers={"ETag": etag})
-    response = HttpResponse(cover.path.read_bytes(), content_type=cover.content_type)
+    response = HttpResponse(cover.read(), content_type=cover.content_type)
     response["ETag"] = etag
     fresh = request.GET.get("v") == cover.digest[:16]
     response["Cache-Control"] = "public, max-age=31536000, immutable" if fresh else "public, max-age=60"

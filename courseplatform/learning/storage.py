@@ -1,10 +1,13 @@
 """Lesson media live outside MEDIA_ROOT: nothing serves them but the permission-checked view (``views_media``),
-so guessing a file name gets nobody a byte."""
+so guessing a file name gets nobody a byte. Stored on ``STORAGES["private"]``: this local directory by default,
+a private prefix of the S3 bucket with ``STORAGE_BACKEND=s3``."""
 
 import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
+
+from courseplatform.storage import storage_for
 
 
 class PrivateStorage(FileSystemStorage):
@@ -22,8 +25,10 @@ class PrivateStorage(FileSystemStorage):
         raise ValueError("lesson media have no public URL: use the lesson media views")
 
 
-private_storage = PrivateStorage()
+def private_storage_callable() -> Storage:
+    """The fields' storage: ``STORAGES["private"]``, looked up lazily (settings may change in tests)."""
+    return storage_for("private")
 
 
-def private_storage_callable() -> PrivateStorage:
-    return private_storage
+#: the same storage, for code that reads lesson media (exports)
+private_storage = storage_for("private")

@@ -6,7 +6,10 @@ See README.md ("Configuration") for the variables. django-environ parses them.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from .object_storage import s3_storages
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.Env()
@@ -137,6 +140,35 @@ LEARNING_ATTACHMENT_MAX_BYTES = env.int("LEARNING_ATTACHMENT_MAX_BYTES", default
 # is fitted on what is left, so keep at least a few months.
 SEARCH_LOG_RETENTION_DAYS = env.int("SEARCH_LOG_RETENTION_DAYS", default=180)
 LEARNING_CAPTIONS_MAX_BYTES = 512 * 1024
+
+# --- File storage (README "Storage"): every file goes through Django's storage API. Local disk by default;
+# STORAGE_BACKEND=s3 puts public media, lesson media and model artifacts in one S3 bucket (django-storages), so
+# every web node and worker sees the same files. AWS_* as django-storages and boto3 read them.
+ARTIFACTS_ROOT = env("ARTIFACTS_ROOT", default="")  # local artifacts: ARTIFACTS_ROOT (else VAR_DIR)/models/<id>/
+# this machine's copies of artifacts downloaded from an object store (else VAR_DIR/cache/artifacts)
+ARTIFACTS_CACHE_DIR = env("ARTIFACTS_CACHE_DIR", default="")
+STORAGE_BACKEND = env("STORAGE_BACKEND", default="local")
+# Lesson media on an object store: "stream" (through this app, ranged reads) or "redirect" (a presigned URL
+# valid LEARNING_MEDIA_URL_EXPIRE_S seconds, handed out after the permission check).
+LEARNING_MEDIA_DELIVERY = env("LEARNING_MEDIA_DELIVERY", default="stream")
+LEARNING_MEDIA_URL_EXPIRE_S = env.int("LEARNING_MEDIA_URL_EXPIRE_S", default=60)
+if STORAGE_BACKEND == "s3":
+    STORAGES = s3_storages(
+        env("AWS_STORAGE_BUCKET_NAME"), endpoint_url=env("AWS_S3_ENDPOINT_URL", default=None),
+        region_name=env("AWS_S3_REGION_NAME", default=None),
+        custom_domain=env("AWS_S3_CUSTOM_DOMAIN", default=None),  # a CDN in front of the public media
+        media_prefix=env("AWS_MEDIA_PREFIX", default="media"),
+        querystring_auth=env.bool("AWS_QUERYSTRING_AUTH", default=True), private_expire=LEARNING_MEDIA_URL_EXPIRE_S)
+elif STORAGE_BACKEND == "local":
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},  # MEDIA_ROOT
+        "private": {"BACKEND": "courseplatform.learning.storage.PrivateStorage"},  # LEARNING_MEDIA_ROOT
+        "artifacts": {"BACKEND": "courseplatform.storage.VarDirStorage", "OPTIONS": {"setting": "ARTIFACTS_ROOT"}},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3, not {STORAGE_BACKEND!r}")
+
 
 # --- Cache: Redis when configured, else the database (shared by every process, unlike LocMem).
 REDIS_URL = env("REDIS_URL", default="")

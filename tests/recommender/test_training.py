@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from recommender import selectors, services
+from recommender.artifacts import local_dir
 from recommender.models import CourseSimilarity, FeedItem, ModelVersion, TrainingRun
 from recommender.training import TrainingError, train_version, training_run_execute
 from tests.recommender.factories import catalogue, planted_interactions
@@ -29,7 +30,8 @@ def run_for(algorithm: str, forced: bool = False, actor=None) -> TrainingRun:
 
 def test_training_writes_an_immutable_sha256_checked_artifact(data):
     version = train_version(algorithm="ease", device="cpu")
-    directory = Path(version.artifact_dir)
+    assert version.artifact_dir == f"models/{version.pk}"  # a key of STORAGES["artifacts"]
+    directory = local_dir(version)
     assert directory.name == str(version.pk) and directory.parent.name == "models"
     meta = json.loads((directory / "metadata.json").read_text())
     weights = directory / meta["weights_file"]
