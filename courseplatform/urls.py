@@ -2,9 +2,12 @@ from django.apps import apps
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_GET
 
 from . import health, i18n_views, media
+from .catalog.sitemaps import SITEMAPS
 
 
 def _plugin(app: str, route: str, urlconf: str) -> list:
@@ -14,6 +17,7 @@ def _plugin(app: str, route: str, urlconf: str) -> list:
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("sitemap.xml", require_GET(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/setlang/", i18n_views.set_language, name="set_language"),
     path("api/", include("courseplatform.api.urls")),
     path("api/", include("courseplatform.events.urls")),
@@ -24,6 +28,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("courseplatform.accounts.urls")),
+    path("privacy/", include("courseplatform.privacy.urls")),
     *_plugin("themes", "", "themes.urls"),
     path("", include("courseplatform.experiments.urls")),
     path("", include("courseplatform.pages.urls")),
@@ -31,6 +36,9 @@ urlpatterns += i18n_patterns(
     path("", include("courseplatform.commerce.urls")),
     path("", include("courseplatform.search.urls")),
     path("", include("courseplatform.learning.urls")),
+    path("", include("courseplatform.engagement.urls")),
+    path("", include("courseplatform.moderation.urls")),
+    path("", include("courseplatform.notifications.urls")),
     path("", include("courseplatform.catalog.urls")),
     prefix_default_language=False,
 )

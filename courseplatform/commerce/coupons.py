@@ -1,9 +1,13 @@
 """Creators' coupon writes: create, pause and resume (uses are counted by the checkout)."""
 
+import secrets
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Coupon, CouponKind
@@ -46,3 +50,25 @@ def coupon_set_paused(*, coupon: Coupon, actor, paused: bool) -> Coupon:
     Coupon.objects.filter(pk=coupon.pk).update(paused=paused)
     coupon.paused = paused
     return coupon
+
+
+def coupon_issue_personal(*, storefront, learner, percent_off: int, course=None, valid_days: int = 30,
+                          prefix: str = "PTS") -> Coupon:
+    """A single-use percentage coupon only ``learner`` can use (a points reward; the caller has checked who
+    pays for it). The code is random; retried on the rare clash."""
+    if course is not None and course.storefront_id != storefront.pk:
+        raise ValidationError({"course": _("Pick one of this storefront's courses.")})
+    if not 1 <= int(percent_off) <= 100:
+        raise ValidationError({"value": _("A percentage is at most 100.")})
+    now = timezone.now()
+    for _attempt in range(5):
+        code = f"{prefix}-{secrets.token_hex(5).upper()}"[:MAX_CODE_LENGTH]
+        try:
+            with transaction.atomic():
+                return Coupon.objects.create(
+                    storefront=storefront, course=course, learner=learner, code=code, kind=CouponKind.PERCENT,
+                    value=Decimal(int(percent_off)), currency="", starts_at=now,
+                    ends_at=now + timedelta(days=valid_days), max_redemptions=1, max_per_learner=1)
+        except IntegrityError:
+            continue
+    raise ValidationError(_("Please try again."))

@@ -58,6 +58,8 @@ def coupon_check(coupon: Coupon, course: Course, learner, *, now=None, held_by=N
     """Whether ``learner`` may use ``coupon`` on ``course`` now (limits as currently counted; the checkout
     re-checks them under a row lock). ``held_by``: the learner's pending order, whose own use does not count."""
     now = now or timezone.now()
+    if coupon.learner_id is not None and coupon.learner_id != getattr(learner, "pk", None):
+        raise ValidationError(_("This coupon code is not valid for this course."), code="other_learner")
     if coupon.course_id is not None and coupon.course_id != course.pk:
         raise ValidationError(_("This coupon code is not valid for this course."), code="other_course")
     if coupon.kind == CouponKind.FIXED and coupon.currency and coupon.currency != course.currency:

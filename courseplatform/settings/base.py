@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served by us (no CDN: CSP 'self')
@@ -45,9 +46,13 @@ INSTALLED_APPS = [
     "courseplatform.events",  # the interaction log: its one writer
     "courseplatform.search",  # full-text search, wishlists
     "courseplatform.learning",  # curriculum, lessons, progress, quizzes, certificates
+    "courseplatform.privacy",  # tracking consent, data export, account erasure
+    "courseplatform.moderation",  # reports on content, the staff queue, hide/restore
+    "courseplatform.engagement",  # polls, challenges, points, badges, rewards
     "themes",
     "recommender",
     "courseplatform.experiments",
+    "courseplatform.notifications",  # notification centre, e-mail outbox, digests, follows
 ]
 
 MIDDLEWARE = [
@@ -83,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "courseplatform.privacy.context_processors.privacy",  # the consent banner
             ],
         },
     },
@@ -136,10 +142,21 @@ LOGO_MAX_SIDE = 4096
 LEARNING_MEDIA_ROOT = Path(env("LEARNING_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 LEARNING_VIDEO_MAX_BYTES = env.int("LEARNING_VIDEO_MAX_BYTES", default=500 * 1024 * 1024)
 LEARNING_ATTACHMENT_MAX_BYTES = env.int("LEARNING_ATTACHMENT_MAX_BYTES", default=50 * 1024 * 1024)
+# Interaction log (courseplatform/events/retention.py, beat task events.maintain): events older than
+# EVENTS_RETENTION_DAYS (0: kept forever) are anonymised (detached from the person) or, with
+# EVENTS_RETENTION_ACTION=drop, deleted (whole month partitions dropped on PostgreSQL); month partitions are
+# created EVENTS_PARTITIONS_AHEAD months ahead.
+EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=365)
+EVENTS_RETENTION_ACTION = env("EVENTS_RETENTION_ACTION", default="anonymise")
+EVENTS_PARTITIONS_AHEAD = env.int("EVENTS_PARTITIONS_AHEAD", default=3)
 # Searches (and their clicks) older than this are deleted by the beat task search.prune_logs; the blend weight
 # is fitted on what is left, so keep at least a few months.
 SEARCH_LOG_RETENTION_DAYS = env.int("SEARCH_LOG_RETENTION_DAYS", default=180)
 LEARNING_CAPTIONS_MAX_BYTES = 512 * 1024
+# Privacy (courseplatform/privacy): non-essential tracking (impressions, client clicks and views, exposures)
+# only with the visitor's consent; False where the operator may measure without asking (no banner then).
+PRIVACY_REQUIRE_CONSENT = env.bool("PRIVACY_REQUIRE_CONSENT", default=True)
+PRIVACY_EXPORT_TTL_HOURS = env.float("PRIVACY_EXPORT_TTL_HOURS", default=48)  # data archive download links
 
 # --- File storage (README "Storage"): every file goes through Django's storage API. Local disk by default;
 # STORAGE_BACKEND=s3 puts public media, lesson media and model artifacts in one S3 bucket (django-storages), so
@@ -168,7 +185,6 @@ elif STORAGE_BACKEND == "local":
     }
 else:
     raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3, not {STORAGE_BACKEND!r}")
-
 
 # --- Cache: Redis when configured, else the database (shared by every process, unlike LocMem).
 REDIS_URL = env("REDIS_URL", default="")
@@ -203,6 +219,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
+    # RabbitMQ (README "Which broker"): durable queues, persistent messages, an unacknowledged message goes back
+    # to its queue the moment the worker's connection drops (no visibility timeout); publisher confirms: a send
+    # returns once the broker has taken the message.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
@@ -243,6 +264,8 @@ JOBS_HEARTBEAT_STALE_S = env.int("JOBS_HEARTBEAT_STALE_S", default=30)
 PALETTE_JOBS_MAX_CONCURRENT = env.int("PALETTE_JOBS_MAX_CONCURRENT", default=2)
 PALETTE_JOBS_PER_HOUR = env.int("PALETTE_JOBS_PER_HOUR", default=12)
 COVER_PREVIEWS_PER_MINUTE = env.int("COVER_PREVIEWS_PER_MINUTE", default=60)
+#: reports on content one account may send per hour (courseplatform.moderation)
+MODERATION_REPORTS_PER_HOUR = env.int("MODERATION_REPORTS_PER_HOUR", default=20)
 
 # --- API
 REST_FRAMEWORK = {
@@ -350,3 +373,9 @@ COMMERCE_ALLOW_TEST_PAYMENTS = env.bool("COMMERCE_ALLOW_TEST_PAYMENTS", default=
 # --- E-mail (receipts): the console in development; SMTP from EMAIL_URL, e.g. smtp+tls://user:pass@host:587
 globals().update({k: v for k, v in env.email_url("EMAIL_URL", default="consolemail://").items() if v not in (None, "")})
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Course platform <no-reply@localhost>")
+# Absolute links in mails (unsubscribe, confirmations) when no request is at hand.
+SITE_URL = env("SITE_URL", default=f"http{'s' if PAYMENT_USES_SSL else ''}://{PAYMENT_HOST}").rstrip("/")
+# Newsletter sign-ups count once confirmed from the mailed link, which expires after this many seconds.
+NEWSLETTER_CONFIRM_MAX_AGE_S = env.int("NEWSLETTER_CONFIRM_MAX_AGE_S", default=3 * 24 * 3600)
+# Deliveries of one notification mail before it is marked failed (a transient SMTP error retries).
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)

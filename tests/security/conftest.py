@@ -67,10 +67,12 @@ def world(db):
         "learner": learner,
         **_commerce_objects(learner, course),
         **_learning_objects(learner, course),
+        **_engagement_objects(learner, course),
         "creator_a": CreatorFactory(username="creator-a"),
         "creator_b": creator_b,
         "staff": StaffFactory(username="staff-x"),
         "storefront": storefront, "course": course, "job": job, **objects,
+        "case": _moderation_case(course),
     }
 
 
@@ -112,3 +114,30 @@ def _learning_objects(learner, course) -> dict:
     certificate = Certificate.objects.create(learner=learner, course=course, learner_name="Learner X",
                                              course_title=course.title, issued_at=timezone.now())
     return {"section": section, "lesson": lesson, "question": question, "certificate": certificate}
+
+
+def _engagement_objects(learner, course) -> dict:
+    """A poll, a challenge and a reward of the storefront (courseplatform/engagement)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courseplatform.engagement import services as engagement
+
+    owner = course.storefront.owner
+    poll = engagement.poll_create(storefront=course.storefront, actor=owner, question="Q?", options=["A", "B"],
+                                  course=course)
+    challenge = engagement.challenge_create(storefront=course.storefront, actor=owner, title="C", goal="lessons",
+                                            target=2, ends_at=timezone.now() + timedelta(days=7))
+    offer = engagement.offer_create(storefront=course.storefront, actor=owner, title="R", points_cost=10,
+                                    percent_off=10)
+    return {"poll": poll, "challenge": challenge, "offer": offer}
+
+
+def _moderation_case(course):
+    """A report on the course by an account outside the roles (so every role may still report it)."""
+    from courseplatform.moderation.services import report_submit
+
+    report, _created = report_submit(reporter=UserFactory(username="reporter-x"), kind="course", content=course,
+                                     reason="spam", note="World report")
+    return report.case

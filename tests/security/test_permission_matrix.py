@@ -98,6 +98,8 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "admin:commerce_coupon_delete": ("nobody", GP),
     "themes:palette_studio": ("owner", GP),
     "themes:cover_batch_progress": ("owner", G),
+    "themes:logo_colours_request": ("owner", P),  # a worker reads the logo's colours (issue 20)
+    "themes:logo_colours_progress": ("owner", G),
     "themes:palette_job": ("owner", G),
     "themes:palette_job_progress": ("owner", G),
     "themes:palette_job_compare": ("owner", G),
@@ -120,6 +122,21 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "recommender_staff:activate": ("staff", P),
     "recommender_staff:interleaving_start": ("staff", P),
     "recommender_staff:interleaving_stop": ("staff", P),
+    # reports on content and the moderation queue (courseplatform/moderation); the world's creator B owns the course
+    "moderation:report": ("login", GP),
+    "moderation:queue": ("staff", G),
+    "moderation:case": ("staff", G),
+    "moderation:decide": ("staff", P),
+    "sitemap": ("public", G),
+    "admin:moderation_case_add": ("nobody", GP),  # cases come from reports, decisions from the queue
+    "admin:moderation_case_change": ("staff", G),
+    "admin:moderation_case_delete": ("nobody", GP),
+    "admin:moderation_report_add": ("nobody", GP),
+    "admin:moderation_report_change": ("staff", G),
+    "admin:moderation_report_delete": ("nobody", GP),
+    "admin:moderation_decision_add": ("nobody", GP),
+    "admin:moderation_decision_change": ("staff", G),
+    "admin:moderation_decision_delete": ("nobody", GP),
     # storefront page editor (courseplatform/pages) and the public newsletter sign-up
     "pages:editor": ("owner", G),
     "pages:section_add": ("owner", P),
@@ -133,6 +150,14 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "pages:versions": ("owner", G),
     "pages:restore": ("owner", P),
     "pages:newsletter_signup": ("public", P),
+    "pages:newsletter_confirm": ("public", GP),  # the mailed link: GET asks, POST confirms (a bad token: 400)
+    # notifications (courseplatform/notifications): each user's own; unsubscribe links carry a signed token
+    "notifications:centre": ("login", G),
+    "notifications:mark_read": ("login", P),
+    "notifications:mark_all_read": ("login", P),
+    "notifications:settings": ("login", GP),
+    "notifications:unsubscribe": ("public", GP),  # the token is the credential (a bad one: 400)
+    "notifications:follow": ("login", P),
     # palette A/B tests and analytics (courseplatform/experiments): the owner, and staff
     "experiments:list": ("owner+staff", GP),
     "experiments:detail": ("owner+staff", G),
@@ -149,6 +174,20 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "search:wishlist_toggle": ("login", P),
     "search:analytics": ("staff", G),
     "search_api:search": ("public", G),
+    # privacy (courseplatform/privacy): the tracking choice for everyone; export and deletion of one's own data
+    "privacy:settings": ("public", G),
+    "privacy:consent": ("public", P),  # an empty form is a 400
+    "privacy:export_request": ("login", P),
+    "privacy:export_status": ("login", G),
+    "privacy:export_download": ("login", G),  # the owner only: a link of someone else's export is a 404
+    "privacy:delete_account": ("login", GP),  # an empty form (no password) is a 400
+    "admin:privacy_trackingconsent_add": ("nobody", GP),  # consent, exports, erasures: by the people themselves
+    "admin:privacy_trackingconsent_change": ("staff", G),
+    "admin:privacy_dataexport_add": ("nobody", GP),
+    "admin:privacy_dataexport_change": ("staff", G),
+    "admin:privacy_accounterasure_add": ("nobody", GP),
+    "admin:privacy_accounterasure_change": ("staff", G),
+    "admin:privacy_accounterasure_delete": ("nobody", GP),  # the audit trail of erasures
     # curriculum (courseplatform/learning): lessons, media, progress, quizzes, certificates, the studio editor
     "learning:lesson": ("enrolled", G),
     "learning:lesson_video": ("media", G),
@@ -176,6 +215,42 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "admin:learning_quizattempt_add": ("nobody", GP),
     "admin:learning_quizattempt_change": ("staff", G),
     "admin:learning_certificate_add": ("nobody", GP),
+    # engagement (courseplatform/engagement): polls (anonymous visitors vote by session), challenges, points
+    "engagement:poll": ("public", G),
+    "engagement:poll_vote": ("public", P),
+    "engagement:challenge": ("public", G),
+    "engagement:challenge_join": ("login", P),
+    "engagement:challenge_leaderboard": ("login", P),
+    "engagement:my_points": ("login", G),
+    "engagement:reward_redeem": ("login", P),
+    "engagement:studio": ("owner+staff", GP),
+    "engagement:studio_poll_close": ("owner+staff", P),
+    "engagement:studio_poll_csv": ("owner+staff", G),
+    "engagement:studio_offer_toggle": ("owner+staff", P),
+    "engagement:participation": ("owner+staff", G),
+    "engagement:participation_chart": ("owner+staff", G),
+    "engagement:participation_csv": ("owner+staff", G),
+    "admin:engagement_poll_add": ("nobody", GP),  # polls, challenges, rewards are made in the studio
+    "admin:engagement_challenge_add": ("nobody", GP),
+    "admin:engagement_rewardoffer_add": ("nobody", GP),
+    "admin:engagement_pollvote_add": ("nobody", GP),  # votes, participations, the ledger: records, read-only
+    "admin:engagement_pollvote_change": ("staff", G),
+    "admin:engagement_pollvote_delete": ("nobody", GP),
+    "admin:engagement_challengeparticipant_add": ("nobody", GP),
+    "admin:engagement_challengeparticipant_change": ("staff", G),
+    "admin:engagement_challengeparticipant_delete": ("nobody", GP),
+    "admin:engagement_learnerbadge_add": ("nobody", GP),
+    "admin:engagement_learnerbadge_change": ("staff", G),
+    "admin:engagement_learnerbadge_delete": ("nobody", GP),
+    "admin:engagement_pointsaccount_add": ("nobody", GP),
+    "admin:engagement_pointsaccount_change": ("staff", G),
+    "admin:engagement_pointsaccount_delete": ("nobody", GP),
+    "admin:engagement_pointsentry_add": ("nobody", GP),
+    "admin:engagement_pointsentry_change": ("staff", G),
+    "admin:engagement_pointsentry_delete": ("nobody", GP),
+    "admin:engagement_redemption_add": ("nobody", GP),
+    "admin:engagement_redemption_change": ("staff", G),
+    "admin:engagement_redemption_delete": ("nobody", GP),
     # the admin: staff only (Django's admin_view), except its own log-in/out and these
     "admin:login": ("public", GP),
     "admin:logout": ("public", P),
@@ -215,6 +290,8 @@ NOT_FOUND_OK = {
     "pages:restore": "no page version in the fixtures",
     "commerce_api:webhook": "no webhook provider (Stripe) configured in the fixtures",
     "learning:lesson_attachment": "the fixture lesson is a video (no attachment)",
+    "privacy:export_download": "the fixture token is not a signed export link",
+    "notifications:mark_read": "no notification at the fixture pk (another user's: tests/notifications)",
 }
 #: allowed callers that still get a 403 from these requests, and why
 FORBIDDEN_OK = {"admin:autocomplete": "needs app_label/model_name/field_name in the query string"}
@@ -232,6 +309,8 @@ PK_FOR = {
     "recommender_staff:activate": "job",  # any pk: no model version exists
     "recommender_staff:interleaving_stop": "job",  # any pk: no interleaving experiment exists
     "search:wishlist_toggle": "course",
+    "notifications:mark_read": "course", "notifications:follow": "creator_b",  # any pk; a creator to follow
+    "moderation:report": "course", "moderation:case": "case", "moderation:decide": "case",
     "commerce:checkout": "course", "commerce:refund_decide": "refund", "commerce:coupon_pause": "coupon",
     "learning:lesson": "lesson", "learning:lesson_video": "lesson", "learning:lesson_captions": "lesson",
     "learning:lesson_attachment": "lesson", "learning:lesson_complete": "lesson", "learning:quiz_submit": "lesson",
@@ -241,6 +320,10 @@ PK_FOR = {
     "learning:studio_lesson_new": "section", "learning:studio_lesson": "lesson",
     "learning:studio_lesson_delete": "lesson", "learning:studio_lesson_move": "lesson",
     "learning:studio_question_add": "lesson", "learning:studio_question_delete": "question",
+    "engagement:poll": "poll", "engagement:poll_vote": "poll", "engagement:challenge": "challenge",
+    "engagement:challenge_join": "challenge", "engagement:challenge_leaderboard": "challenge",
+    "engagement:reward_redeem": "offer", "engagement:studio_poll_close": "poll", "engagement:studio_poll_csv": "poll",
+    "engagement:studio_offer_toggle": "offer",
 }
 QUERY = {"themes:cover_preview": "layout=gradient-band", "themes:preview_css": "ids={active}",
          "themes:cover_live_preview": "layout=gradient-band&title=Preview",
@@ -276,10 +359,14 @@ def build_url(route, world) -> str:
             kwargs[param] = 1
         elif param == "action":
             kwargs[param] = "pause"
+        elif param == "kind":  # a report's content kind (moderation:report)
+            kwargs[param] = "course"
         elif param == "order":
             kwargs[param] = world["order"].number
         elif param == "variant":
             kwargs[param] = "stripe"
+        elif param == "token":
+            kwargs[param] = "not-a-signed-export-link"
         elif param == "uuid":
             kwargs[param] = world["certificate"].uuid
         elif param == "path":
