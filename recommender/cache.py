@@ -73,3 +73,9 @@ def invalidate_interleaving() -> None:
     """An interleaving experiment started or stopped (learners' two-ranking entries name the experiment they
     belong to, so they go stale by themselves)."""
     cache.delete(INTERLEAVING_KEY)
+
+
+def invalidate_course_lists(version_id: int | None) -> None:
+    """The popularity table and new-course list of ``version_id`` (and of no version)."""
+    cache.delete_many([popular_key(version_id), new_courses_key(version_id), popular_key(None),
+                       new_courses_key(None)])

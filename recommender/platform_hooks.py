@@ -12,6 +12,7 @@ from courseplatform.events.buffer import note_impressions
 from courseplatform.experiments.selectors import visitor_arm
 from courseplatform.hooks import Link, hookimpl
 
+from . import cache as cache_keys
 from . import experiment_arms, interleaving, selectors
 from .models import FeedItem
 
@@ -83,3 +84,11 @@ def search_personal_scores(user, course_ids) -> dict[int, float] | None:
 @hookimpl
 def experiment_arm_kinds() -> list:
     return [experiment_arms.ARMS]
+
+
+@hookimpl
+def content_moderated(kind, object_id, hidden, course_ids) -> None:
+    """Moderators hid or restored courses: the cached popularity and new-course lists (cold start, fill-ups)
+    are rebuilt; learners' cached rankings are filtered when served (``selectors.feed_for_user``)."""
+    if course_ids:
+        cache_keys.invalidate_course_lists(selectors.active_version_id())

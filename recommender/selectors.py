@@ -27,6 +27,7 @@ from courseplatform.catalog.models import Course, Enrollment
 from courseplatform.catalog.selectors import enrolled_course_ids
 from courseplatform.events import selectors as events
 from courseplatform.events.models import EventType
+from courseplatform.moderation.selectors import hidden_course_ids
 
 from . import cache as keys
 from .content import build_index
@@ -317,8 +318,9 @@ def feed_for_user(user, limit: int = 20, version_id: int | None = None) -> list[
     categories = {c.category_id: str(c.category) for c in courses.values()}
     reason_of = {c: (r, a) for c, r, a in ranked}
     me = user.pk if user else None
-    visible = [courses[c] for c in ids
-               if c in courses and courses[c].published and courses[c].storefront.owner_id != me]
+    hidden = hidden_course_ids()  # by moderators since the ranking was cached
+    visible = [courses[c] for c in ids if c in courses and courses[c].published and c not in hidden
+               and courses[c].storefront.owner_id != me]
     if len(visible) < limit:  # everything was owned or unpublished: fill with popular courses
         taken = {c.pk for c in visible} | owned
         for course in popular_courses(limit + len(taken), exclude=taken):

@@ -71,7 +71,10 @@ class Currency(models.TextChoices):
 
 class CourseQuerySet(models.QuerySet):
     def published(self) -> "CourseQuerySet":
-        return self.filter(published=True)
+        """What the public sees: published, and neither the course nor its storefront hidden by moderators
+        (``courseplatform.moderation``: every listing, search, sitemaps and the feed go through here)."""
+        return (self.filter(published=True).exclude(moderation__hidden=True)
+                .exclude(storefront__moderation__hidden=True))
 
     def owned_by(self, user) -> "CourseQuerySet":
         return self.filter(storefront__owner=user) if user.is_authenticated else self.none()
@@ -149,6 +152,12 @@ class Enrollment(models.Model):
         return f"{self.learner} → {self.course}"
 
 
+class ReviewQuerySet(models.QuerySet):
+    def visible(self) -> "ReviewQuerySet":
+        """Reviews not hidden by moderators (``courseplatform.moderation``)."""
+        return self.exclude(moderation__hidden=True)
+
+
 class Review(models.Model):
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews",
                                 verbose_name=_("learner"))
@@ -159,6 +168,8 @@ class Review(models.Model):
     )
     text = models.TextField(_("review"), blank=True, max_length=5000)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

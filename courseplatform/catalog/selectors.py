@@ -2,6 +2,8 @@
 
 from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
 
+from courseplatform.moderation import selectors as moderation
+
 from .models import Category, Course, Enrollment, Review, Storefront
 
 
@@ -43,11 +45,26 @@ def courses_for(user) -> QuerySet[Course]:
 
 
 def course_visible_to(pk: int, user) -> Course:
-    """A published course, or an unpublished one to its owner; raises Course.DoesNotExist otherwise."""
+    """A published course, or an unpublished or moderator-hidden one to its owner; raises Course.DoesNotExist
+    otherwise."""
     course = Course.objects.select_related("storefront__owner", "category").get(pk=pk)
-    if not course.published and course.storefront.owner_id != getattr(user, "pk", None):
+    if course.storefront.owner_id != getattr(user, "pk", None) and (
+            not course.published or moderation.course_hidden(course)):
         raise Course.DoesNotExist
     return course
+
+
+def storefront_visible_to(slug: str, user) -> Storefront:
+    """A storefront, unless moderators hid it (then to its owner only); raises Storefront.DoesNotExist."""
+    storefront = storefront_public(slug)
+    if storefront.owner_id != getattr(user, "pk", None) and moderation.is_hidden("storefront", storefront.pk):
+        raise Storefront.DoesNotExist
+    return storefront
+
+
+def course_reviews(course: Course, limit: int = 20) -> list[Review]:
+    """The reviews a course page lists (moderator-hidden ones left out)."""
+    return list(course.reviews.visible().select_related("learner")[:limit])
 
 
 def enrollment_for(user, course: Course) -> Enrollment | None:

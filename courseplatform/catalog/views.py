@@ -46,7 +46,7 @@ def home(request):
 @require_GET
 def storefront_detail(request, slug):
     try:
-        storefront = selectors.storefront_public(slug)
+        storefront = selectors.storefront_visible_to(slug, request.user)
     except Storefront.DoesNotExist:
         raise Http404 from None
     template = hooks.first("storefront_template", storefront=storefront) or "catalog/storefront.html"
@@ -79,7 +79,7 @@ def _course_page(request, course: Course, *, review_form: ReviewForm | None = No
             "course": course,
             "storefront": storefront,
             "enrollment": enrollment,
-            "reviews": course.reviews.select_related("learner")[:20],
+            "reviews": selectors.course_reviews(course),
             "review_form": review_form,
             "storefront_sections": course_page_sections(storefront, request),
         },

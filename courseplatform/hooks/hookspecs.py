@@ -116,3 +116,14 @@ def search_personal_scores(user, course_ids: list[int]) -> dict[int, float] | No
     """How likely the logged-in ``user`` is to take each of ``course_ids`` (search results), from 0 to 1, e.g.
     from the active recommender model; a course left out scores 0. Search blends it with text relevance. One
     or two queries at most (it runs on every search); must not write. ``None``: no personal order."""
+
+
+# --- moderation -------------------------------------------------------------------------------------------------
+
+@hookspec
+def content_moderated(kind: str, object_id: int, hidden: bool, course_ids: list[int]) -> None:
+    """Moderators hid or restored content (``courseplatform.moderation``), called once the decision commits.
+    ``kind`` is "storefront", "page", "course" or "review"; ``course_ids`` are the courses whose public listings
+    change (a storefront's courses, the course, a review's course). Drop what you cached or materialised about
+    them: ``Course.objects.published()`` already leaves hidden courses out of every later query. Must not raise
+    for a course you do not know."""

@@ -155,7 +155,7 @@ class TestimonialsSection(Section):
         limit = data.get("limit") or 3
         if data.get("source") == "entered":
             return {"quotes": data.get("quotes", [])[:limit]}
-        reviews = (Review.objects.filter(course__storefront=ctx.storefront, course__published=True,
+        reviews = (Review.objects.visible().filter(course__storefront=ctx.storefront, course__published=True,
                                          rating__gte=data.get("min_rating") or 4)
                    .exclude(text="").select_related("learner", "course").order_by("-rating", "-created_at")[:limit])
         return {"quotes": [{"quote": r.text[:400], "author": str(r.learner), "role": r.course.title,

@@ -13,8 +13,8 @@ def page_for(storefront) -> StorefrontPage | None:
 
 def published_version(storefront) -> PageVersion | None:
     """The published version, in one query."""
-    page = (StorefrontPage.objects.select_related("published_version")
-            .filter(storefront_id=storefront.pk).only("id", "published_version").first())
+    page = (StorefrontPage.objects.select_related("published_version").filter(storefront_id=storefront.pk)
+            .exclude(moderation__hidden=True).only("id", "published_version").first())  # hidden: none shown
     return page.published_version if page else None
 
 
@@ -39,7 +39,8 @@ def storefront_courses(storefront):
 
 
 def newsletter_signups(storefront):
-    return NewsletterSignup.objects.filter(storefront=storefront)
+    """Confirmed sign-ups only (double opt-in): an unconfirmed address is nobody's consent."""
+    return NewsletterSignup.objects.filter(storefront=storefront, confirmed_at__isnull=False)
 
 
 def published_has_section(storefront, section_type: str) -> bool:

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from courseplatform.hooks import Link, hookimpl
 
+from . import services
+
 
 @hookimpl
 def course_page_panels(request, course) -> str | None:
@@ -22,3 +24,10 @@ def staff_links(request) -> list[Link]:
     if user is None or not user.is_staff:
         return []
     return [Link(_("Search analytics"), reverse("search:analytics"))]
+
+
+@hookimpl
+def content_moderated(kind, object_id, hidden, course_ids) -> None:
+    """Hidden or restored courses leave or re-enter the results (a review's course: its rating counts)."""
+    if course_ids:
+        services.index_courses(course_ids)

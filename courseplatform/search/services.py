@@ -80,13 +80,15 @@ def index_courses(course_ids: Iterable[int]) -> int:
                                  n_enrolled=Count("enrollments", distinct=True)))
         rows, docs, vocabulary = [], [], set()
         extras = _extras(chunk)
+        # what the catalogue shows: published and not hidden by moderators (nor its storefront)
+        shown = set(Course.objects.published().filter(pk__in=chunk).values_list("pk", flat=True))
         for course in courses:
             extra = extras.get(course.pk, {})
             fields = _fields(course, extra.get("text", []))
             rows.append((course.pk, fields))
             vocabulary |= _vocabulary(course)
             docs.append(SearchDocument(
-                course=course, published=course.published, category_id=course.category_id,
+                course=course, published=course.pk in shown, category_id=course.category_id,
                 language=course.language, level=course.level, price=course.price, created_at=course.created_at,
                 rating_avg=course.avg_rating, rating_count=course.n_rating, enrolments=course.n_enrolled,
                 duration_s=extra.get("duration_s")))
