@@ -10,10 +10,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courseplatform.catalog.models import Course
+from courseplatform.hooks.signals import palette_reviewed, send_on_commit
 from courseplatform.jobs import services as jobs
 from courseplatform.jobs.models import JobStatus
 from workers import app, devices
@@ -241,7 +243,9 @@ def _ensure_reviewer(palette: Palette, actor) -> None:
 @transaction.atomic
 def palette_approve(*, palette: Palette, actor, note: str = "") -> Palette:
     _ensure_reviewer(palette, actor)
-    return _transition(palette, S.APPROVED, actor, note)
+    palette = _transition(palette, S.APPROVED, actor, note)
+    _announce_review(palette, approved=True, note=note)
+    return palette
 
 
 @transaction.atomic
@@ -249,7 +253,17 @@ def palette_reject(*, palette: Palette, actor, note: str) -> Palette:
     _ensure_reviewer(palette, actor)
     if not note.strip():
         raise ValidationError(_("Say why the palette is rejected, so the creator can act on it."))
-    return _transition(palette, S.REJECTED, actor, note)
+    palette = _transition(palette, S.REJECTED, actor, note)
+    _announce_review(palette, approved=False, note=note)
+    return palette
+
+
+def _announce_review(palette: Palette, *, approved: bool, note: str) -> None:
+    """Tell the core (notifications) once the decision commits; the core knows no palette model."""
+    storefront = palette.storefront
+    send_on_commit(palette_reviewed, Palette, creator=storefront.owner, storefront=storefront,
+                   palette_id=palette.pk, approved=approved, note=note,
+                   url=reverse("themes:palette_studio", args=[storefront.slug]))
 
 
 @transaction.atomic

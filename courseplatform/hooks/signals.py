@@ -11,6 +11,10 @@ Senders are the core services; receivers must not assume they run in the request
 * ``order_paid``: ``order`` (commerce, when it lands)
 * ``lesson_completed``: ``learner``, ``lesson`` (curriculum: marked, watched or its quiz passed)
 * ``quiz_passed``: ``learner``, ``lesson``, ``attempt`` (the first passing attempt of a quiz lesson)
+* ``palette_reviewed``: ``creator``, ``storefront``, ``palette_id``, ``approved`` (bool), ``note``, ``url`` (the
+  creator's page of it): a reviewer decided; sent by the theming plugin, whose models the core does not know
+* ``job_failed``: ``job`` (a tracked job, any ``TrackedJob`` subclass, ended failed)
+* ``certificate_issued``: ``learner``, ``course``, ``certificate`` (a new certificate, not a repeated look-up)
 """
 
 import logging
@@ -28,6 +32,9 @@ experiment_finished = Signal()
 order_paid = Signal()
 lesson_completed = Signal()
 quiz_passed = Signal()
+palette_reviewed = Signal()
+job_failed = Signal()
+certificate_issued = Signal()
 
 
 def send_on_commit(signal: Signal, sender, **kwargs) -> None:

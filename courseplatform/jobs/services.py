@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from courseplatform.hooks.signals import job_failed, send_on_commit
+
 from .models import JobStatus, TrackedJob, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -87,6 +89,8 @@ def _finish(job: TrackedJob, status: str, reason: str = "") -> None:
         job.progress = 1.0
         fields.append("progress")
     job.save(update_fields=fields)
+    if status == JobStatus.FAILED:
+        send_on_commit(job_failed, type(job), job=job)
 
 
 def job_succeed(job: TrackedJob, *, device: str = "", note: str = "") -> None:
@@ -113,12 +117,16 @@ def sweep_jobs(now=None) -> dict[str, int]:
         stuck = model.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stuck_before)
         for job in stuck:
             if job.attempts >= settings.JOBS_MAX_ATTEMPTS:
-                counts["failed"] += model.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+                failed = model.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
                     status=JobStatus.FAILED,
                     finished_at=now,
                     reason=f"no progress for {model.TIME_LIMIT_S} s after {job.attempts} attempts "
                     "(worker lost or deadline exceeded)",
                 )
+                counts["failed"] += failed
+                if failed:
+                    job.refresh_from_db()
+                    send_on_commit(job_failed, model, job=job)
             else:
                 model.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, queued_at=now)
                 job_dispatch(job)

@@ -19,7 +19,7 @@ from courseplatform.catalog.models import Course
 from courseplatform.catalog.permissions import ensure_can_manage
 from courseplatform.events.models import EventType
 from courseplatform.events.services import record_server_event
-from courseplatform.hooks.signals import lesson_completed, quiz_passed, send_on_commit
+from courseplatform.hooks.signals import certificate_issued, lesson_completed, quiz_passed, send_on_commit
 from courseplatform.pages.sanitize import sanitize_html
 from courseplatform.search import services as search_services
 
@@ -327,8 +327,10 @@ def certificate_issue(*, learner, course: Course) -> Certificate:
     name = (learner.get_full_name() or "").strip() or learner.get_username()
     try:
         with transaction.atomic():
-            return Certificate.objects.create(learner=learner, course=course, learner_name=name[:150],
-                                              course_title=course.title, issued_at=timezone.now())
+            certificate = Certificate.objects.create(learner=learner, course=course, learner_name=name[:150],
+                                                     course_title=course.title, issued_at=timezone.now())
+        send_on_commit(certificate_issued, Certificate, learner=learner, course=course, certificate=certificate)
+        return certificate
     except IntegrityError:
         return Certificate.objects.get(learner=learner, course=course)
 

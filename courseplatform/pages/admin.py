@@ -24,10 +24,10 @@ class StorefrontPageAdmin(admin.ModelAdmin):
 
 @admin.register(NewsletterSignup)
 class NewsletterSignupAdmin(admin.ModelAdmin):
-    list_display = ("email", "storefront", "language", "created_at")
-    list_filter = ("language",)
+    list_display = ("email", "storefront", "language", "created_at", "confirmed_at")
+    list_filter = ("language", ("confirmed_at", admin.EmptyFieldListFilter))
     search_fields = ("email", "storefront__name")
-    readonly_fields = ("storefront", "email", "language", "created_at")
+    readonly_fields = ("storefront", "email", "language", "created_at", "confirmed_at")
 
     def has_add_permission(self, request) -> bool:  # sign-ups come from the storefront's form only
         return False

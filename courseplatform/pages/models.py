@@ -56,6 +56,8 @@ class NewsletterSignup(models.Model):
     email = models.EmailField(_("email address"), max_length=254)
     language = models.CharField(_("language"), max_length=16, blank=True)
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+    #: set from the mailed link (double opt-in); only confirmed addresses count
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -18,6 +18,7 @@ from courseplatform.catalog.models import Course, Storefront
 from courseplatform.catalog.permissions import ensure_can_manage
 
 from . import cache as page_cache
+from . import newsletter
 from .models import LANGUAGE_KEY, NewsletterSignup, PageVersion, StorefrontPage
 from .sanitize import sanitize_html
 from .sections import sections_registry
@@ -191,7 +192,9 @@ def page_restore(*, storefront: Storefront, actor, number: int) -> PageVersion:
 
 
 def newsletter_signup(*, storefront: Storefront, email: str, language: str = "") -> tuple[NewsletterSignup, bool]:
-    """Store a sign-up; signing up twice is harmless. Raises ``ValidationError`` for a bad address."""
+    """Store a sign-up and mail its confirmation link (double opt-in: it counts once confirmed); signing up
+    again mails the link again (at most once per ``newsletter.RESEND_WINDOW_S``). Raises ``ValidationError``
+    for a bad address."""
     email = (email or "").strip()
     if len(email) > 254:
         raise ValidationError({"email": _("Enter a valid email address.")})
@@ -201,8 +204,13 @@ def newsletter_signup(*, storefront: Storefront, email: str, language: str = "")
         raise ValidationError({"email": _("Enter a valid email address.")}) from None
     local, _sep, domain = email.rpartition("@")
     email = f"{local}@{domain.lower()}"
-    try:
-        with transaction.atomic():
-            return NewsletterSignup.objects.create(storefront=storefront, email=email, language=language[:16]), True
-    except IntegrityError:
-        return NewsletterSignup.objects.get(storefront=storefront, email=email), False
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                signup = NewsletterSignup.objects.create(storefront=storefront, email=email, language=language[:16])
+                created = True
+        except IntegrityError:
+            signup, created = NewsletterSignup.objects.get(storefront=storefront, email=email), False
+        if signup.confirmed_at is None:
+            newsletter.confirmation_queue(signup)
+    return signup, created

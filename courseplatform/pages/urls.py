@@ -20,4 +20,5 @@ urlpatterns = [
     path("studio/storefronts/<slug:slug>/page/versions/", views.versions, name="versions"),
     path("studio/storefronts/<slug:slug>/page/versions/<int:number>/restore/", views.restore, name="restore"),
     path("s/<slug:slug>/newsletter/", views.newsletter_signup, name="newsletter_signup"),
+    path("newsletter/confirm/<str:token>/", views.newsletter_confirm, name="newsletter_confirm"),
 ]

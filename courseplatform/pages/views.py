@@ -13,7 +13,7 @@ from courseplatform import hooks
 from courseplatform.catalog.models import Storefront
 from courseplatform.catalog.permissions import creator_required
 
-from . import selectors, services
+from . import newsletter, selectors, services
 from .forms import SectionForm
 from .rendering import page_classes, render_sections
 from .sections import sections_registry
@@ -223,11 +223,23 @@ def newsletter_signup(request, slug):
         messages.error(request, _("This storefront has no newsletter."))
         return redirect(storefront.get_absolute_url())
     try:
-        _signup, created = services.newsletter_signup(storefront=storefront, email=request.POST.get("email", ""),
+        signup, _created = services.newsletter_signup(storefront=storefront, email=request.POST.get("email", ""),
                                                       language=translation.get_language() or "")
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, _("Thank you! You are on the list.") if created
-                         else _("You were already on the list."))
+        messages.success(request, _("You were already on the list.") if signup.confirmed_at else
+                         _("Almost done: we sent you an e-mail. Follow its link to confirm your subscription."))
     return redirect(storefront.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def newsletter_confirm(request, token):
+    """The mailed link: GET asks for the click (a mail scanner's GET confirms nothing), POST confirms."""
+    if request.method == "GET":
+        return render(request, "pages/newsletter_confirm.html", {})
+    try:
+        signup = newsletter.newsletter_confirm(token)
+    except ValidationError as error:
+        return render(request, "pages/newsletter_confirm.html", {"error": _error_text(error)}, status=400)
+    return render(request, "pages/newsletter_confirm.html", {"signup": signup})

@@ -11,8 +11,7 @@ from courseplatform.catalog.models import Enrollment
 from courseplatform.commerce.models import Coupon, Order
 from tests.conftest import log_in
 from tests.factories import CourseFactory, UserFactory
-
-from .smtp import smtp_inbox  # noqa: F401 - fixture
+from tests.smtp import smtp_inbox  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

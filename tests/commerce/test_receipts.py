@@ -3,9 +3,9 @@
 import pytest
 
 from courseplatform.commerce.models import Order
+from tests.smtp import smtp_inbox  # noqa: F401 - fixture
 
 from .conftest import PAY, buy
-from .smtp import smtp_inbox  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 

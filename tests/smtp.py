@@ -1,4 +1,5 @@
-"""A real local SMTP server (aiosmtpd) for receipt tests: messages are parsed and kept for the test to read."""
+"""A real local SMTP server (aiosmtpd) for mail tests (receipts, notifications, newsletter confirmations):
+messages are parsed and kept for the test to read."""
 
 import email
 import email.policy
@@ -32,7 +33,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def smtp_inbox(settings):
-    """Receipts go over SMTP to a server in this process; the test reads what it received."""
+    """Mail goes over SMTP to a server in this process; the test reads what it received."""
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
