@@ -1,6 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from courseplatform.catalog.forms import clean_text
@@ -18,19 +18,15 @@ class Slider(forms.NumberInput):
     input_type = "range"
 
 
-class PaletteBriefForm(forms.Form):
-    """The creator's brand brief. α, β, γ start from ``selectors.default_weights`` (fitted from
-    finished A/B tests; the engine's 1, 1, 1 until there are any)."""
+#: brand colours a brief may carry (the engine's ``MAX_SEEDS``: it picks the best K of them for the palette)
+MAX_BRIEF_COLOURS = 8
 
-    color_1 = forms.CharField(label=_("Brand colour 1"), required=False, max_length=20)
-    lock_1 = forms.BooleanField(label=_("keep exactly"), required=False)
-    role_1 = forms.ChoiceField(label=_("as"), choices=ROLE_CHOICES, required=False)
-    color_2 = forms.CharField(label=_("Brand colour 2"), required=False, max_length=20)
-    lock_2 = forms.BooleanField(label=_("keep exactly"), required=False)
-    role_2 = forms.ChoiceField(label=_("as"), choices=ROLE_CHOICES, required=False)
-    color_3 = forms.CharField(label=_("Brand colour 3"), required=False, max_length=20)
-    lock_3 = forms.BooleanField(label=_("keep exactly"), required=False)
-    role_3 = forms.ChoiceField(label=_("as"), choices=ROLE_CHOICES, required=False)
+
+class PaletteBriefForm(forms.Form):
+    """The creator's brand brief: up to :data:`MAX_BRIEF_COLOURS` brand colours (``color_<i>``, each with
+    ``lock_<i>`` and ``role_<i>``), keywords, K and the weights. α, β, γ start from
+    ``selectors.default_weights`` (fitted from finished A/B tests; the engine's 1, 1, 1 until there are any)."""
+
     keywords = forms.CharField(label=_("Brand keywords"), required=False, max_length=300,
                                help_text=_("e.g. “tech, trust” or “科技, 成长, 专业”"))
     k = forms.IntegerField(label=_("Number of colours"), min_value=3, max_value=10, initial=6)
@@ -46,10 +42,28 @@ class PaletteBriefForm(forms.Form):
     candidates = forms.IntegerField(label=_("Candidates"), min_value=1, max_value=10, initial=5)
     seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=2**31 - 1, initial=0)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = {}
+        for i in range(1, MAX_BRIEF_COLOURS + 1):  # the colour rows come first, in order
+            rows[f"color_{i}"] = forms.CharField(
+                label=format_lazy(_("Brand colour {n}"), n=i), required=False, max_length=20,
+                widget=forms.TextInput(attrs={"placeholder": "#1e88e5", "autocomplete": "off"}))
+            rows[f"lock_{i}"] = forms.BooleanField(label=_("keep exactly"), required=False)
+            rows[f"role_{i}"] = forms.ChoiceField(label=_("as"), choices=ROLE_CHOICES, required=False)
+        self.fields = {**rows, **self.fields}
+
+    def colour_rows(self) -> list[tuple]:
+        """(colour, lock, role) bound fields per brand-colour row, for the template."""
+        return [(self[f"color_{i}"], self[f"lock_{i}"], self[f"role_{i}"]) for i in range(1, MAX_BRIEF_COLOURS + 1)]
+
+    def other_fields(self) -> list:
+        return [self[name] for name in self.fields if not name.startswith(("color_", "lock_", "role_"))]
+
     def clean(self):
         data = super().clean()
         colors, locks = [], []
-        for i in (1, 2, 3):
+        for i in range(1, MAX_BRIEF_COLOURS + 1):
             raw = (data.get(f"color_{i}") or "").strip()
             if not raw:
                 continue
@@ -57,6 +71,10 @@ class PaletteBriefForm(forms.Form):
                 value = normalise_hex(raw)
             except ValidationError as error:
                 self.add_error(f"color_{i}", error)
+                continue
+            if value in colors:
+                self.add_error(f"color_{i}", ValidationError(_("This colour is already in the brief."),
+                                                             code="duplicate_color"))
                 continue
             colors.append(value)
             if data.get(f"lock_{i}"):
@@ -77,11 +95,14 @@ class PaletteBriefForm(forms.Form):
                 "candidates": d["candidates"], "seed": d["seed"]}
 
     @classmethod
-    def initial_for(cls, storefront) -> dict:
+    def initial_for(cls, storefront, suggested: list[str] | None = None) -> dict:
+        """The storefront's brand colours and keywords, or ``suggested`` colours (from its logo, accepted by
+        the creator with "Use these colours") in their place; the first colour is locked as the primary."""
         initial = {"keywords": ", ".join(storefront.brand_keywords)}
-        for i, color in enumerate(storefront.brand_colors[:3], start=1):
+        colours = list(suggested or storefront.brand_colors)[:MAX_BRIEF_COLOURS]
+        for i, color in enumerate(colours, start=1):
             initial[f"color_{i}"] = color
-        if storefront.brand_colors:
+        if colours:
             initial["lock_1"], initial["role_1"] = True, "primary"
         # the feedback loop (themes.experiment_arms): α, β, γ fitted from finished palette A/B tests
         alpha, beta, gamma, source = default_weights(storefront_category_slug(storefront))

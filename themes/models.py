@@ -163,3 +163,27 @@ class WeightDefaults(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.category_id or ''}: {self.alpha}, {self.beta}, {self.gamma}"
+
+
+class LogoColours(TrackedJob):
+    """Brand colours suggested from a storefront's uploaded logo (``themes.palette.extract_colours``, run by a
+    worker: the web tier never loads torch). One row per (storefront, logo file): an upload gets a new file
+    name, so a new logo gets fresh suggestions. The creator accepts or edits them in the brief form."""
+
+    TASK_NAME = "themes.extract_logo_colours"
+    TIME_LIMIT_S = 120
+
+    storefront = models.ForeignKey("catalog.Storefront", on_delete=models.CASCADE, related_name="logo_colours",
+                                   verbose_name=_("storefront"))
+    logo_name = models.CharField(_("logo file"), max_length=255)
+    #: ``[{"hex": "#rrggbb", "share": 0.42}, ...]``, most prominent first
+    colours = models.JSONField(_("suggested colours"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("logo colours")
+        verbose_name_plural = _("logo colours")
+        constraints = [models.UniqueConstraint(fields=["storefront", "logo_name"], name="one_logo_colours_per_logo")]
+
+    def __str__(self) -> str:
+        return gettext("Colours of the logo of %(storefront)s") % {"storefront": self.storefront}

@@ -98,8 +98,9 @@ def contrast_rows(palette) -> list[dict]:
             passed = ratio is not None and ratio >= threshold
             label = (_("pass") if passed else _("fail")) if required else (_("ok for large text") if passed
                                                                                 else _("decorative only"))
+            apca = (getattr(palette, "details", None) or {}).get("apca", {}).get(variant, {}).get(pair)
             row["cells"].append({"variant": variant, "ratio": ratio, "passed": passed, "label": label,
-                                 "hard": bool(required)})
+                                 "hard": bool(required), "apca": apca})
         rows.append(row)
     return rows
 
@@ -191,3 +192,74 @@ def palette_name(palette) -> str:
         return pgettext("palette name", "Palette — %(colours)s") % {"colours": capfirst(colours)}
     return pgettext("palette name", "Candidate %(n)s — %(colours)s") % {"n": palette.rank + 1,
                                                                       "colours": capfirst(colours)}
+
+
+#: dichromacies the engine simulates (Machado et al. 2009, severity 1), in the order the studio shows them
+CVD_KINDS = {"deuteranopia": _("Deuteranopia (no green cones)"), "protanopia": _("Protanopia (no red cones)"),
+             "tritanopia": _("Tritanopia (no blue cones)")}
+VARIANT_LABELS = {"light": _("Light"), "dark": _("Dark")}
+_HEX = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def cvd_previews(palette) -> list[dict]:
+    """How the candidate looks to people with each dichromacy, per variant, from the engine's simulation stored
+    with the candidate (``details["cvd"]``): ``[{"variant", "label", "kinds": [{"kind", "label", "swatches":
+    [{"role", "label", "hex"}]}]}]``; empty for palettes made before the engine reported it."""
+    stored = (getattr(palette, "details", None) or {}).get("cvd") or {}
+    out = []
+    for variant in ("light", "dark"):
+        kinds = []
+        for kind, label in CVD_KINDS.items():
+            colours = stored.get(variant, {}).get(kind, {})
+            swatches_ = [{"role": role, "label": role_label(role), "hex": colours[role].lower()}
+                         for role in ROLE_ORDER if _HEX.fullmatch(str(colours.get(role, "")))]
+            if swatches_:
+                kinds.append({"kind": kind, "label": label, "swatches": swatches_})
+        if kinds:
+            out.append({"variant": variant, "label": VARIANT_LABELS[variant], "kinds": kinds})
+    return out
+
+
+def tone_keys(tones: dict) -> list[str]:
+    keys = {t for roles in tones.values() for ramp in roles.values() for t in ramp}
+    return sorted((t for t in keys if t.isascii() and t.isdigit()), key=int)
+
+
+def validated_tones(palette) -> dict[str, dict[str, dict[str, str]]]:
+    """The candidate's tonal ramps (``details["tones"]``, OKLab tones 0-100 per role and variant) as
+    ``{variant: {role: {tone: "#rrggbb"}}}`` with only the theme's roles, numeric tones and ``#rrggbb`` values
+    (they are written into CSS and tokens); empty when the palette has none."""
+    stored = (getattr(palette, "details", None) or {}).get("tones") or {}
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for variant in ("light", "dark"):
+        roles = {}
+        for role in ROLE_ORDER:
+            ramp = stored.get(variant, {}).get(role, {})
+            clean = {t: str(v.get("hex", "")).lower() for t, v in ramp.items()
+                     if isinstance(v, dict) and str(t).isascii() and str(t).isdigit() and len(str(t)) <= 3
+                     and _HEX.fullmatch(str(v.get("hex", "")))}
+            if clean:
+                roles[role] = dict(sorted(clean.items(), key=lambda kv: int(kv[0])))
+        if roles:
+            out[variant] = roles
+    return out
+
+
+def tone_tables(palette) -> list[dict]:
+    """Per variant, a table of each role's ramp: tones as columns, each cell the tone's colour and its WCAG
+    contrast on that variant's background (so a designer sees which tints still read as text, ≥ 4.5:1)."""
+    stored = (getattr(palette, "details", None) or {}).get("tones") or {}
+    clean = validated_tones(palette)
+    tables = []
+    for variant, roles in clean.items():
+        tones = tone_keys({variant: roles})
+        rows = []
+        for role, ramp in roles.items():
+            cells = []
+            for t in tones:
+                ratio = stored[variant][role].get(t, {}).get("contrast")
+                cells.append({"tone": t, "hex": ramp.get(t, ""), "contrast": ratio,
+                              "text_ok": isinstance(ratio, int | float) and ratio >= THRESHOLDS["text/background"]})
+            rows.append({"role": role, "label": role_label(role), "cells": cells})
+        tables.append({"variant": variant, "label": VARIANT_LABELS[variant], "tones": tones, "rows": rows})
+    return tables

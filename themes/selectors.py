@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from courseplatform.experiments.selectors import visitor_arm
 
-from .models import CoverBatch, Palette, PaletteJob, PaletteStatus, WeightDefaults, WeightScope
+from .models import CoverBatch, LogoColours, Palette, PaletteJob, PaletteStatus, WeightDefaults, WeightScope
 from .plugins import THEME_PRESETS
 
 #: the arm kind of palette A/B tests (``Experiment.kind``)
@@ -142,3 +142,19 @@ def storefront_category_slug(storefront) -> str | None:
     row = (storefront.courses.filter(published=True).values("category__slug").annotate(n=Count("id"))
            .order_by("-n", "category__slug").first())
     return row["category__slug"] if row else None
+
+
+def logo_colours_for(storefront) -> LogoColours | None:
+    """The colour suggestions of the storefront's current logo (None without a logo or before any request)."""
+    if not (storefront.logo and storefront.logo.name):
+        return None
+    return LogoColours.objects.filter(storefront=storefront, logo_name=storefront.logo.name).first()
+
+
+def accepted_logo_colours(storefront, raw: str) -> list[str] | None:
+    """The suggested hexes of the storefront's finished logo-colour row ``raw`` (the studio's ``?logo=<id>``,
+    "Use these colours"); None when ``raw`` names no such row."""
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
+        return None
+    row = LogoColours.objects.filter(pk=int(raw), storefront=storefront, status="succeeded").first()
+    return [c["hex"] for c in row.colours] if row and row.colours else None

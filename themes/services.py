@@ -6,6 +6,7 @@ import logging
 import math
 import time
 
+import numpy as np
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +22,7 @@ from courseplatform.jobs.models import JobStatus
 from workers import app, devices
 
 from . import cover_store
-from .models import CoverBatch, Palette, PaletteJob, PaletteStatus, PaletteTransition
+from .models import CoverBatch, LogoColours, Palette, PaletteJob, PaletteStatus, PaletteTransition
 from .plugins import OBJECTIVE_TERMS
 from .selectors import invalidate_active_palette
 
@@ -100,7 +101,39 @@ def _engine_brief(brief: dict, device: str):
     fields = {k: brief[k] for k in ("k", "alpha", "beta", "gamma", "seed", "candidates", "starts", "steps")
               if k in brief}
     return Brief(brand_colors=list(brief.get("brand_colors", [])), locks=locks,
-                 keywords=brief.get("keywords", ""), device=device, deadline_s=240.0, **fields)
+                 keywords=brief.get("keywords", ""), device=device, deadline_s=240.0, terms=_engine_terms(),
+                 **fields)
+
+
+def _engine_terms() -> list:
+    """The objective-term plugins with a differentiable ``torch_score`` (hookspecs.themes_objective_terms), as
+    engine terms that steer the optimiser. Each is probed on a random palette pair first: one that raises, or
+    does not return a finite (batch,) tensor that carries the gradient, is logged and left to re-ranking."""
+    import torch
+
+    from themes.palette import Term
+
+    terms = []
+    for plugin in OBJECTIVE_TERMS.all():
+        fn = getattr(plugin, "torch_score", None)
+        if not callable(fn):
+            continue
+        light = torch.rand(3, 6, 3, requires_grad=True)
+        dark = torch.rand(3, 6, 3, requires_grad=True)
+        try:
+            value = fn(light, dark)
+            usable = (isinstance(value, torch.Tensor) and tuple(value.shape) == (3,)
+                      and bool(torch.isfinite(value).all()) and value.requires_grad)
+        except Exception:
+            logger.warning("objective term %r: torch_score failed on a probe; it only re-ranks", plugin.name,
+                           exc_info=True)
+            continue
+        if not usable:
+            logger.warning("objective term %r: torch_score must return a finite (batch,) tensor with a gradient; "
+                           "it only re-ranks", plugin.name)
+            continue
+        terms.append(Term(name=plugin.name, weight=float(plugin.weight), fn=fn))
+    return terms
 
 
 def _run_engine(job: PaletteJob, device: str):
@@ -155,15 +188,20 @@ def _fail_unless_transient(job: PaletteJob, error: Exception) -> None:
                   % {"error": type(error).__name__})
 
 
-def _plugin_scores(palette: dict) -> tuple[dict, float]:
+def _plugin_scores(palette: dict, engine_scores: dict | None = None) -> tuple[dict, float]:
     """Scores of the objective-term plugins for one finished candidate (``palette``: role → ``#rrggbb``).
 
-    Post-hoc: the engine optimises U = αH + βV + γB alone; these terms only re-rank its candidates. A term that
-    raises or returns something other than a finite number is skipped and logged, never fails the job; a score
-    outside [0, 1] is clamped to it.
+    A term the engine optimised (a ``torch_score`` it took, reported in ``engine_scores`` under the term's
+    name) is already part of U: its engine value is recorded and adds nothing more. The others are post-hoc:
+    they only re-rank the candidates. A term that raises or returns something other than a finite number is
+    skipped and logged, never fails the job; a score outside [0, 1] is clamped to it.
     """
     scores, bonus = {}, 0.0
+    engine_scores = engine_scores or {}
     for term in OBJECTIVE_TERMS.all():
+        if term.name in engine_scores and term.name not in ("U", "H", "V", "B"):
+            scores[term.name] = round(float(engine_scores[term.name]), 4)
+            continue
         try:
             value = float(term.score(dict(palette)))
         except Exception:
@@ -178,16 +216,21 @@ def _plugin_scores(palette: dict) -> tuple[dict, float]:
     return scores, bonus
 
 
+#: what the studio shows and the token exporters use, kept per candidate (themes.palette's Result.to_dict): CIEDE2000
+#: distances, brand fidelity, APCA Lc beside the WCAG ratios, colour-vision-deficiency previews, tonal ramps
+STORED_DETAILS = ("distances", "brand", "primary_exact_in", "apca", "cvd", "tones")
+
+
 @transaction.atomic
 def _store_candidates(job: PaletteJob, output: dict) -> None:
     candidates = []
     for item in output["palettes"]:
-        extra, bonus = _plugin_scores(item["colors"])
+        extra, bonus = _plugin_scores(item["colors"], item["scores"])
         scores = {**item["scores"], "plugins": extra, "total": round(item["scores"]["U"] + bonus, 4)}
         candidates.append((scores["total"], item, scores))
     candidates.sort(key=lambda c: -c[0])
     for rank, (_total, item, scores) in enumerate(candidates):
-        details = {k: item[k] for k in ("distances", "brand", "primary_exact_in") if k in item}
+        details = {k: item[k] for k in STORED_DETAILS if k in item}
         palette, created = Palette.objects.get_or_create(  # idempotent by (job, rank): a rerun writes nothing
             job=job, rank=rank,
             defaults={"storefront_id": job.storefront_id, "colors": item["colors"], "dark": item["dark"],
@@ -352,3 +395,51 @@ def cover_batch_render(batch_id: int, course_ids: list[int]) -> None:
     # one locked update per chunk; a course deleted since the batch started has no cover to render: it counts as
     # done, so the batch finishes
     _cover_batch_mark_rendered(batch_id, course_ids)
+
+
+#: how many colours a logo suggests (the brief form takes up to 8)
+LOGO_SUGGESTIONS = 6
+
+
+def logo_colours_request(*, storefront, actor) -> LogoColours:
+    """Ask a worker for brand colours from the storefront's current logo. Idempotent per logo file: the same
+    logo returns its existing row (a failed one is queued again)."""
+    if storefront.owner_id != actor.pk:
+        raise PermissionDenied(_("You can only request colour suggestions for your own storefront."))
+    if not (storefront.logo and storefront.logo.name):
+        raise ValidationError(_("Upload a logo first; the colours are taken from it."), code="no_logo")
+    with transaction.atomic():
+        row, created = LogoColours.objects.select_for_update().get_or_create(
+            storefront=storefront, logo_name=storefront.logo.name)
+        if created or row.status == JobStatus.FAILED:
+            if not created:
+                LogoColours.objects.filter(pk=row.pk).update(attempts=0, reason="", progress=0.0)
+            jobs.job_dispatch(row)
+            row.refresh_from_db()
+    return row
+
+
+def logo_colours_extract(row_id: int) -> None:
+    """Worker side: decode the logo with the covers' safe loader and cluster its pixels
+    (:func:`themes.palette.extract_colours`); a logo that cannot be read fails the row with the reason."""
+    from themes.covers import LogoError, load_logo
+    from themes.palette import extract_colours
+
+    row = jobs.job_claim(LogoColours, row_id)
+    if row is None:
+        return
+    storefront = row.storefront
+    data = cover_store.storefront_logo(storefront) if storefront.logo.name == row.logo_name else None
+    if data is None:
+        jobs.job_fail(row, _("The logo could not be read; upload it again as a PNG, JPEG or WebP image."))
+        return
+    try:
+        with load_logo(data) as image:
+            pixels = np.array(image.convert("RGBA"))
+    except LogoError:
+        jobs.job_fail(row, _("The logo could not be read; upload it again as a PNG, JPEG or WebP image."))
+        return
+    found = extract_colours(pixels, n=LOGO_SUGGESTIONS)
+    row.colours = [{"hex": c["hex"].lower(), "share": c["share"]} for c in found]
+    row.save(update_fields=["colours"])
+    jobs.job_succeed(row, device="cpu")

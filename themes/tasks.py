@@ -34,3 +34,8 @@ def start_cover_batch(batch_id: int) -> None:
 @shared_task(name="themes.render_cover_batch", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def render_cover_batch(batch_id: int, course_ids: list[int]) -> None:
     services.cover_batch_render(batch_id, course_ids)
+
+
+@shared_task(name="themes.extract_logo_colours", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def extract_logo_colours(row_id: int) -> None:
+    services.logo_colours_extract(row_id)

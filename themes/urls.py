@@ -7,6 +7,10 @@ from . import views
 app_name = "themes"
 urlpatterns = [
     path("studio/storefronts/<slug:slug>/palettes/", views.palette_studio, name="palette_studio"),
+    path("studio/storefronts/<slug:slug>/palettes/logo-colours/", views.logo_colours_request,
+         name="logo_colours_request"),
+    path("studio/storefronts/<slug:slug>/palettes/logo-colours/progress/", views.logo_colours_progress,
+         name="logo_colours_progress"),
     path("studio/storefronts/<slug:slug>/covers/progress/", views.cover_batch_progress, name="cover_batch_progress"),
     path("studio/palette-jobs/<int:pk>/", views.palette_job, name="palette_job"),
     path("studio/palette-jobs/<int:pk>/progress/", views.palette_job_progress, name="palette_job_progress"),

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -45,7 +46,12 @@ def _cached_text(request, body: str, content_type: str, *, immutable: bool = Fal
 @require_http_methods(["GET", "POST"])
 def palette_studio(request, slug):
     storefront = get_object_or_404(Storefront.objects.owned_by(request.user), slug=slug)
-    form = PaletteBriefForm(request.POST or None, initial=PaletteBriefForm.initial_for(storefront))
+    suggested = None
+    if "logo" in request.GET:  # "Use these colours": the logo's suggestions fill the colour rows, to edit
+        suggested = selectors.accepted_logo_colours(storefront, request.GET["logo"])
+        if suggested is None:
+            raise Http404
+    form = PaletteBriefForm(request.POST or None, initial=PaletteBriefForm.initial_for(storefront, suggested))
     if request.method == "POST" and form.is_valid():
         try:
             job, created = services.palette_job_request(storefront=storefront, actor=request.user,
@@ -64,7 +70,28 @@ def palette_studio(request, slug):
 def _studio_context(storefront, form) -> dict:
     return {"storefront": storefront, "form": form, "jobs": selectors.jobs_for_storefront(storefront)[:10],
             "palettes": selectors.palettes_for_storefront(storefront),
-            "cover_batch": selectors.latest_cover_batch(storefront), "exporters": TOKEN_EXPORTERS.all()}
+            "cover_batch": selectors.latest_cover_batch(storefront), "exporters": TOKEN_EXPORTERS.all(),
+            "logo_colours": selectors.logo_colours_for(storefront)}
+
+
+@creator_required
+@require_POST
+def logo_colours_request(request, slug):
+    """"Suggest colours from the logo": a worker clusters the logo's pixels; the studio polls for the result."""
+    storefront = get_object_or_404(Storefront.objects.owned_by(request.user), slug=slug)
+    try:
+        services.logo_colours_request(storefront=storefront, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("themes:palette_studio", args=[storefront.slug]) + "#logo-colours")
+
+
+@creator_required
+@require_GET
+def logo_colours_progress(request, slug):
+    storefront = get_object_or_404(Storefront.objects.owned_by(request.user), slug=slug)
+    return render(request, "themes/_logo_colours.html", {"storefront": storefront,
+                                                          "logo_colours": selectors.logo_colours_for(storefront)})
 
 
 def _own_job(request, pk) -> PaletteJob:
@@ -127,6 +154,7 @@ def _job_context(job: PaletteJob) -> dict:
         "job": job, "storefront": job.storefront,
         "preview_title": selectors.preview_course_title(job.storefront) if palettes else "",
         "candidates": [{"palette": p, "swatches": presentation.swatches(p), "contrast": presentation.contrast_rows(p),
+                        "cvd": presentation.cvd_previews(p), "tones": presentation.tone_tables(p),
                         "review_note": presentation.review_note(p)} for p in palettes],
     }
 
@@ -255,6 +283,7 @@ def review_queue(request):
     storefronts = {p.storefront_id: p.storefront for p in palettes}
     titles = {pk: selectors.preview_course_title(storefront) for pk, storefront in storefronts.items()}
     items = [{"palette": p, "swatches": presentation.swatches(p), "contrast": presentation.contrast_rows(p),
+              "cvd": presentation.cvd_previews(p),
               "preview_title": titles[p.storefront_id],
               "refusal": services.review_refusal(p, request.user),
               "form": ReviewForm(auto_id=f"review-{p.pk}-%s")} for p in palettes]
@@ -292,6 +321,8 @@ def style_guide(request, slug):
         "swatches": presentation.swatches(palette) if palette else [],
         "contrast": presentation.contrast_rows(palette) if palette else [],
         "matrix": presentation.contrast_matrix(palette) if palette else [],
+        "cvd": presentation.cvd_previews(palette) if palette else [],
+        "tones": presentation.tone_tables(palette) if palette else [],
         "preview_title": selectors.preview_course_title(storefront) if palette else "",
         "exporters": TOKEN_EXPORTERS.all(),
     })
@@ -338,7 +369,8 @@ def download_tokens(request, slug, exporter):
     plugin = TOKEN_EXPORTERS.get(exporter)
     if palette is None or plugin is None:
         raise Http404
-    tokens = {"name": storefront.slug, "light": validated_roles(palette.colors), "dark": validated_roles(palette.dark)}
+    tokens = {"name": storefront.slug, "light": validated_roles(palette.colors), "dark": validated_roles(palette.dark),
+              "tones": presentation.validated_tones(palette)}
     response = HttpResponse(plugin.export(tokens), content_type=f"{plugin.media_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{storefront.slug}-{plugin.filename}"'
     return response

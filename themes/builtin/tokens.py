@@ -1,7 +1,10 @@
 """Built-in design-token exporters: CSS variables, W3C design-tokens JSON, a Tailwind theme snippet.
 
-``tokens`` is ``{"light": {role: "#rrggbb"}, "dark": {role: "#rrggbb"}, "name": str}`` with values
-already re-validated by :func:`themes.css.validated_roles`.
+``tokens`` is ``{"light": {role: "#rrggbb"}, "dark": {role: "#rrggbb"}, "name": str, "tones": {variant: {role:
+{tone: "#rrggbb"}}}}`` with values already re-validated (:func:`themes.css.validated_roles`,
+:func:`themes.presentation.validated_tones`). ``tones`` are the engine's tonal ramps (OKLab lightness 0-100 at each
+role's hue, :mod:`themes.palette.tones`), so components can use tints; it is empty for palettes made before the
+engine reported them, and the exporters then write the roles alone.
 """
 
 import json
@@ -21,7 +24,17 @@ class CssVariables:
     filename: str = "palette.css"
 
     def export(self, tokens: dict) -> str:
-        return theme_css(tokens["light"], tokens["dark"])
+        css = theme_css(tokens["light"], tokens["dark"])
+        tones = tokens.get("tones") or {}
+        blocks = []
+        for variant in ("light", "dark"):
+            lines = [f"  --c-{role}-{tone}: {value};" for role, ramp in tones.get(variant, {}).items()
+                     for tone, value in ramp.items()]
+            if lines:
+                block = ":root {\n" + "\n".join(lines) + "\n}\n"
+                blocks.append(block if variant == "light" else "@media (prefers-color-scheme: dark) {\n" + block + "}\n")
+        return css + ("/* tonal ramps: --c-<role>-<tone>, tone 0 (black) to 100 (white) */\n" + "".join(blocks)
+                      if blocks else "")
 
 
 @dataclass(frozen=True)
@@ -38,7 +51,12 @@ class W3CDesignTokens:
             variant: {role: {"$type": "color", "$value": value} for role, value in tokens[variant].items()}
             for variant in ("light", "dark")
         }
-        return json.dumps({"color": doc}, indent=2, sort_keys=True) + "\n"
+        out = {"color": doc}
+        tones = tokens.get("tones") or {}
+        if tones:  # a group per variant and role; a token cannot also be a group, so ramps live beside the roles
+            out["tone"] = {variant: {role: {tone: {"$type": "color", "$value": value} for tone, value in ramp.items()}
+                                     for role, ramp in roles.items()} for variant, roles in tones.items()}
+        return json.dumps(out, indent=2, sort_keys=True) + "\n"
 
 
 @dataclass(frozen=True)
@@ -50,6 +68,11 @@ class TailwindTheme:
 
     def export(self, tokens: dict) -> str:
         colors = {role: {"DEFAULT": tokens["light"][role], "dark": tokens["dark"][role]} for role in tokens["light"]}
+        tones = tokens.get("tones") or {}
+        for role, ramp in tones.get("light", {}).items():  # bg-primary-40 …
+            colors.setdefault(role, {}).update(ramp)
+        for role, ramp in tones.get("dark", {}).items():  # bg-primary-dark-40 …
+            colors[f"{role}-dark"] = dict(ramp)
         body = json.dumps(colors, indent=2, sort_keys=True)
         return f"/** Tailwind theme extension generated from the storefront palette. */\nmodule.exports = {{\n  theme: {{ extend: {{ colors: {body} }} }},\n}};\n"
 

@@ -21,7 +21,15 @@ def themes_cover_layouts() -> list:
 
 @hookspec
 def themes_objective_terms() -> list:
-    """Extra palette objective terms: ``name``, ``label``, ``weight``, ``score(palette: dict) -> float`` in [0, 1]."""
+    """Extra palette objective terms: ``name``, ``label``, ``weight``, ``score(palette: dict) -> float`` in [0, 1].
+
+    ``score`` gets a finished candidate's light roles (role → ``#rrggbb``) and re-ranks the engine's candidates
+    by ``U + weight × score``. A term may also define ``torch_score(light, dark) -> tensor (batch,)``, a
+    differentiable torch function of the two variant palettes ``(batch, roles, 3)`` in linear RGB (rows
+    background, surface, text, primary, secondary, accent, …), ideally in [0, 1]: it then steers the optimiser
+    itself (``themes.palette.Term``; ``weight × torch_score`` is part of U) and is not added again when
+    re-ranking. A ``torch_score`` that raises or returns the wrong shape on a probe palette falls back to
+    ``score``. Runs in the palette workers only (import torch inside the method)."""
 
 
 @hookspec
