@@ -2,6 +2,7 @@
 # What `make test` needs besides the virtualenv, installed or named, so that no test skips for a missing tool:
 #   Debian packages: gettext (msgfmt), chromium (browser tests), tesseract-ocr with chi-sim and ara (cover OCR),
 #   redis-server (worker tests; started on 127.0.0.1:6379 when nothing answers there) -- installed with apt-get
+#   rabbitmq-server (the reliability tests also run on RabbitMQ; started when its node does not answer)
 #   when run as root, otherwise named with the command to run, and `make test` stops;
 #   npm: axe-core for the accessibility tests, at the version tests/e2e/axe/package-lock.json pins.
 # Fonts are not needed: the cover renderer ships its own (themes/covers/font_files).
@@ -25,6 +26,7 @@ if ! opted_out SKIP_OCR; then
 fi
 if ! opted_out SKIP_REDIS; then
   command -v redis-server >/dev/null || need+=(redis-server)
+  command -v rabbitmq-server >/dev/null || need+=(rabbitmq-server)  # the reliability tests run on both brokers
 fi
 
 if [ ${#need[@]} -gt 0 ]; then
@@ -51,6 +53,12 @@ if ! opted_out SKIP_REDIS && ! redis_answers; then
     --logfile "$PWD/var/redis.log" --pidfile "$PWD/var/redis.pid"
   for _ in $(seq 50); do redis_answers && break; sleep 0.2; done
   redis_answers || { echo "test-deps: redis-server did not start (see var/redis.log)" >&2; exit 1; }
+fi
+
+if ! opted_out SKIP_REDIS && ! rabbitmqctl -q await_startup --timeout 2 >/dev/null 2>&1; then
+  echo "test-deps: starting rabbitmq-server on 127.0.0.1:5672 (rabbitmq-server -detached)"
+  rabbitmq-server -detached >/dev/null 2>&1 || true
+  rabbitmqctl -q await_startup --timeout 120 >/dev/null 2>&1 || { echo "test-deps: RabbitMQ did not start" >&2; exit 1; }
 fi
 
 axe=tests/e2e/axe

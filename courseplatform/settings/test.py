@@ -31,5 +31,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
     "socket_connect_timeout": 2,
     "max_retries": 1,
 }
+if CELERY_BROKER_URL.startswith("amqp://"):  # RabbitMQ (tests/reliability run on both): base.py's options
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
 # A dead worker's palette job is taken over once its heartbeat is this old (tests/reliability).
 JOBS_HEARTBEAT_STALE_S = env.int("JOBS_HEARTBEAT_STALE_S", default=4)

@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -97,27 +98,119 @@ def shared_redis_stays_up():
         wait_for(lambda: redis_available(SHARED_REDIS_URL), timeout=10)
 
 
+class PrivateRabbit:
+    """A vhost of its own on the local RabbitMQ (``amqp://guest:guest@127.0.0.1:5672``), so no other run's
+    messages mix with this test's. ``stop()``/``start()`` restart the broker application of the node
+    (``rabbitmqctl stop_app``/``start_app``): every vhost's connections drop; durable queues and persistent
+    messages (Celery's default) survive."""
+
+    HOST = "127.0.0.1:5672"
+
+    def __init__(self):
+        self.ctl = shutil.which("rabbitmqctl")
+        require(self.ctl is not None, "rabbitmqctl (the RabbitMQ broker the fault tests also run on)",
+                "rabbitmq-server", "SKIP_REDIS")
+        self.vhost = f"cp-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.url = f"amqp://guest:guest@{self.HOST}/{self.vhost}"
+        wait_for(self.answers, timeout=30, interval=0.5)
+        self._ctl("add_vhost", self.vhost)
+        self._ctl("set_permissions", "-p", self.vhost, "guest", ".*", ".*", ".*")
+
+    def _ctl(self, *args: str) -> None:
+        subprocess.run([self.ctl, "-q", *args], check=True, timeout=60, stdout=subprocess.DEVNULL)
+
+    def answers(self) -> bool:
+        from kombu import Connection
+
+        try:
+            with Connection(f"amqp://guest:guest@{self.HOST}//", connect_timeout=1) as conn:
+                conn.connect()
+            return True
+        except Exception:
+            return False
+
+    def stop(self) -> None:
+        self._ctl("stop_app")
+
+    def start(self) -> None:
+        self._ctl("start_app")
+        self._ctl("await_startup")
+        wait_for(self.answers, timeout=30, interval=0.2)
+
+    def queue_length(self, queue: str) -> int:
+        from kombu import Connection
+
+        with Connection(self.url, connect_timeout=2) as conn:
+            try:
+                return conn.default_channel.queue_declare(queue, passive=True).message_count
+            except Exception:  # not declared yet: empty
+                return 0
+
+    def close(self) -> None:
+        if not self.answers():
+            self.start()
+        subprocess.Popen([self.ctl, "-q", "delete_vhost", self.vhost], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)  # no need to wait for it
+
+
+def _use_broker(settings, url: str, options: dict):
+    """Point this process's Celery app, and every worker a test starts, at ``url``; returns the undo."""
+    from workers import app
+
+    saved = (app.conf.broker_url, dict(app.conf.broker_transport_options or {}))
+    settings.CELERY_BROKER_URL = url  # read by tests.conftest.worker_env for the workers
+    app.conf.broker_url = url
+    app.conf.broker_transport_options = options
+    app._after_fork()  # drop pooled connections to the old broker (Celery's own reset after fork)
+
+    def undo():
+        app.conf.broker_url, app.conf.broker_transport_options = saved
+        app._after_fork()
+
+    return undo
+
+
 @pytest.fixture
 def private_redis(settings):
     """A private Redis that this process's Celery app and every worker started by the test use as broker."""
     from workers import app
 
     server = PrivateRedis()
-    saved = (app.conf.broker_url, dict(app.conf.broker_transport_options or {}))
-    settings.CELERY_BROKER_URL = server.url  # read by tests.conftest.worker_env for the workers
-    app.conf.broker_url = server.url
-    app._after_fork()  # drop pooled connections to the old broker (Celery's own reset after fork)
+    undo = _use_broker(settings, server.url, dict(app.conf.broker_transport_options or {}))
     try:
         yield server
     finally:
-        app.conf.broker_url, app.conf.broker_transport_options = saved
-        app._after_fork()
+        undo()
         server.close()
 
 
 @pytest.fixture
-def fault_worker(private_redis, transactional_db):
-    """Start real ``celery worker`` subprocesses on the private Redis; all are stopped (or killed) at the end."""
+def private_rabbitmq(settings):
+    """A private RabbitMQ vhost that this process's Celery app and every worker started by the test use."""
+    server = PrivateRabbit()
+    undo = _use_broker(settings, server.url, {"confirm_publish": True})
+    try:
+        yield server
+    finally:
+        undo()
+        server.close()
+
+
+@pytest.fixture
+def fault_broker(private_redis):
+    """The broker the fault workers use: the private Redis; a module overrides it to run on RabbitMQ too."""
+    return private_redis
+
+
+@pytest.fixture(params=["redis", "rabbitmq"])
+def either_broker(request):
+    """Run the test once on a private Redis and once on a private RabbitMQ vhost."""
+    return request.getfixturevalue(f"private_{request.param}")
+
+
+@pytest.fixture
+def fault_worker(fault_broker, transactional_db):
+    """Start real ``celery worker`` subprocesses on the test's broker; all are stopped (or killed) at the end."""
     started: list[WorkerProcess] = []
 
     def start(queues: str = "gpu", **kwargs) -> WorkerProcess:

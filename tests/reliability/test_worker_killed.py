@@ -26,6 +26,12 @@ from .conftest import (
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture
+def fault_broker(either_broker):
+    """Both brokers: Redis redelivers after the visibility timeout, RabbitMQ when the connection drops."""
+    return either_broker
+
+
 def _request_long_job(storefront, creator) -> PaletteJob:
     from themes import services
 
