@@ -1,3 +1,5 @@
+import os
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +8,13 @@ class EngagementConfig(AppConfig):
     name = "courseplatform.engagement"
     label = "engagement"
     verbose_name = _("Engagement")
+    #: collected by workers/routing.py: participants of challenges ending soon get one reminder each
+    celery_beat_schedule = {
+        "challenge-reminders": {
+            "task": "engagement.challenge_reminders",
+            "schedule": float(os.environ.get("ENGAGEMENT_REMINDERS_EVERY_S", "3600")),
+        },
+    }
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (connects the core signals)

@@ -1,0 +1,10 @@
+"""Engagement's periodic work: remind participants of challenges about to end."""
+
+from celery import shared_task
+
+from . import reminders
+
+
+@shared_task(name="engagement.challenge_reminders", ignore_result=True)
+def challenge_reminders() -> int:
+    return reminders.challenge_reminders_send()
