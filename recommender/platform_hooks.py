@@ -13,7 +13,7 @@ from courseplatform.experiments.selectors import visitor_arm
 from courseplatform.hooks import Link, hookimpl
 
 from . import cache as cache_keys
-from . import experiment_arms, interleaving, selectors
+from . import experiment_arms, interleaving, personal_data, selectors
 from .models import FeedItem
 
 #: courses in the home page's "Recommended for you"
@@ -84,6 +84,16 @@ def search_personal_scores(user, course_ids) -> dict[int, float] | None:
 @hookimpl
 def experiment_arm_kinds() -> list:
     return [experiment_arms.ARMS]
+
+
+@hookimpl
+def personal_data_export(user) -> dict:
+    return personal_data.feed_export(user)
+
+
+@hookimpl
+def personal_data_erase(user) -> dict:
+    return personal_data.person_erase(user)
 
 
 @hookimpl

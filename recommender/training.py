@@ -645,7 +645,7 @@ def materialise(version: ModelVersion, model, data) -> int:
     """
     blend = version.engagement_blend()
     item_course = [int(k) for k in data.item_ids]
-    user_ids = [int(k) for k in data.user_ids]
+    user_ids = [int(k) if k is not None else 0 for k in data.user_ids]  # None: an erased person (no feed)
     courses = {
         c["id"]: c for c in Course.objects.published().values("id", "title", "tags", "category_id",
                                                                 "storefront__owner_id", "price")
@@ -704,6 +704,8 @@ def materialise(version: ModelVersion, model, data) -> int:
                                                                    for c in owned.get(user_ids[u], ()) if c in courses})
                     for u, rec in zip(chunk, recs, strict=True)]
         for u, rec in zip(chunk, recs, strict=True):
+            if not user_ids[u]:
+                continue
             # truthful reasons: the history course that contributed most to the score, when substantial
             whys = explain_items(model, model.user_items[u], [j for j, _s in rec])
             for rank, ((j, score), why) in enumerate(zip(rec, whys, strict=True), start=1):

@@ -12,6 +12,7 @@ from courseplatform.hooks import Link, hookimpl
 from . import cover_store, selectors
 from .covers.certificate import render_certificate
 from .experiment_arms import ARMS
+from .models import Palette, PaletteJob, PaletteTransition
 from .plugins import COVER_LAYOUTS, SECTIONS
 
 
@@ -125,3 +126,20 @@ def certificate_image(storefront, learner_name: str, course_title: str, issued_o
     return render_certificate(heading=_("Certificate of completion"), name=learner_name,
                               completed=_("has completed"), course_title=course_title, issued_on=issued_on,
                               issuer=storefront.name, palette=selectors.active_palette_roles(storefront), size=size)
+
+
+@hookimpl
+def personal_data_export(user) -> dict:
+    """The palettes of the storefronts ``user`` owns (briefs and jobs they requested are exported by the core
+    through their foreign keys)."""
+    rows = Palette.objects.filter(storefront__owner=user).order_by("pk").values(
+        "pk", "storefront_id", "status", "colors", "dark", "scores", "created_at")
+    return {"themes.palettes": list(rows)}
+
+
+@hookimpl
+def personal_data_erase(user) -> dict:
+    """Palette jobs and review transitions keep no link to the person (their storefronts' palettes go with the
+    storefronts, or stay with a storefront kept for its learners)."""
+    return {"themes.palette_jobs": PaletteJob.objects.filter(requested_by=user).update(requested_by=None),
+            "themes.transitions": PaletteTransition.objects.filter(actor=user).update(actor=None)}

@@ -23,6 +23,7 @@ from courseplatform.api.base import (
     RequestLanguageMixin,
     SafeJSONParser,
 )
+from courseplatform.privacy.consent import tracking_allowed
 
 from . import services
 from .serializers import (
@@ -78,8 +79,10 @@ class EventsView(RequestLanguageMixin, BodyLimitMixin, DatabaseUnavailableMixin,
         description=(
             f"Up to {MAX_EVENTS} events from the logged-in learner or, anonymously, the session (created when "
             "missing). Each event is validated on its own: the response lists the accepted event ids and, for "
-            "each refused one, its index and errors. A batch with no valid event is a 400. Retrying a batch is "
-            "safe: an event id already stored is reported under `duplicates` and stored nothing."
+            "each refused one, its index and errors. A batch with no valid event is a 400. Without the "
+            "visitor's consent to usage measurement (the privacy banner) valid events are not stored: `stored` "
+            "is 0 and `consent` false. Retrying a batch is safe: an event id already stored is reported under "
+            "`duplicates` and stored nothing."
         ),
         request=EventBatchSerializer,
         responses={
@@ -121,6 +124,10 @@ class EventsView(RequestLanguageMixin, BodyLimitMixin, DatabaseUnavailableMixin,
                     continue
             data["index"] = index
             valid.append(data)
+        if valid and not tracking_allowed(request._request):
+            # non-essential events without the visitor's consent: validated, answered, not stored
+            return Response({"accepted": [], "stored": 0, "duplicates": [], "refused": refused,
+                             "consent": False})
         session_key = ""
         if valid and not request.user.is_authenticated:
             if not request.session.session_key:

@@ -152,6 +152,8 @@ class IngestResponseSerializer(serializers.Serializer):
     duplicates = serializers.ListField(child=serializers.CharField(),
                                        help_text=_("Event ids already stored (a retry); nothing was written."))
     refused = RefusedEventSerializer(many=True)
+    consent = serializers.BooleanField(required=False, help_text=_(
+        "Present and false when the visitor has not allowed usage measurement: nothing was stored."))
 
 
 class BatchErrorSerializer(serializers.Serializer):

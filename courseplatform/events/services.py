@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courseplatform.catalog.models import Course
+from courseplatform.privacy.consent import tracking_allowed
 
 from . import buffer, taggers
 from .models import EventType, Interaction
@@ -255,6 +256,8 @@ def visitor_impressions_log(request, *, course_ids: Sequence[int], surface: str,
                             course_tags: Mapping[int, Mapping[str, str]] | None = None) -> int:
     """:func:`impressions_log` for the visitor of ``request`` (a learner, else the anonymous session if there is
     one: a page view starts none). A failure is logged, never raised: an impression log must not break a page."""
+    if not tracking_allowed(request):  # impressions are non-essential: only with the visitor's consent
+        return 0
     user = getattr(request, "user", None)
     user = user if user is not None and user.is_authenticated else None
     session = getattr(request, "session", None)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from courseplatform.catalog.permissions import ensure_can_manage
 from courseplatform.events import services as events
 from courseplatform.hooks.signals import experiment_finished, send_on_commit
+from courseplatform.privacy.consent import tracking_allowed
 
 from . import stats
 from .models import Experiment, ExperimentStatus, Metric, Variant
@@ -188,7 +189,7 @@ def exposure_log(request, storefront, course_ids: list[int], surface: str) -> in
     tagged when they are logged: :func:`~courseplatform.experiments.selectors.event_tags`.)"""
     visitor_start(request, storefront)
     context = experiment_context(request, storefront)
-    if context is None or not course_ids:
+    if context is None or not course_ids or not tracking_allowed(request):  # exposures need consent
         return 0
     if getattr(request.user, "pk", None) == storefront.owner_id:
         return 0  # the owner previewing their storefront is not a visitor

@@ -127,3 +127,20 @@ def content_moderated(kind: str, object_id: int, hidden: bool, course_ids: list[
     change (a storefront's courses, the course, a review's course). Drop what you cached or materialised about
     them: ``Course.objects.published()`` already leaves hidden courses out of every later query. Must not raise
     for a course you do not know."""
+
+
+# --- personal data (courseplatform.privacy) ---------------------------------------------------------------------
+
+@hookspec
+def personal_data_export(user) -> dict[str, list[dict]] | None:
+    """The plugin's data about ``user`` for their export archive: ``{section name: [JSON-serialisable rows]}``
+    (one file per section). Rows in tables with a foreign key to the user are exported by the core already;
+    return what only the plugin knows how to find. Runs in a worker; must not write."""
+
+
+@hookspec
+def personal_data_erase(user) -> dict[str, int] | None:
+    """``user``'s account is being erased, inside the erasure's transaction, before the account row is
+    deleted: remove or anonymise every trace of them the plugin keeps (rows, caches, files, ids inside saved
+    artifacts), so that nothing refers to ``user.pk`` afterwards. Returns ``{what: rows changed}`` for the
+    erasure's audit row. File work that cannot be rolled back belongs in ``transaction.on_commit``."""

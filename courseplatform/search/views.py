@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courseplatform.accounts.decorators import staff_required
 from courseplatform.catalog.models import Course
+from courseplatform.privacy.consent import tracking_allowed
 
 from . import selectors, services
 from .forms import SearchForm
@@ -101,6 +102,8 @@ def click(request):
         log_id = signing.loads(request.POST.get("log", ""), salt=CLICK_SALT, max_age=CLICK_MAX_AGE_S)
     except signing.BadSignature:
         return JsonResponse({"detail": _("Unknown or expired search.")}, status=400)
+    if not tracking_allowed(request):  # a result click is usage measurement: only with consent
+        return HttpResponse(status=204)
     session_key = getattr(request.session, "session_key", None) or ""
     services.search_click(log_id=log_id, course_id=course_id, position=position, user=request.user,
                           session_key=session_key)

@@ -15,6 +15,8 @@ REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"events": "1000/min", "events_ip": "5000/min", "feed": "1000/min"}
 # quotas generous enough for suites that queue many jobs; tests/themes/test_quotas.py sets its own
 PALETTE_JOBS_MAX_CONCURRENT, PALETTE_JOBS_PER_HOUR, COVER_PREVIEWS_PER_MINUTE = 50, 1000, 1000
+# tests of impressions and exposures run as a consenting visitor; tests/privacy and the e2e banner test turn it on
+PRIVACY_REQUIRE_CONSENT = False
 
 # Worker processes started by tests must see the test database, so SQLite's test DB is a file; one per test
 # run, so two runs on one checkout do not destroy each other's database (workers get its path explicitly).
