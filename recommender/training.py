@@ -39,6 +39,7 @@ from courseplatform.experiments.models import ExperimentStatus, Variant
 from . import artifacts, services
 from .content import build_index
 from .experiment_arms import KIND as ARMS_KIND
+from .history import learner_history, vetted
 from .models import CourseSimilarity, FeedItem, InterleavingExperiment, ModelVersion, ReasonCode, TrainingRun
 
 logger = logging.getLogger(__name__)
@@ -80,21 +81,12 @@ def trusted_learners() -> set[int]:
     return enrolled & old
 
 
-def _interaction_rows() -> list[tuple]:
-    """The learners' history; the cheap events of untrusted learners are renamed ``<type>:unverified`` (a small
-    weight), and dropped on courses no trusted event vouches for (an enrolment, completion or rating by anyone,
-    a cheap event of a trusted learner): throwaway accounts cannot lift a course nobody real has taken."""
-    rows = events.learner_history()
-    trusted = trusted_learners()
-    vouched = {row[1] for row in rows if row[2] not in CHEAP_TYPES or row[0] in trusted}
-    out = []
-    for row in rows:
-        if row[2] in CHEAP_TYPES and row[0] not in trusted:
-            if row[1] not in vouched:
-                continue
-            row = (row[0], row[1], row[2] + UNVERIFIED, *row[3:])
-        out.append(row)
-    return out
+def _interaction_rows():
+    """The learners' history, streamed into columns (``history.py``: an ``EventLog``, memory-bounded); the cheap
+    events of untrusted learners are renamed ``<type>:unverified`` (a small weight), and dropped on courses no
+    trusted event vouches for (an enrolment, completion or rating by anyone, a cheap event of a trusted learner):
+    throwaway accounts cannot lift a course nobody real has taken."""
+    return vetted(learner_history(), trusted=trusted_learners(), cheap_types=CHEAP_TYPES, suffix=UNVERIFIED)
 
 
 def _discard(version: ModelVersion) -> None:
@@ -180,7 +172,7 @@ def train_version(*, algorithm: str = "", params: dict | None = None, device: st
     base = dict(engine.DEFAULT_PARAMS) if algorithm == engine.DEFAULT_MODEL else {}
     params = {**base, **(params or {})}
     rows = _interaction_rows()
-    if not rows:
+    if not len(rows):
         raise TrainingError("no learner interactions to train on yet")
     half_life = settings.RECOMMENDER_HALF_LIFE_DAYS
     data = engine.build_interactions(rows, training_weights(), half_life_days=half_life)
@@ -505,8 +497,11 @@ def _engagement_report(algorithm, params, device, rows, half_life) -> dict:
     cutoff = float(ts[test].min())
     if rows is None:
         rows = _interaction_rows()
-    history = [r for r in rows if r[3].timestamp() < cutoff]
-    data = engine.build_interactions(history, training_weights(), half_life_days=half_life) if history else None
+    if hasattr(rows, "timestamps"):  # an EventLog
+        history = rows.subset(rows.timestamps < cutoff)
+    else:
+        history = [r for r in rows if r[3].timestamp() < cutoff]
+    data = engine.build_interactions(history, training_weights(), half_life_days=half_life) if len(history) else None
     if data is None or len(data) == 0:
         return {"skipped": "no_history", "reason": "no learner interactions before the holdout", **counts}
     scorer = engine.fit_model(algorithm, params, data, item_features(data), device=device)

@@ -3,10 +3,11 @@
 Querysets are returned where callers aggregate further; nothing here writes.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import connections
+from django.db.models import Count, FloatField, Func, Max, Q, QuerySet
 
 from .models import EventType, Interaction
 
@@ -24,6 +25,46 @@ def learner_history() -> list[tuple]:
     """Every learner event except impressions, oldest first: ``(user_id, course_id, type, ts, value)``."""
     return list(Interaction.objects.filter(user__isnull=False).exclude(type=EventType.IMPRESSION)
                 .order_by("id").values_list("user_id", "course_id", "type", "ts", "value"))
+
+
+class EpochSeconds(Func):
+    """A datetime column as float unix seconds, computed by the database: parsing a timestamp per row in Python
+    (psycopg's text loader) costs more than the rest of a streamed row."""
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):  # stored as ISO text in UTC
+        return self.as_sql(compiler, connection, template="(julianday(%(expressions)s) - 2440587.5) * 86400.0",
+                           **extra)
+
+
+def _learner_history_rows() -> QuerySet:
+    return (Interaction.objects.filter(user__isnull=False).exclude(type=EventType.IMPRESSION)
+            .annotate(ts_s=EpochSeconds("ts")).values_list("user_id", "course_id", "type", "ts_s", "value"))
+
+
+def learner_history_count() -> int:
+    """How many rows :func:`learner_history_chunks` yields (a size hint taken before reading them)."""
+    return _learner_history_rows().count()
+
+
+def learner_history_chunks(chunk_size: int = 20_000) -> Iterator[list[tuple]]:
+    """:func:`learner_history`'s rows, ``ts`` as float unix seconds, streamed in lists of at most ``chunk_size``,
+    in no particular order (the storage order: on PostgreSQL a sequential scan of the month partitions). A
+    server-side cursor on PostgreSQL (``iterator``): memory holds one chunk, not the log. Wrap in a transaction
+    on PostgreSQL for a consistent snapshot."""
+    queryset = _learner_history_rows().order_by()
+    sql, params = queryset.query.sql_with_params()
+    connection = connections[queryset.db]
+    # the queryset's own SQL on Django's chunked cursor (what ``iterator()`` uses) without the per-row
+    # converters: every column already arrives as the Python type wanted (ints, str, floats)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(chunk_size):
+            yield chunk
 
 
 def learner_impressions(limit: int) -> list[tuple]:

@@ -5,7 +5,7 @@ import socket
 
 from celery import shared_task
 
-from . import services
+from . import retention, services
 
 
 def consumer_name() -> str:
@@ -17,3 +17,9 @@ def consumer_name() -> str:
 def flush_buffer() -> int:
     """Drain the impressions buffer (beat, every ``EVENTS_FLUSH_EVERY_S``); idempotent, safe to run twice."""
     return services.buffer_flush(consumer=consumer_name())
+
+
+@shared_task(name="events.maintain", ignore_result=True)
+def maintain() -> dict:
+    """Month partitions ahead and the retention period (beat, every ``EVENTS_MAINTAIN_EVERY_S``)."""
+    return retention.log_maintain()

@@ -32,7 +32,8 @@ DEFAULT_PARAMS: dict[str, Any] = {"l2": 500.0, "knn_weight": 0.0, "neighbours": 
 # (interleaving, explain, dataset) without pulling in torch, which only models, evaluation and selection need.
 _LAZY: dict[str, tuple[str, str]] = {
     **{name: (".dataset", name) for name in ("DEFAULT_EVENT_WEIGHTS", "EVENT_TYPES", "InteractionMatrix",
-                                             "Interactions", "build_dataset", "build_interactions")},
+                                             "Interactions", "build_dataset", "build_interactions", "EventLog",
+                                             "EventLogBuilder")},
     **{name: (".evaluation", name) for name in ("EvaluationResult", "evaluate")},
     **{name: (".models", name) for name in ("MODEL_NAMES", "ArtifactError", "Recommender", "make_model")},
     **{name: (".explain", name) for name in ("Explanation", "explain")},
@@ -60,7 +61,7 @@ def make_default_model(**overrides: Any) -> Recommender:
 
 __all__ = [
     "ArtifactError", "DEFAULT_EVENT_WEIGHTS", "DEFAULT_MODEL", "DEFAULT_PARAMS", "ENGINE_VERSION", "EVENT_TYPES",
-    "EvaluationResult", "Explanation", "InteractionMatrix", "Interactions", "MODEL_NAMES", "Recommender",
+    "EvaluationResult", "EventLog", "EventLogBuilder", "Explanation", "InteractionMatrix", "Interactions", "MODEL_NAMES", "Recommender",
     "Selection", "build_dataset", "build_interactions", "evaluate", "explain", "fit_model", "make_default_model",
     "make_model", "train_default",
 ]
