@@ -23,6 +23,7 @@ from django.utils import timezone
 from courseplatform.accounts.models import User
 from courseplatform.catalog.models import Category, Course, Enrollment, Review, Storefront
 from courseplatform.commerce.demo import seed_commerce
+from courseplatform.engagement.demo import seed_engagement
 from courseplatform.events import selectors as event_selectors
 from courseplatform.events import services as event_services
 from courseplatform.learning.demo import seed_learning
@@ -250,5 +251,6 @@ def seed_demo(*, seed: int = 7, n_courses: int = 200, n_learners: int = 1000,
     store_history(history)
     seed_commerce(seed=seed)  # paid orders, refunds and coupons behind the paid enrolments: revenue in analytics
     seed_learning(seed=seed)  # curricula, and the (remaining) enrolments' progress, quizzes and certificates
+    seed_engagement(seed=seed)  # polls, challenges and rewards on the first storefronts; lesson points
     search_services.rebuild_index()  # bulk inserts send no signals: popularity and ratings enter the index here
     return summary()
