@@ -21,7 +21,15 @@ What it does:
 4. Ingestion: ``--clients`` anonymous browser-like clients (session + CSRF cookie and header) POST batches of
    ``--batch`` (50) events to ``POST /api/events`` for ``--seconds``; every event id is unique. Zero loss means:
    rows added to the database == events acknowledged (``accepted``) == events sent.
-5. Feed: ``--learners`` (50) logged-in seeded learners GET ``/api/feed`` concurrently for ``--feed-seconds``.
+5. Feed: ``--learners`` (50) logged-in seeded learners GET ``/api/feed`` concurrently for ``--feed-seconds``
+   (closed loop), after one request each (their first, rendered and cached: the "cold" row). Target (issue 17):
+   >= 50 % of the ceiling's throughput.
+6. Feed, open loop: the same learners at a fixed offered rate of ``--open-fraction`` (25 %) of the ceiling measured
+   before, each request timed from when it was due (a late send counts its wait: no coordinated omission).
+   Target: p99 < 25 ms.
+The impressions the feed shows are buffered by the web processes (a Redis stream) and written by a flusher
+process (``manage.py flush_events --follow``) running beside the server the whole time, so the ingestion phase
+also writes them; the run ends by draining the buffer and checking that every buffered impression was stored.
 
 The cache (throttle counters, sessions' feed cache) is Redis as in production (``--redis-url``, database 14 of
 the local Redis by default, flushed before and after; ``--redis-url ''`` measures the embedded default, the
@@ -84,6 +92,7 @@ from datetime import UTC, datetime  # noqa: E402
 from urllib.parse import urlencode  # noqa: E402
 
 PY = sys.executable
+FEED_LIMIT = 20  # every feed request asks for 20 courses (an impression list is 20 rows)
 HOST = "127.0.0.1"
 
 
@@ -260,17 +269,76 @@ def _flush_bench_redis() -> None:
         redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def count_events(url_args) -> int:
+def count_events(url_args, where: str = "") -> int:
     import psycopg
 
     with psycopg.connect(url_args) as conn:
-        return conn.execute("SELECT count(*) FROM recommender_interaction").fetchone()[0]
+        return conn.execute(f"SELECT count(*) FROM recommender_interaction {where}").fetchone()[0]
+
+
+def start_flusher(url: str) -> subprocess.Popen:
+    """The impressions buffer's flusher (what the ``events.flush_buffer`` beat task does, continuously)."""
+    return subprocess.Popen([PY, "manage.py", "flush_events", "--follow"], cwd=ROOT, env=_env(url),
+                            stdout=subprocess.DEVNULL, start_new_session=True)
+
+
+def lists_buffered() -> int:
+    """Impression lists ever appended to the buffer's stream since the bench flushed Redis."""
+    import redis
+
+    try:
+        return int(redis.Redis.from_url(REDIS_URL).xinfo_stream("events:impressions")["entries-added"])
+    except redis.exceptions.ResponseError:  # no stream: nothing was buffered
+        return 0
+
+
+def buffered_rows() -> int:
+    """Impression rows still in the buffer's stream (entries not yet written)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    return sum(len(json.loads(fields[b"rows"])) for _id, fields in client.xrange("events:impressions"))
+
+
+def open_loop(sessions: list, rate: float, seconds: float, path: str) -> tuple[list[float], dict[int, int], float]:
+    """Requests due at a fixed ``rate`` (request i at i / rate), spread over ``sessions`` (one thread each,
+    request i on session i mod n); latency counts from the due time, so a late send is counted as waiting."""
+    n = len(sessions)
+    total = int(rate * seconds)
+    latencies: list[list[float]] = [[] for _ in range(n)]
+    statuses: list[dict[int, int]] = [{} for _ in range(n)]
+    start = time.perf_counter() + 0.2
+
+    def loop(k: int) -> None:
+        for i in range(k, total, n):
+            due = start + i / rate
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            status = sessions[k].call("GET", path)[0]
+            latencies[k].append((time.perf_counter() - due) * 1000)
+            statuses[k][status] = statuses[k].get(status, 0) + 1
+
+    pool = [threading.Thread(target=loop, args=(k,), daemon=True) for k in range(n)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - start
+    merged: dict[int, int] = {}
+    for st in statuses:
+        for code, count in st.items():
+            merged[code] = merged.get(code, 0) + count
+    return [x for lat in latencies for x in lat], merged, elapsed
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60, help="event ingestion duration (default 60)")
     parser.add_argument("--feed-seconds", type=float, default=20)
+    parser.add_argument("--open-seconds", type=float, default=20, help="open-loop feed duration")
+    parser.add_argument("--open-fraction", type=float, default=0.25,
+                        help="open-loop offered rate as a fraction of the ceiling measured before")
     parser.add_argument("--ceiling-seconds", type=float, default=10)
     parser.add_argument("--warmup-seconds", type=float, default=5)
     parser.add_argument("--clients", type=int, default=8, help="concurrent ingestion / ceiling clients")
@@ -283,6 +351,8 @@ def main() -> int:
     parser.add_argument("--courses", type=int, default=200)
     parser.add_argument("--seed-learners", type=int, default=300)
     parser.add_argument("--db-name", default="courseplatform_bench")
+    parser.add_argument("--reuse-db", action="store_true",
+                        help="keep the database a previous run seeded (counts are deltas) instead of re-seeding")
     parser.add_argument("--pg-host", default="127.0.0.1")
     parser.add_argument("--pg-port", type=int, default=5432)
     parser.add_argument("--pg-user", default="postgres")
@@ -299,7 +369,8 @@ def main() -> int:
 
     t0 = time.perf_counter()
     _flush_bench_redis()
-    url = prepare_database(args)
+    url = (f"postgres://{args.pg_user}@{args.pg_host}:{args.pg_port}/{args.db_name}" if args.reuse_db
+           else prepare_database(args))
     conninfo = f"host={args.pg_host} port={args.pg_port} user={args.pg_user} dbname={args.db_name}"
     print(f"database {args.db_name} seeded in {time.perf_counter() - t0:.1f} s", flush=True)
     port = _free_port()
@@ -307,6 +378,7 @@ def main() -> int:
     # ``?conn_max_age=60``): without them every request pays a new PostgreSQL connection
     server_url = f"{url}?conn_max_age={args.conn_max_age}" if args.conn_max_age else url
     server = start_server(server_url, port, args.workers, args.threads)
+    flusher = start_flusher(server_url) if REDIS_URL else None
     keep_alive = args.threads > 1
     try:
         # published course ids for events
@@ -329,7 +401,28 @@ def main() -> int:
         ceiling_before = run_for(args.ceiling_seconds / 2, args.clients, ping)
         print(f"ceiling (before): {len(ceiling_before[0]) / ceiling_before[2]:.1f} req/s", flush=True)
 
-        # 2. ingestion
+        api_before = count_events(conninfo, "WHERE type = 'impression' AND surface = 'api'")
+        # 2. feed at N concurrent learners: first request each (rendered, cached), then a closed loop
+        feed_sessions = []
+        for name in learners:
+            s = Session(port, keep_alive)
+            s.login(name, os.environ.get("BENCH_DEMO_PASSWORD", "demo-pass-2026"))
+            feed_sessions.append(s)
+        cold_lat, cold_st = [], {}
+        for s in feed_sessions:
+            t0 = time.perf_counter()
+            status = s.call("GET", f"/api/feed?limit={FEED_LIMIT}")[0]
+            cold_lat.append((time.perf_counter() - t0) * 1000)
+            cold_st[status] = cold_st.get(status, 0) + 1
+        feed_cold = summary("GET /api/feed, first request each (cold)", cold_lat, cold_st,
+                            sum(cold_lat) / 1000)
+        lat, st, el = run_for(args.feed_seconds, len(feed_sessions),
+                              lambda i: feed_sessions[i].call("GET", f"/api/feed?limit={FEED_LIMIT}")[0])
+        feed = summary(f"GET /api/feed ({len(feed_sessions)} learners)", lat, st, el)
+        print(f"feed: {feed['req_per_s']} req/s, p99 {feed['p99_ms']} ms", flush=True)
+        impressions_buffered = buffered_rows() if REDIS_URL else 0
+
+        # 3. ingestion (the flusher writes the feed's impressions meanwhile)
         sessions = [Session(port, keep_alive) for _ in range(args.clients)]
         for s in sessions:
             s.call("GET", "/api/feed?limit=1")  # sets the csrftoken cookie
@@ -359,16 +452,19 @@ def main() -> int:
                        "zero_loss": stored == sum(acked) == sum(sent)})
         print(f"events: {events['events_per_s']} events/s, p99 {events['p99_ms']} ms", flush=True)
 
-        # 3. feed at N concurrent learners
-        feed_sessions = []
-        for name in learners:
-            s = Session(port, keep_alive)
-            s.login(name, os.environ.get("BENCH_DEMO_PASSWORD", "demo-pass-2026"))
-            feed_sessions.append(s)
-        lat, st, el = run_for(args.feed_seconds, len(feed_sessions),
-                              lambda i: feed_sessions[i].call("GET", "/api/feed")[0])
-        feed = summary(f"GET /api/feed ({len(feed_sessions)} learners)", lat, st, el)
-        print(f"feed: {feed['req_per_s']} req/s, p99 {feed['p99_ms']} ms", flush=True)
+        # 4. feed, open loop at a fraction of the ceiling
+        rate = args.open_fraction * len(ceiling_before[0]) / ceiling_before[2]
+        lat, st, el = open_loop(feed_sessions, rate, args.open_seconds, f"/api/feed?limit={FEED_LIMIT}")
+        feed_open = summary(f"GET /api/feed open loop {rate:.0f}/s", lat, st, el)
+        feed_open["offered_per_s"] = round(rate, 1)
+        print(f"feed open loop: offered {rate:.1f}/s, p99 {feed_open['p99_ms']} ms", flush=True)
+
+        # impressions: every one buffered is stored once the flusher drains the stream
+        deadline = time.monotonic() + 60
+        while REDIS_URL and buffered_rows() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        impressions_stored = count_events(conninfo, "WHERE type = 'impression' AND surface = 'api'") - api_before
+        impressions_sent = FEED_LIMIT * lists_buffered() if REDIS_URL else impressions_stored
 
         ceiling_after = run_for(args.ceiling_seconds / 2, args.clients, ping)
         halves = [round(len(lat) / el, 1) for lat, _st, el in (ceiling_before, ceiling_after)]
@@ -381,12 +477,15 @@ def main() -> int:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        if flusher is not None:
+            os.killpg(flusher.pid, signal.SIGINT)
+            flusher.wait(timeout=30)
         _flush_bench_redis()  # the bench's cache keys and the training task seed_demo queued (no worker here)
 
-    rows = [ceiling, events, feed]
+    rows = [ceiling, events, feed_cold, feed, feed_open]
     for row in rows:
         row["ratio_to_ceiling"] = round(row["req_per_s"] / ceiling["req_per_s"], 3) if ceiling["req_per_s"] else None
-    print()
+    print(f"\nload average {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
     print(f"{'what':42} {'req/s':>8} {'units/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'x ceiling':>9}  statuses")
     for row in rows:
         print(f"{row['name']:42} {row['req_per_s']:>8} {row['units_per_s']:>9} {row['p50_ms']:>7} "
@@ -396,18 +495,29 @@ def main() -> int:
     print(f"events sent {events['events_sent']}, acknowledged {events['events_acknowledged']}, stored "
           f"{events['events_stored']}: zero loss {'yes' if events['zero_loss'] else 'NO'}; "
           f"{events['events_per_s']} events/s sustained over {events['seconds']} s")
+    print(f"impressions of the feed: {impressions_sent} buffered by the web processes, {impressions_stored} stored "
+          f"by the flusher ({impressions_buffered} of them written during ingestion): zero loss "
+          f"{'yes' if impressions_sent == impressions_stored else 'NO'}")
+    feed_ok = feed["ratio_to_ceiling"] >= 0.5
+    open_ok = feed_open["p99_ms"] < 25
+    print(f"target (issue 17): feed >= 50 % of the ceiling: {feed['ratio_to_ceiling']:.0%} "
+          f"{'met' if feed_ok else 'NOT met'}; open loop at {args.open_fraction:.0%} of the ceiling "
+          f"({feed_open['offered_per_s']}/s) p99 {feed_open['p99_ms']} ms < 25 ms: {'met' if open_ok else 'NOT met'}")
     target = events["events_per_s"] >= 15_000 and events["p99_ms"] <= 100
     print(f"target (issue 7: >= 15,000 events/s with p99 <= 100 ms, gunicorn -w {args.workers} "
           f"{'gthread x' + str(args.threads) if args.threads > 1 else 'sync'}): {'met' if target else 'NOT met'}")
     result = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "args": vars(args),
               "machine": {"cpus": os.cpu_count()}, "gunicorn_workers": args.workers,
               "gunicorn_threads": args.threads, "keep_alive": keep_alive,
-              "ceiling": ceiling, "events": events, "feed": feed}
+              "ceiling": ceiling, "events": events, "feed": feed, "feed_cold": feed_cold,
+              "feed_open_loop": feed_open, "impressions_stored": impressions_stored,
+              "impressions_sent": impressions_sent,
+              "load_average": os.getloadavg()}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, default=str))
     print(f"saved {out}")
-    return 0 if events["zero_loss"] else 1
+    return 0 if events["zero_loss"] and impressions_sent == impressions_stored else 1
 
 
 if __name__ == "__main__":

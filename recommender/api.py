@@ -6,6 +6,7 @@ from :mod:`courseplatform.api.base`; the impressions of the feed shown are logge
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -75,8 +76,13 @@ class FeedView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
         if not query.is_valid():
             return Response({"detail": " ".join(f"{field}: {m}" for field, ms in query.errors.items() for m in ms)},
                             status=400)
-        get_token(request._request)
-        payload = selectors.feed_payload(request, limit=query.validated_data.get("limit", 20))
-        if _first_showing(request, payload["ids"]):
-            visitor_impressions_log(request._request, course_ids=payload["ids"], surface="api")
+        if settings.CSRF_COOKIE_NAME not in request.COOKIES:  # the cookie is set once, not rotated per poll
+            get_token(request._request)
+        limit = query.validated_data.get("limit", 20)
+        payload = selectors.feed_payload(request, limit=limit)
+        window = int(time.time() // IMPRESSION_DEDUPE_S)
+        if payload.get("logged") != window:  # this learner's list not yet dealt with in this window
+            if _first_showing(request, payload["ids"]):
+                visitor_impressions_log(request._request, course_ids=payload["ids"], surface="api")
+            selectors.feed_payload_mark_logged(request, limit, window)
         return Response({"version": payload["version"], "items": payload["items"]})

@@ -79,3 +79,4 @@ def invalidate_course_lists(version_id: int | None) -> None:
     """The popularity table and new-course list of ``version_id`` (and of no version)."""
     cache.delete_many([popular_key(version_id), new_courses_key(version_id), popular_key(None),
                        new_courses_key(None)])
+    bump_catalog()  # a course hidden or restored: every rendered feed is stale
