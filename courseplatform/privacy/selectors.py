@@ -29,6 +29,23 @@ def user_foreign_keys() -> list[models.ForeignKey]:
             and not field.auto_created]
 
 
+def email_fields() -> list[models.EmailField]:
+    """Every e-mail field of an installed model other than the user's own (addresses kept without a foreign
+    key: newsletter sign-ups, the outbox)."""
+    user_model = get_user_model()
+    return [field for model in apps.get_models() if model is not user_model
+            for field in model._meta.concrete_fields if isinstance(field, models.EmailField)]
+
+
+def erasable_email_fields() -> list[models.EmailField]:
+    """:func:`email_fields` whose rows go with the person (payments are kept with their orders, blanked)."""
+    return [field for field in email_fields() if field.model is not Payment]
+
+
+def rows_by_email(field: models.EmailField, email: str) -> models.QuerySet:
+    return field.model._default_manager.filter(**{f"{field.name}__iexact": email})
+
+
 def _rows(queryset) -> list[dict]:
     names = [f.attname for f in queryset.model._meta.concrete_fields if f.name not in SECRET_FIELDS]
     return list(queryset.values(*names).order_by("pk"))
@@ -47,6 +64,11 @@ def personal_data_sections(user) -> Iterator[tuple[str, list[dict] | dict]]:
         rows = _rows(field.model._default_manager.filter(**{field.name: user}))
         if rows:
             yield f"{field.model._meta.label_lower}.{field.name}", rows
+    if user.email:
+        for field in erasable_email_fields():
+            rows = _rows(rows_by_email(field, user.email))
+            if rows:
+                yield f"{field.model._meta.label_lower}.{field.name}", rows
     yield "commerce.payment", _rows(Payment.objects.filter(order__learner=user))
     yield "catalog.course.owned", _rows(Course.objects.filter(storefront__owner=user))
     for section in call("personal_data_export", user=user):
@@ -55,7 +77,7 @@ def personal_data_sections(user) -> Iterator[tuple[str, list[dict] | dict]]:
 
 
 def section_count(user) -> int:
-    return 4 + len(user_foreign_keys())
+    return 4 + len(user_foreign_keys()) + len(email_fields())
 
 
 def latest_export(user) -> DataExport | None:

@@ -196,6 +196,11 @@ def account_erase(*, user, reviews: str = ReviewChoice.ANONYMISE) -> AccountEras
                 moved = field.model._default_manager.filter(**{field.name: user}).update(**{field.name: placeholder})
                 if moved:
                     counts[f"{field.model._meta.label_lower}.{field.name}"] = moved
+        if user.email:  # addresses kept without a foreign key: newsletter sign-ups, copies of sent mail
+            for field in selectors.erasable_email_fields():
+                removed, _ = selectors.rows_by_email(field, user.email).delete()
+                if removed:
+                    counts[f"{field.model._meta.label_lower}.{field.name}"] = removed
         for result in call("personal_data_erase", user=user):
             counts.update(result or {})
         files = list(DataExport.objects.filter(user=user).exclude(file_name="").values_list("file_name", flat=True))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from courseplatform.catalog.models import Course, Enrollment, Review, Storefront
 from courseplatform.commerce.models import Payment
 from courseplatform.events.models import Interaction
+from courseplatform.pages.models import NewsletterSignup
 from courseplatform.privacy import services
 from courseplatform.privacy.models import AccountErasure, DataExport, ReviewChoice, TrackingConsent
 from courseplatform.search.models import SavedCourse
@@ -60,6 +61,8 @@ def test_every_table_is_emptied_of_the_person_or_anonymised(django_capture_on_co
     SavedCourse.objects.create(user=learner, course=other)
     TrackingConsent.objects.create(user=learner, granted=True, decided_at=timezone.now())
     DataExport.objects.create(user=learner)
+    NewsletterSignup.objects.create(storefront=other.storefront, email="ADA@example.com")
+    NewsletterSignup.objects.create(storefront=other.storefront, email="grace@example.com")
     learner_id = learner.pk
 
     erasure = _erase(learner, capture=django_capture_on_commit_callbacks)
@@ -78,6 +81,7 @@ def test_every_table_is_emptied_of_the_person_or_anonymised(django_capture_on_co
     assert order.learner_id == placeholder.pk and order.amount == course.price  # kept for the accounts
     payment = Payment.objects.get()
     assert payment.billing_email == "" and payment.billing_last_name == "" and payment.customer_ip_address is None
+    assert list(NewsletterSignup.objects.values_list("email", flat=True)) == ["grace@example.com"]
     assert erasure.counts["events"] == 1 and erasure.counts["reviews_anonymised"] == 1
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from courseplatform.catalog.models import Review
 from courseplatform.events.models import Interaction
+from courseplatform.pages.models import NewsletterSignup
 from courseplatform.privacy import services, views
 from courseplatform.privacy.models import DataExport, ExportStatus
 from tests.conftest import wait_for
@@ -45,6 +46,7 @@ def test_the_archive_holds_the_persons_data_from_every_app(client):
     paid_order(creator, bought)
     Review.objects.create(learner=creator, course=bought, rating=5, text="Loved it")
     Interaction.objects.create(user=creator, course=bought, type="view", ts=timezone.now())
+    NewsletterSignup.objects.create(storefront=shop, email=creator.email.upper())
     stranger = UserFactory()
     Review.objects.create(learner=stranger, course=bought, rating=1, text="Someone else's")
 
@@ -61,6 +63,7 @@ def test_the_archive_holds_the_persons_data_from_every_app(client):
     assert [r["name"] for r in data["catalog.storefront.owner.json"]] == ["Grace's shop"]
     assert [r["title"] for r in data["catalog.course.owned.json"]] == ["Compilers"]
     assert own_course.pk in {r["id"] for r in data["catalog.course.owned.json"]}
+    assert [r["email"] for r in data["pages.newslettersignup.email.json"]] == [creator.email.upper()]
     assert "plugin.themes.palettes.json" in data and "plugin.recommender.feed.json" in data
     assert {s["name"] for s in data["manifest.json"]["sections"]} >= {"account", "catalog.review.learner"}
 

@@ -1,5 +1,5 @@
-"""PERSONAL_DATA.md lists every table with a foreign key to the user: a new one fails here until it is listed
-with what account deletion does to it."""
+"""PERSONAL_DATA.md lists every table with a foreign key to the user or an e-mail address: a new one fails here
+until it is listed with what account deletion does to it."""
 
 import re
 from pathlib import Path
@@ -7,7 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 
 import courseplatform.privacy
-from courseplatform.privacy.selectors import user_foreign_keys
+from courseplatform.privacy.selectors import email_fields, user_foreign_keys
 
 DOCUMENT = Path(courseplatform.privacy.__file__).parent / "PERSONAL_DATA.md"
 
@@ -20,6 +20,12 @@ def test_every_user_foreign_key_is_listed_with_what_deletion_does():
     missing = sorted(f"{f.model._meta.label_lower}.{f.name}" for f in user_foreign_keys()
                      if f"{f.model._meta.label_lower}.{f.name}" not in _listed())
     assert not missing, f"add these to {DOCUMENT.name} with what account deletion does to them: {missing}"
+
+
+def test_every_email_field_is_listed_with_what_deletion_does():
+    missing = sorted(f"{f.model._meta.label_lower}.{f.name}" for f in email_fields()
+                     if f"{f.model._meta.label_lower}.{f.name}" not in _listed())
+    assert not missing, f"add these addresses to {DOCUMENT.name} with what account deletion does: {missing}"
 
 
 def test_the_user_table_itself_is_listed():
