@@ -14,6 +14,8 @@ from django.contrib.auth.models import Permission
 
 from courseplatform.catalog import services as catalog_services
 from courseplatform.catalog.models import Review
+from courseplatform.notifications import kinds as notification_kinds
+from courseplatform.notifications import services as notifications
 from courseplatform.pages import services as pages
 from recommender import services as recommender_services
 from recommender.models import ModelVersion
@@ -154,6 +156,13 @@ def seed_world() -> World:
     versions = [ModelVersion.objects.create(algorithm=name, metrics={"ndcg@10": 0.1}, artifact_dir="/nonexistent",
                                             sha256="0" * 64, feed_count=1) for name in ("ease", "itemknn")]
     recommender_services.interleaving_start(version_a=versions[0], version_b=versions[1], actor=reviewer)
+    # the creator's notification centre (one unread, one read); the learner follows the creator
+    for key, approved in (("seed:1", False), ("seed:2", True)):
+        notifications.notify(creator, notification_kinds.PALETTE_REVIEWED, key=key,
+                             params={"storefront": storefront.name, "approved": approved, "note": "Too pale"},
+                             url=f"/studio/storefronts/{storefront.slug}/palettes/")
+    notifications.mark_read(user=creator, notification_id=creator.notifications.get(key="seed:1").pk)
+    notifications.follow(follower=learner, creator=creator)
     return World(creator=creator, learner=learner, reviewer=reviewer, storefront=storefront,
                  zh_storefront=zh_storefront, course=courses[0], job=job, submitted=second, active=first,
                  courses=courses, about_section_id=about_section_id)

@@ -6,6 +6,7 @@ Run alone: ``pytest tests/e2e/test_accessibility.py -s``.
 
 import pytest
 
+from courseplatform.notifications.tokens import unsubscribe_token
 from tests.e2e.accessibility import BLOCKING, IMPACTS, axe_context, counts, log_in, run_axe, seed_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -51,6 +52,12 @@ def pages_to_check(world) -> list[tuple[str, str | None, str, str]]:
          f"/studio/palette-jobs/{world.job.pk}/compare/?ids={world.active.pk}&ids={world.submitted.pk}"),
         ("review queue", "reviewer", "light", "/staff/palettes/"),
         ("recommender staff page (interleaving test)", "reviewer", "light", "/staff/recommender/"),
+        ("notification centre", "creator", "light", "/notifications/"),
+        ("notification centre, dark", "creator", "dark", "/notifications/"),
+        ("notification settings (a learner following a creator)", "learner", "light", "/notifications/settings/"),
+        ("unsubscribe link", None, "light",
+         f"/notifications/unsubscribe/{unsubscribe_token(world.creator.pk, 'palette_reviewed')}/"),
+        ("newsletter confirmation link", None, "light", "/newsletter/confirm/from-a-mail/"),
     ]
 
 
