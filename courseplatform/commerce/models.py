@@ -167,8 +167,9 @@ class Coupon(models.Model):
     max_per_learner = models.PositiveSmallIntegerField(_("uses per learner"), default=1,
                                                        validators=[MinValueValidator(1)])
     redeemed_count = models.PositiveIntegerField(_("uses"), default=0, editable=False)
-    #: a personal coupon (a points reward): only this learner may use it
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+    #: a personal coupon (a points reward): only this learner may use it (protected: erasing the learner moves it
+    #: to the placeholder account, so it never becomes a code anyone may use)
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="personal_coupons", verbose_name=_("only for"))
     paused = models.BooleanField(_("paused"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

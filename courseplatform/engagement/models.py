@@ -268,7 +268,9 @@ class Redemption(models.Model):
                                 verbose_name=_("learner"))
     offer = models.ForeignKey(RewardOffer, on_delete=models.PROTECT, related_name="redemptions",
                               verbose_name=_("reward"))
-    entry = models.OneToOneField(PointsEntry, on_delete=models.PROTECT, related_name="redemption",
+    #: the debit; it goes with the learner's ledger when their account is erased (the redemption stays, with its
+    #: coupon moved to the placeholder account)
+    entry = models.OneToOneField(PointsEntry, on_delete=models.SET_NULL, null=True, related_name="redemption",
                                  verbose_name=_("points entry"))
     coupon = models.OneToOneField("commerce.Coupon", on_delete=models.PROTECT, related_name="reward_redemption",
                                   verbose_name=_("coupon"))
