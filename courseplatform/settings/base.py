@@ -224,11 +224,6 @@ elif CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
     # to its queue the moment the worker's connection drops (no visibility timeout); publisher confirms: a send
     # returns once the broker has taken the message.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
-elif CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
-    # RabbitMQ (README "Which broker"): durable queues, persistent messages, an unacknowledged message goes back
-    # to its queue the moment the worker's connection drops (no visibility timeout); publisher confirms: a send
-    # returns once the broker has taken the message.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
