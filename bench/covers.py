@@ -102,6 +102,55 @@ def run(repeat: int) -> dict[str, object]:
     }
 
 
+ENCODER_TRIALS: dict[str, list[dict[str, object]]] = {
+    "webp": [{"quality": 85, "method": m} for m in (4, 3, 2, 1, 0)] + [{"quality": 80, "method": 2},
+                                                                       {"quality": 90, "method": 2}],
+    "png": [{"compress_level": n} for n in (6, 3, 1)],
+    "jpeg": [{"quality": 88, "subsampling": 0}, {"quality": 85, "subsampling": 2},
+             {"quality": 88, "subsampling": 0, "optimize": True}],
+}
+
+
+def encoder_table() -> list[dict[str, object]]:
+    """Encode time, size and PSNR (against the rendered pixels) of each trial setting, on covers of every layout
+    in the three platform sizes: what ``themes.covers.render.ENCODER_PARAMS`` was chosen from."""
+    import io
+
+    import numpy as np
+
+    from themes.covers.render import ENCODER_PARAMS
+
+    sizes = [(1280, 720), (1200, 630), (480, 270)]
+    images = [render_cover(CoverSpec(title=t, subtitle=sub, creator="Ada Lovelace", category="Programming",
+                                     course_id=k, palette=PALETTE, layout=layout, size=size, format="webp"))
+              for k, ((t, sub), layout, size) in enumerate((x, y, z) for x in TITLES for y in LAYOUTS for z in sizes)]
+    rows = []
+    for fmt, trials in ENCODER_TRIALS.items():
+        for params in trials:
+            t0 = time.process_time()
+            blobs = []
+            for im in images:
+                buf = io.BytesIO()
+                im.save(buf, format=fmt.upper(), **params)
+                blobs.append(buf.getvalue())
+            ms = (time.process_time() - t0) * 1000 / len(images)
+            psnr = []
+            for im, blob in zip(images, blobs, strict=True):
+                a = np.asarray(im, dtype=np.float32)
+                b = np.asarray(Image.open(io.BytesIO(blob)).convert("RGB"), dtype=np.float32)
+                mse = float(((a - b) ** 2).mean())
+                psnr.append(99.0 if mse == 0 else 10 * np.log10(255 ** 2 / mse))
+            chosen = all(ENCODER_PARAMS[fmt].get(k) == v for k, v in params.items())
+            rows.append({"format": fmt, "params": params, "ms": ms, "kib": sum(map(len, blobs)) / len(blobs) / 1024,
+                         "psnr_mean": float(np.mean(psnr)), "psnr_min": float(np.min(psnr)), "chosen": chosen})
+    print(f"\nencoder settings, {len(images)} covers (every layout, 3 sizes); PSNR against the rendered pixels")
+    print(f"{'format':<7}{'settings':<52}{'ms':>7}{'KiB':>8}{'PSNR':>7}{'min':>7}  chosen")
+    for r in rows:
+        print(f"{r['format']:<7}{str(r['params']):<52}{r['ms']:>7.1f}{r['kib']:>8.1f}{r['psnr_mean']:>7.1f}"
+              f"{r['psnr_min']:>7.1f}  {'*' if r['chosen'] else ''}")
+    return rows
+
+
 def print_table(result: dict[str, object]) -> None:
     print(f"covers benchmark, {result['size'][0]}x{result['size'][1]}, one core {result['cpu_affinity']}, "  # type: ignore[index]
           f"Pillow {result['pillow']}")
@@ -120,11 +169,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "covers.json"))
+    parser.add_argument("--encoders", action="store_true", help="also print the encoder settings table")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     result = run(args.repeat)
     print_table(result)
+    if args.encoders:
+        result["encoders"] = encoder_table()
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))

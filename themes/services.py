@@ -389,7 +389,11 @@ def cover_batch_render(batch_id: int, course_ids: list[int]) -> None:
     progress counts distinct course ids, so ``done`` never exceeds the courses really rendered and the batch
     succeeds only once every course of every chunk is done.
     """
-    for course in Course.objects.filter(pk__in=course_ids).select_related("storefront", "category"):
+    courses = list(Course.objects.filter(pk__in=course_ids).select_related("storefront", "category"))
+    shops: dict[int, object] = {}
+    for course in courses:
+        # one storefront instance per chunk: its active palette and logo are looked up once, not per course
+        course.storefront = shops.setdefault(course.storefront_id, course.storefront)
         for size in cover_store.SIZES:
             cover_store.cover_for(course, size)
     # one locked update per chunk; a course deleted since the batch started has no cover to render: it counts as

@@ -206,9 +206,14 @@ def split_runs(text: str, faces: Iterable[Face]) -> tuple[list[tuple[Face, str]]
     """Split ``text`` into ``(face, substring)`` runs, each character going to the first face that has it.
 
     Spaces and ignorable characters stay in the current run. Returns the runs and the dropped characters
-    (no face has them).
+    (no face has them). Memoised per process: text fitting splits the same words at every size it tries.
     """
-    faces = tuple(faces)
+    runs, dropped = _split_runs(text, tuple(faces))
+    return list(runs), list(dropped)
+
+
+@lru_cache(maxsize=16384)
+def _split_runs(text: str, faces: tuple[Face, ...]) -> tuple[tuple[tuple[Face, str], ...], tuple[str, ...]]:
     runs: list[tuple[Face, str]] = []
     dropped: list[str] = []
     current: Face | None = None
@@ -228,7 +233,7 @@ def split_runs(text: str, faces: Iterable[Face]) -> tuple[list[tuple[Face, str]]
         buf.append(ch)
     if buf and current is not None:
         runs.append((current, "".join(buf)))
-    return runs, dropped
+    return tuple(runs), tuple(dropped)
 
 
 def drop_unrenderable(text: str, faces: Iterable[Face], what: str = "text") -> str:

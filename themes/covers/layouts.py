@@ -86,14 +86,31 @@ class Layout:
     def draw(self, canvas: Image.Image, spec: CoverSpec, ctx: LayoutContext) -> None:
         self.paint(canvas, spec, ctx)
 
+    def paint_key(self, spec: CoverSpec, ctx: LayoutContext) -> tuple | None:
+        """What :meth:`draw`'s pixels depend on, when the renderer may reuse them for another cover of the same
+        key (a storefront re-render paints one background per size instead of one per course), else ``None``.
+        ``None`` by default: a subclass that paints from anything else (the course id, the logo) must not be
+        cached; the built-in layouts say what theirs depend on."""
+        return None
+
     def text_box(self, area: TextArea, size: tuple[int, int]) -> tuple[int, int, int, int]:
         x0, y0, x1, y1 = fractional_box(area.box, size)
         s0, s1, s2, s3 = safe_box(size)
         return (max(x0, s0), max(y0, s1), min(x1, s2), min(y1, s3))
 
 
+def _palette_size_key(layout: Layout, ctx: LayoutContext, painter: type) -> tuple | None:
+    """The key of a layout that paints from the palette and the size only (``painter``'s own paint, unchanged
+    by a subclass)."""
+    own = type(layout).paint is painter.paint and type(layout).draw is Layout.draw
+    return (type(layout), layout.name, ctx.palette, ctx.size) if own else None
+
+
 class GradientBand(Layout):
     """Diagonal primary→secondary gradient, soft accent circles, and a surface band holding the creator line."""
+
+    def paint_key(self, spec: CoverSpec, ctx: LayoutContext) -> tuple | None:
+        return _palette_size_key(self, ctx, GradientBand)
 
     def paint(self, canvas: Image.Image, spec: CoverSpec, ctx: LayoutContext) -> None:
         p, (w, h) = ctx.palette, canvas.size
@@ -183,6 +200,9 @@ class GeometricPattern(Layout):
 
 class SplitLogo(Layout):
     """A primary panel carrying the logo (on a surface plate) or a monogram, text on the background side."""
+
+    def paint_key(self, spec: CoverSpec, ctx: LayoutContext) -> tuple | None:
+        return _palette_size_key(self, ctx, SplitLogo)
 
     def paint(self, canvas: Image.Image, spec: CoverSpec, ctx: LayoutContext) -> None:
         p, (w, h) = ctx.palette, canvas.size

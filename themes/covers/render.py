@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from threading import Lock
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageOps
@@ -31,11 +34,61 @@ from .wcag import AA_NORMAL, RGB, contrast_ratio, luminance_array, min_contrast_
 Box = tuple[int, int, int, int]
 NEAR_BLACK: RGB = (17, 24, 39)
 CONTRAST_TARGET = AA_NORMAL + 0.1  # small margin over 4.5:1 for anti-aliasing and encoder rounding
+#: per format, chosen on covers of every layout and size (``bench/covers.py --encoders`` prints the table):
+#: WebP method 2 encodes in half the time of method 4 for ~5 % more bytes at the same PSNR (37.5 dB), and is the
+#: storefront re-render's largest cost; PNG level 6 (lossless: size is what differs, level 3 is ~20 % bigger);
+#: JPEG 4:4:4 at 88 keeps small text's colour edges (4:2:0 loses ~5 dB of PSNR).
 ENCODER_PARAMS: dict[str, dict[str, object]] = {
-    "webp": {"quality": 85, "method": 4, "lossless": False},
+    "webp": {"quality": 85, "method": 2, "lossless": False},
     "png": {"compress_level": 6, "optimize": False},
     "jpeg": {"quality": 88, "subsampling": 0, "optimize": False, "progressive": False},
 }
+
+#: per process: painted layout backgrounds by ``Layout.paint_key`` (a storefront re-render paints one per layout
+#: and size, not one per course) and decoded logos by the sha256 of their bytes (decoded and checked once)
+_BACKGROUNDS: OrderedDict[tuple, Image.Image] = OrderedDict()
+_BACKGROUNDS_MAX = 24  # at most 2.8 MB each (1280x720 RGB)
+_LOGOS: OrderedDict[str, Image.Image] = OrderedDict()
+_LOGOS_MAX = 8
+_LOCK = Lock()
+
+
+def _memo_get(memo: OrderedDict, key):
+    with _LOCK:
+        value = memo.get(key)
+        if value is not None:
+            memo.move_to_end(key)
+        return value
+
+
+def _memo_put(memo: OrderedDict, key, value, limit: int) -> None:
+    with _LOCK:
+        memo[key] = value
+        while len(memo) > limit:
+            memo.popitem(last=False)
+
+
+def _decoded_logo(data: bytes) -> Image.Image:
+    """``load_logo(data)``, decoded once per process for the same bytes (shared: callers never modify it)."""
+    key = hashlib.sha256(data).hexdigest()
+    logo = _memo_get(_LOGOS, key)
+    if logo is None:
+        logo = load_logo(data)
+        _memo_put(_LOGOS, key, logo, _LOGOS_MAX)
+    return logo
+
+
+def _painted(layout: Layout, spec: CoverSpec, ctx: LayoutContext) -> Image.Image:
+    """A canvas with the layout's background drawn (a copy of the memoised one when the layout allows)."""
+    key = layout.paint_key(spec, ctx)
+    cached = _memo_get(_BACKGROUNDS, key) if key is not None else None
+    if cached is not None:
+        return cached.copy()
+    canvas = Image.new("RGB", ctx.size, ctx.palette.background)
+    layout.draw(canvas, spec, ctx)
+    if key is not None:
+        _memo_put(_BACKGROUNDS, key, canvas.copy(), _BACKGROUNDS_MAX)
+    return canvas
 
 
 @dataclass
@@ -199,10 +252,9 @@ def render_cover_detailed(spec: CoverSpec) -> CoverRender:
     size = spec.size
     logo = spec.logo
     if isinstance(logo, (bytes, bytearray, memoryview)):
-        logo = load_logo(bytes(logo))
+        logo = _decoded_logo(bytes(logo))
     ctx = LayoutContext(palette=palette, size=size, safe_box=safe_box(size), seed=str(spec.course_id), logo=logo)
-    canvas = Image.new("RGB", size, palette.background)
-    layout.draw(canvas, spec, ctx)
+    canvas = _painted(layout, spec, ctx)
 
     title = clean_text(spec.title, TITLE_MAX_CHARS)
     subtitle = clean_text(spec.subtitle, SUBTITLE_MAX_CHARS)
