@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from courseplatform.hooks import Link, hookimpl
 
 from . import selectors
+from .experiment_arms import ARMS, mechanics_hidden
 from .sections import PollSection
 
 
@@ -18,7 +19,7 @@ def page_sections() -> list:
 
 @hookimpl
 def course_page_panels(request, course) -> str | None:
-    if not course.published:
+    if not course.published or mechanics_hidden(request, course.storefront):
         return None
     polls = selectors.course_polls(course)
     challenges = selectors.running_challenges(course.storefront, course=course)
@@ -37,3 +38,8 @@ def course_page_panels(request, course) -> str | None:
 def studio_links(request, storefront, place: str) -> list:
     return [Link(_("Engagement"), reverse("engagement:studio", args=[storefront.slug])),
             Link(_("Participation"), reverse("engagement:participation", args=[storefront.slug]))]
+
+
+@hookimpl
+def experiment_arm_kinds() -> list:
+    return [ARMS]

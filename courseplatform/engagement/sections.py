@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from courseplatform.pages.sections import Field, Section
 
 from . import selectors
+from .experiment_arms import mechanics_hidden
 from .models import Poll
 
 
@@ -27,7 +28,7 @@ class PollSection(Section):
     def context(self, data: dict, ctx) -> dict:
         poll = Poll.objects.filter(storefront=ctx.storefront, pk=data.get("poll_id") or 0).prefetch_related(
             "options").first()
-        if poll is None or ctx.request is None:
+        if poll is None or ctx.request is None or mechanics_hidden(ctx.request, ctx.storefront):
             return {"poll": None}
         vote = selectors.visitor_vote(poll, ctx.request)
         results, total = selectors.poll_results(poll) if vote is not None or poll.closed else ([], 0)
