@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from courseplatform.catalog.models import Course, Review, Storefront
 from courseplatform.commerce.models import Payment
-from courseplatform.events.models import Interaction
+from courseplatform.events.erasure import person_detach
 from courseplatform.hooks import call
 from courseplatform.learning.storage import private_storage
 
@@ -177,7 +177,7 @@ def account_erase(*, user, reviews: str = ReviewChoice.ANONYMISE) -> AccountEras
     with transaction.atomic():
         user = user_model.objects.select_for_update().get(pk=user.pk)
         placeholder = _placeholder(user)
-        counts["events"] = Interaction.objects.filter(user=user).update(user=None, session_key="")
+        counts["events"] = person_detach(user_id=user.pk)
         if reviews == ReviewChoice.REMOVE:
             counts["reviews_removed"], _ = Review.objects.filter(learner=user).delete()
         else:
