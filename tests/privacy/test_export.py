@@ -150,3 +150,15 @@ def test_a_real_worker_builds_the_archive_the_owner_downloads(client, start_work
     export = wait_for(lambda: DataExport.objects.filter(user=owner, status=ExportStatus.READY).first(), timeout=90)
     data = _archive(client.get(_download_url(export)))
     assert len(data["catalog.enrollment.learner.json"]) == 1
+
+
+def test_a_learner_cannot_have_someone_elses_data_exported_or_see_its_status(client, django_capture_on_commit_callbacks):
+    owner, attacker = UserFactory(), UserFactory()
+    _ready_export(owner)
+    client.force_login(attacker)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("privacy:export_request"), {"user": owner.pk, "user_id": owner.pk})
+    assert list(DataExport.objects.filter(user=attacker).values_list("status", flat=True)) == [ExportStatus.QUEUED]
+    assert DataExport.objects.filter(user=owner).count() == 1
+    status = client.get(reverse("privacy:export_status")).content.decode()
+    assert "/download/" not in status  # the attacker sees only their own export, still queued
