@@ -6,14 +6,17 @@ Content-Security-Policy and nothing has to be allowed for the test.
 
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from courseplatform.catalog import services as catalog_services
 from courseplatform.catalog.models import Review
+from courseplatform.engagement import services as engagement
 from courseplatform.notifications import kinds as notification_kinds
 from courseplatform.notifications import services as notifications
 from courseplatform.pages import services as pages
@@ -93,6 +96,8 @@ class World:
     submitted: object
     active: object
     about_section_id: str = ""
+    challenge: object = None
+    poll: object = None
     courses: list = field(default_factory=list)
 
 
@@ -152,6 +157,16 @@ def seed_world() -> World:
         course.save(update_fields=["price"])
         catalog_services.enroll(learner=learner, course=course)
     Review.objects.create(course=courses[0], learner=learner, rating=5, text="Clear and kind.")
+    # engagement: a poll on the course page (the learner voted: results show), a challenge they joined, a reward
+    poll = engagement.poll_create(storefront=storefront, actor=creator, question="Which topic next?",
+                                  options=["Testing", "Deployment"], course=courses[0])
+    engagement.poll_vote(poll=poll, option_id=poll.options.first().pk, learner=learner)
+    engagement.poll_create(storefront=storefront, actor=creator, question="Favourite format?",
+                           options=["Video", "Text"], course=courses[1])
+    challenge = engagement.challenge_create(storefront=storefront, actor=creator, title="Three lessons this week",
+                                            goal="lessons", target=3, ends_at=timezone.now() + timedelta(days=7))
+    engagement.challenge_join(challenge=challenge, learner=learner, on_leaderboard=True)
+    engagement.offer_create(storefront=storefront, actor=creator, title="20% off", points_cost=100, percent_off=20)
     # two model versions and a running interleaving test of them (shown with its results on the recommender page)
     versions = [ModelVersion.objects.create(algorithm=name, metrics={"ndcg@10": 0.1}, artifact_dir="/nonexistent",
                                             sha256="0" * 64, feed_count=1) for name in ("ease", "itemknn")]
@@ -165,4 +180,4 @@ def seed_world() -> World:
     notifications.follow(follower=learner, creator=creator)
     return World(creator=creator, learner=learner, reviewer=reviewer, storefront=storefront,
                  zh_storefront=zh_storefront, course=courses[0], job=job, submitted=second, active=first,
-                 courses=courses, about_section_id=about_section_id)
+                 courses=courses, about_section_id=about_section_id, challenge=challenge, poll=poll)
