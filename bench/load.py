@@ -369,8 +369,12 @@ def main() -> int:
 
     t0 = time.perf_counter()
     _flush_bench_redis()
-    url = (f"postgres://{args.pg_user}@{args.pg_host}:{args.pg_port}/{args.db_name}" if args.reuse_db
-           else prepare_database(args))
+    if args.reuse_db:  # migrated (a newer checkout may add tables), not re-seeded
+        url = f"postgres://{args.pg_user}@{args.pg_host}:{args.pg_port}/{args.db_name}"
+        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=_env(url), check=True,
+                       stdout=subprocess.DEVNULL)
+    else:
+        url = prepare_database(args)
     conninfo = f"host={args.pg_host} port={args.pg_port} user={args.pg_user} dbname={args.db_name}"
     print(f"database {args.db_name} seeded in {time.perf_counter() - t0:.1f} s", flush=True)
     port = _free_port()
