@@ -14,7 +14,6 @@ import pytest
 
 from courseplatform.settings.object_storage import s3_storages
 from tests.learning.conftest import course, enrolled, lessons  # noqa: F401  (a curriculum with video)
-from tests.tools import require
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
@@ -28,7 +27,8 @@ def _free_port() -> int:
 class S3Server:
     def __init__(self) -> None:
         binary = shutil.which("moto_server", path=str(Path(sys.executable).parent))
-        require(binary is not None, "moto_server (an S3-compatible server)", "requirements/dev.txt: moto[server]")
+        if binary is None:  # a Python dependency, not a Debian package: `make test` installs requirements/dev.txt
+            pytest.fail("moto_server is missing: pip install -r requirements/dev.txt (moto[server])", pytrace=False)
         self.port = _free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen([binary, "-H", "127.0.0.1", "-p", str(self.port)], stdout=subprocess.DEVNULL,
