@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -73,8 +74,11 @@ class CourseQuerySet(models.QuerySet):
     def published(self) -> "CourseQuerySet":
         """What the public sees: published, and neither the course nor its storefront hidden by moderators
         (``courseplatform.moderation``: every listing, search, sitemaps and the feed go through here)."""
-        return (self.filter(published=True).exclude(moderation__hidden=True)
-                .exclude(storefront__moderation__hidden=True))
+        hidden = apps.get_model("moderation", "Case").objects.filter(hidden=True)
+        # NOT IN over the (small) hidden set: a hashed subplan, where LEFT JOINs made PostgreSQL join every course
+        return (self.filter(published=True)
+                .exclude(pk__in=hidden.filter(course__isnull=False).values("course_id"))
+                .exclude(storefront_id__in=hidden.filter(storefront__isnull=False).values("storefront_id")))
 
     def owned_by(self, user) -> "CourseQuerySet":
         return self.filter(storefront__owner=user) if user.is_authenticated else self.none()

@@ -1,5 +1,6 @@
 """Reads for the marketplace core."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
 
 from courseplatform.moderation import selectors as moderation
@@ -47,11 +48,20 @@ def courses_for(user) -> QuerySet[Course]:
 def course_visible_to(pk: int, user) -> Course:
     """A published course, or an unpublished or moderator-hidden one to its owner; raises Course.DoesNotExist
     otherwise."""
-    course = Course.objects.select_related("storefront__owner", "category").get(pk=pk)
+    course = Course.objects.select_related("storefront__owner", "category", "moderation",
+                                           "storefront__moderation").get(pk=pk)
     if course.storefront.owner_id != getattr(user, "pk", None) and (
-            not course.published or moderation.course_hidden(course)):
+            not course.published or _hidden(course) or _hidden(course.storefront)):
         raise Course.DoesNotExist
     return course
+
+
+def _hidden(content) -> bool:
+    """Hidden by moderators (``content.moderation`` joined by the caller: no query)."""
+    try:
+        return content.moderation.hidden
+    except ObjectDoesNotExist:
+        return False
 
 
 def storefront_visible_to(slug: str, user) -> Storefront:

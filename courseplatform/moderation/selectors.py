@@ -70,11 +70,6 @@ def is_hidden(kind: str, pk: int) -> bool:
     return Case.objects.filter(hidden=True, **{f"{TARGET_FIELDS[ContentKind(kind)]}_id": pk}).exists()
 
 
-def course_hidden(course: Course) -> bool:
-    """Hidden itself or through its storefront."""
-    return Case.objects.filter(Q(course_id=course.pk) | Q(storefront_id=course.storefront_id), hidden=True).exists()
-
-
 def hidden_review_ids(course_id: int) -> set[int]:
     return set(Case.objects.filter(hidden=True, review__course_id=course_id).values_list("review_id", flat=True))
 

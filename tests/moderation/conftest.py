@@ -7,7 +7,8 @@ from tests.factories import CourseFactory, StaffFactory, StorefrontFactory, User
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(db):
+    """The hidden-courses set and the feed live in the cache (the database cache in tests)."""
     cache.clear()
     yield
     cache.clear()
