@@ -128,12 +128,16 @@ class EventsView(RequestLanguageMixin, BodyLimitMixin, DatabaseUnavailableMixin,
             # non-essential events without the visitor's consent: validated, answered, not stored
             return Response({"accepted": [], "stored": 0, "duplicates": [], "refused": refused,
                              "consent": False})
-        session_key = ""
+        session_key, returning = "", True
         if valid and not request.user.is_authenticated:
             if not request.session.session_key:
                 request.session.create()
+                returning = False
             session_key = request.session.session_key
-        result = services.events_ingest(events=valid, user=request.user, session_key=session_key)
+        # Humanity bar: a client that did not bring back the session cookie of an earlier page view (a script
+        # posting events cookieless) is stored but never counted in an experiment.
+        result = services.events_ingest(events=valid, user=request.user, session_key=session_key,
+                                        experiment_tags=returning)
         refused = sorted(refused + result.refused, key=lambda r: r["index"])
         if not result.accepted:
             return Response({"detail": _("No event in the batch was valid."), "refused": refused},

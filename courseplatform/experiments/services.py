@@ -169,16 +169,20 @@ def experiment_promote(*, experiment: Experiment, actor, variant_key: str) -> st
 
 # --- exposure and outcome tagging ---------------------------------------------------------------------------
 
-def visitor_start(request, storefront) -> None:
-    """Start an anonymous visitor's session when ``storefront`` runs an experiment, so their assignment sticks.
-    A write: views call it (through :func:`exposure_log`) before the page renders, never a template."""
+def visitor_start(request, storefront) -> bool:
+    """Start an anonymous visitor's session when ``storefront`` runs an experiment and the visitor allows
+    tracking, so their assignment sticks (without consent they see the storefront's default: nothing about them
+    would be counted). Returns whether a session was started by this request. A write: views call it (through
+    :func:`exposure_log`) before the page renders, never a template."""
     user, session = getattr(request, "user", None), getattr(request, "session", None)
     if (session is None or session.session_key or (user is not None and user.is_authenticated)
-            or running_experiment(storefront) is None):
-        return
+            or running_experiment(storefront) is None or not tracking_allowed(request)):
+        return False
     session["experiments_visitor"] = True  # marks the session modified, so the middleware sends the cookie
     session.save()
     request.__dict__.get("_experiment_contexts", {}).pop(storefront.pk, None)  # looked up without a session
+    request.__dict__["_experiment_new_visitor"] = True
+    return True
 
 
 def exposure_log(request, storefront, course_ids: list[int], surface: str) -> int:
@@ -190,6 +194,10 @@ def exposure_log(request, storefront, course_ids: list[int], surface: str) -> in
     visitor_start(request, storefront)
     context = experiment_context(request, storefront)
     if context is None or not course_ids or not tracking_allowed(request):  # exposures need consent
+        return 0
+    if request.__dict__.get("_experiment_new_visitor"):
+        # Humanity bar: a visitor is counted from the first page view that brings back the session cookie set
+        # here; a client that never keeps cookies (a script fetching pages) is never a visitor.
         return 0
     if getattr(request.user, "pk", None) == storefront.owner_id:
         return 0  # the owner previewing their storefront is not a visitor

@@ -2,9 +2,11 @@
 
 import csv
 import io
+import uuid
 from decimal import Decimal
 from unittest import mock
 
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,12 +33,47 @@ def test_anonymous_visitor_sees_a_stable_variant_and_is_logged_once_per_page_vie
     assert asset in page.content.decode()
     assert reverse("themes:palette_variant_asset", args=[int(variant.arm), "cover.webp"]) in page.content.decode()
     rows = Interaction.objects.filter(experiment=running.tag)
-    assert rows.count() == 2 and set(rows.values_list("type", flat=True)) == {"impression"}
-    assert set(rows.values_list("variant", "session_key").distinct()) == {(variant.key, session_key)}
+    assert rows.count() == 0  # not a visitor until the session cookie comes back (the humanity bar)
     again = client.get(storefront.get_absolute_url())
     assert asset in again.content.decode()  # the same variant on every visit
+    assert rows.count() == 2 and set(rows.values_list("type", flat=True)) == {"impression"}
+    assert set(rows.values_list("variant", "session_key").distinct()) == {(variant.key, session_key)}
+    client.get(storefront.get_absolute_url())
     assert rows.count() == 4
     assert selectors.visitor_counts(running)[variant.key]["visitors"] == 1
+
+
+def _click(course) -> dict:
+    return {"event_id": str(uuid.uuid4()), "type": "click", "course": course.pk,
+            "ts": timezone.now().isoformat(), "context": {"surface": "storefront", "position": 1}}
+
+
+def test_clients_that_never_return_the_cookie_are_not_visitors(running, storefront, course):
+    for _ in range(20):  # a script fetching the storefront and posting clicks without keeping cookies
+        assert Client().get(storefront.get_absolute_url()).status_code == 200
+        response = Client().post("/api/events", {"events": [_click(course)]}, content_type="application/json")
+        assert response.status_code == 200 and response.json()["stored"] == 1, response.json()
+    assert not Interaction.objects.filter(experiment=running.tag).exists()
+    assert Interaction.objects.filter(type="click", experiment="").count() == 20  # stored, never counted
+    assert selectors.visitor_counts(running) == {}
+
+
+def test_without_consent_an_anonymous_visitor_gets_no_session_and_no_rows(client, settings, running, storefront,
+                                                                         course):
+    settings.PRIVACY_REQUIRE_CONSENT = True
+    for _ in range(3):
+        assert client.get(storefront.get_absolute_url()).status_code == 200
+    assert "sessionid" not in client.cookies and not Interaction.objects.exists()
+
+
+def test_a_visitor_who_clicks_many_times_counts_as_one_clicker(client, running, storefront, course):
+    client.get(storefront.get_absolute_url())
+    client.get(storefront.get_absolute_url())  # returned with the cookie: a visitor
+    for _ in range(5):
+        client.post("/api/events", {"events": [_click(course)]}, content_type="application/json")
+    variant = _variant_of(running, f"s:{client.cookies['sessionid'].value}")
+    assert Interaction.objects.filter(experiment=running.tag, type="click").count() == 5
+    assert selectors.visitor_counts(running)[variant.key] == {"visitors": 1, "clickers": 1, "enrollers": 0}
 
 
 def test_course_page_logs_an_impression_and_a_view_and_enrolment_is_tagged(client, running, course, learner):
