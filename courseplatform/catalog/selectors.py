@@ -46,12 +46,15 @@ def courses_for(user) -> QuerySet[Course]:
 
 
 def course_visible_to(pk: int, user) -> Course:
-    """A published course, or an unpublished or moderator-hidden one to its owner; raises Course.DoesNotExist
-    otherwise."""
+    """A published course; an unpublished one to its owner; one hidden by moderators (or in a hidden storefront)
+    to its owner and moderators. Raises Course.DoesNotExist otherwise."""
     course = Course.objects.select_related("storefront__owner", "category", "moderation",
                                            "storefront__moderation").get(pk=pk)
-    if course.storefront.owner_id != getattr(user, "pk", None) and (
-            not course.published or _hidden(course) or _hidden(course.storefront)):
+    if course.storefront.owner_id == getattr(user, "pk", None):
+        return course
+    if not course.published:
+        raise Course.DoesNotExist
+    if (_hidden(course) or _hidden(course.storefront)) and not moderation.is_moderator(user):
         raise Course.DoesNotExist
     return course
 
@@ -65,9 +68,10 @@ def _hidden(content) -> bool:
 
 
 def storefront_visible_to(slug: str, user) -> Storefront:
-    """A storefront, unless moderators hid it (then to its owner only); raises Storefront.DoesNotExist."""
+    """A storefront, unless moderators hid it (then to its owner and moderators); raises Storefront.DoesNotExist."""
     storefront = storefront_public(slug)
-    if storefront.owner_id != getattr(user, "pk", None) and moderation.is_hidden("storefront", storefront.pk):
+    if storefront.owner_id != getattr(user, "pk", None) and moderation.is_hidden("storefront", storefront.pk) \
+            and not moderation.is_moderator(user):
         raise Storefront.DoesNotExist
     return storefront
 

@@ -25,4 +25,4 @@ def studio_panels(request, storefront) -> str | None:
                          selectors.case_for_page_of(storefront)) if c is not None and c.hidden]
     if not cases:
         return None
-    return "".join(render_to_string("moderation/_notice.html", {"case": c}, request=request) for c in cases)
+    return "".join(render_to_string("moderation/_notice.html", {"case": c, "owner_view": True}, request=request) for c in cases)

@@ -62,6 +62,12 @@ def publicly_visible(kind: str, content) -> bool:
     return kind == ContentKind.COURSE or not is_hidden(ContentKind.REVIEW, content.pk)
 
 
+def is_moderator(user) -> bool:
+    """Staff with the ``moderation.moderate_content`` permission (they see hidden content, with the notice)."""
+    return bool(user is not None and user.is_authenticated and user.is_staff
+                and user.has_perm("moderation.moderate_content"))
+
+
 def case_for(kind: str, content) -> Case | None:
     return Case.objects.filter(**{TARGET_FIELDS[ContentKind(kind)]: content}).first()
 

@@ -133,3 +133,16 @@ def test_a_hidden_review_leaves_the_course_page_and_its_author_sees_why(
     author.force_login(learner)
     page = author.get(course.get_absolute_url()).content.decode()
     assert "Links to other sites" in page and "Hidden by moderators" in page
+
+
+def test_moderators_still_see_hidden_content_with_the_notice(reported, moderator, learner,
+                                                              django_capture_on_commit_callbacks):
+    course, case = reported
+    _hide(case, moderator, django_capture_on_commit_callbacks)
+    client = Client()
+    client.force_login(moderator)
+    page = client.get(course.get_absolute_url())
+    assert page.status_code == 200 and "only its owner and moderators can see this" in page.content.decode()
+    staff_without_permission = Client()
+    staff_without_permission.force_login(UserFactory(is_staff=True))
+    assert staff_without_permission.get(course.get_absolute_url()).status_code == 404

@@ -24,18 +24,19 @@ def report_link(context, kind: str, content, label: str = "") -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def moderation_notice(context, kind: str, content) -> SafeString:
-    """For the owner: the moderators' notice on hidden content (a course also through its storefront)."""
+    """For the owner and moderators: the notice on hidden content (a course also through its storefront)."""
     user = getattr(context.get("request"), "user", None)
     if content is None or user is None or not user.is_authenticated:
         return mark_safe("")
-    if selectors.owner_id_of(kind, content) != user.pk:
+    if selectors.owner_id_of(kind, content) != user.pk and not selectors.is_moderator(user):
         return mark_safe("")
     case = selectors.case_for(kind, content)
     if (case is None or not case.hidden) and kind == ContentKind.COURSE:
         case = selectors.case_for(ContentKind.STOREFRONT, content.storefront)
     if case is None or not case.hidden:
         return mark_safe("")
-    return mark_safe(render_to_string("moderation/_notice.html", {"case": case}))
+    owner_view = selectors.owner_id_of(kind, content) == user.pk
+    return mark_safe(render_to_string("moderation/_notice.html", {"case": case, "owner_view": owner_view}))
 
 
 @register.simple_tag(takes_context=True)
