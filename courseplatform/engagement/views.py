@@ -191,12 +191,13 @@ def _create(which: str, data: dict, storefront, actor) -> None:
     elif which == "challenge":
         services.challenge_create(
             storefront=storefront, actor=actor, title=data["title"], goal=data["goal"], ends_at=data["ends_at"],
-            target=data.get("target") or 1, course=data.get("course"), description=data.get("description") or "",
-            points_reward=data.get("points") or 0, max_participants=data.get("max_participants"))
+            target=1 if data.get("target") is None else data["target"], course=data.get("course"),
+            description=data.get("description") or "", points_reward=data["points"],
+            max_participants=data.get("max_participants"))  # the service's full_clean checks the ranges
     else:
         services.offer_create(storefront=storefront, actor=actor, title=data["title"],
                               points_cost=data["points_cost"], percent_off=data["percent_off"],
-                              course=data.get("course"), valid_days=data.get("valid_days") or 30)
+                              course=data.get("course"), valid_days=data["valid_days"])
 
 
 @creator_required

@@ -130,3 +130,25 @@ def test_the_creator_creates_a_challenge_in_the_studio(client, creator, storefro
     bad = client.post(url, {"form": "challenge", "challenge-title": "Late", "challenge-goal": "lessons",
                             "challenge-target": "2", "challenge-ends_at": "2000-01-01T00:00", "challenge-points": "1"})
     assert bad.status_code == 400 and storefront.challenges.count() == 1
+
+
+@pytest.mark.parametrize("field,value", [("target", "0"), ("target", "99999999999999999999"),
+                                         ("points", "-5"), ("max_participants", "99999999999999999999"),
+                                         ("ends_at", "not a date"), ("goal", "everything")])
+def test_bad_challenge_input_is_a_400_that_creates_nothing(client, creator, storefront, field, value):
+    client.force_login(creator)
+    data = {"form": "challenge", "challenge-title": "Sprint", "challenge-goal": "lessons", "challenge-target": "2",
+            "challenge-ends_at": (timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
+            "challenge-points": "30", f"challenge-{field}": value}
+    response = client.post(reverse("engagement:studio", args=[storefront.slug]), data)
+    assert response.status_code == 400 and not storefront.challenges.exists()
+
+
+def test_bad_reward_and_poll_input_is_a_400_that_creates_nothing(client, creator, storefront):
+    client.force_login(creator)
+    url = reverse("engagement:studio", args=[storefront.slug])
+    assert client.post(url, {"form": "offer", "offer-title": "R", "offer-points_cost": "10",
+                             "offer-percent_off": "101", "offer-valid_days": "30"}).status_code == 400
+    assert client.post(url, {"form": "poll", "poll-question": "Q?", "poll-options": "only one"}).status_code == 400
+    assert client.post(url, {"form": "nothing"}).status_code == 400
+    assert not storefront.reward_offers.exists() and not storefront.polls.exists()
