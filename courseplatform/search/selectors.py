@@ -333,8 +333,8 @@ def saved_course_ids(user) -> set[int]:
 
 
 def wishlist(user) -> QuerySet[SavedCourse]:
-    """The learner's saved courses, newest first (unpublished ones are kept but not shown)."""
-    return (SavedCourse.objects.filter(user=user, course__published=True)
+    """The learner's saved courses, newest first (unpublished or moderator-hidden ones are kept but not shown)."""
+    return (SavedCourse.objects.filter(user=user, course__in=Course.objects.published())
             .select_related("course__storefront", "course__category"))
 
 

@@ -146,3 +146,16 @@ def test_moderators_still_see_hidden_content_with_the_notice(reported, moderator
     staff_without_permission = Client()
     staff_without_permission.force_login(UserFactory(is_staff=True))
     assert staff_without_permission.get(course.get_absolute_url()).status_code == 404
+
+
+def test_a_hidden_course_leaves_wishlists_until_restored(reported, moderator, learner,
+                                                         django_capture_on_commit_callbacks):
+    from courseplatform.search.models import SavedCourse
+
+    course, case = reported
+    SavedCourse.objects.create(user=learner, course=course)
+    assert [s.course for s in search.wishlist(learner)] == [course]
+    _hide(case, moderator, django_capture_on_commit_callbacks)
+    assert list(search.wishlist(learner)) == []
+    _restore(case, moderator, django_capture_on_commit_callbacks)
+    assert [s.course for s in search.wishlist(learner)] == [course]
