@@ -120,15 +120,18 @@ def test_a_learner_downloads_their_data_archive_built_by_a_worker(live_server, n
     assert response.status == 404
 
 
-def test_an_account_deleted_in_the_browser_is_unknown_to_the_next_training(live_server, new_page):
+def test_an_account_deleted_in_the_browser_is_unknown_to_the_next_training(live_server, browser):
     _categories, courses = catalogue(n_categories=4, per_category=4)
     learners = planted_interactions(courses, n_learners=32)
     person = learners[0]
     before = train_version(algorithm="ease", device="cpu")
     assert FeedItem.objects.filter(version=before, user_id=person.pk).exists()
-    page = new_page()
+    context = axe_context(browser)
+    page = context.new_page()
     log_in(page, live_server.url, person.username)
     page.goto(f"{live_server.url}/privacy/delete/")
+    bad = {k: v for k, v in counts(run_axe(page)).items() if k in ("serious", "critical") and v}
+    assert not bad, f"axe found {bad} on the account deletion page"
     page.check("input[value=remove]")
     page.fill("input[name=password]", "pw-for-tests-123")
     page.check("input[name=confirm]")
@@ -136,6 +139,7 @@ def test_an_account_deleted_in_the_browser_is_unknown_to_the_next_training(live_
     page.wait_for_load_state("networkidle")
     assert "Your account and personal data have been deleted." in page.inner_text("body")
     assert not get_user_model().objects.filter(pk=person.pk).exists()
+    context.close()
 
     after = train_version(algorithm="ease", device="cpu")
     for version in (before, after):

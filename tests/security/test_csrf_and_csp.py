@@ -11,7 +11,9 @@ from .test_permission_matrix import KINDS, ROLES, build_url, client_for, request
 pytestmark = pytest.mark.django_db
 #: POST views without CSRF, and what protects them instead
 CSRF_EXEMPT = {"commerce_api:webhook": "payment providers sign their deliveries; an unsigned or forged one is a 400 "
-                                       "(tests/commerce/test_webhooks.py)"}
+                                       "(tests/commerce/test_webhooks.py)",
+               "notifications:unsubscribe": "one-click unsubscribe from mail clients (RFC 8058): the signed token in "
+                                            "the URL is the credential; a bad token is a 400"}
 
 
 def _allowed_roles(kind: str) -> list[str]:
