@@ -35,6 +35,7 @@ from django.utils import timezone
 from courseplatform.catalog.models import Course, Enrollment
 from courseplatform.events import selectors as events
 from courseplatform.experiments.models import ExperimentStatus, Variant
+from courseplatform.learning.selectors import progress_timelines
 
 from . import artifacts, services
 from .content import build_index
@@ -381,7 +382,9 @@ def engagement_dataset(max_impressions: int | None = None) -> dict:
     * ``popularity``: enrolments in the course created before the impression;
     * ``category_match``: 1 when the course's category is one of the learner's sign-up interests or of a course
       they had enrolled in before the impression;
-    * ``price``: the course's list price; ``position``: the feed position (1 = top).
+    * ``price``: the course's list price; ``position``: the feed position (1 = top);
+    * ``lessons_30d``: lessons the learner completed in the 30 days before the impression; ``courses_completed``:
+      courses they had completed before it (the progress features, :func:`progress_at`).
 
     Returns ``{"rows": [feature dict], "labels", "timestamps" (unix s), "pairs" ((learner id, course id))}``.
     """
@@ -414,6 +417,7 @@ def engagement_dataset(max_impressions: int | None = None) -> dict:
     for user_id, category_id in through.objects.values_list("user_id", "category_id").iterator():
         if user_id in users:
             interests[user_id].add(category_id)
+    timelines = progress_timelines(users)
     for user_id, course_id, ts, position in impressions:
         if course_id not in courses:
             continue
@@ -425,11 +429,24 @@ def engagement_dataset(max_impressions: int | None = None) -> dict:
         first = learner_categories.get(user_id, {}).get(category)
         match = category in interests.get(user_id, ()) or (first is not None and first < t)
         out["rows"].append({"popularity": float(bisect_left(course_times.get(course_id, []), t)),
-                            "category_match": 1.0 if match else 0.0, "price": price, "position": float(position)})
+                            "category_match": 1.0 if match else 0.0, "price": price, "position": float(position),
+                            **progress_at(timelines.get(user_id), t)})
         out["labels"].append(1.0 if owned_since is not None else 0.0)
         out["timestamps"].append(t)
         out["pairs"].append((user_id, course_id))
     return out
+
+
+PROGRESS_WINDOW_S = 30 * 24 * 3600
+
+
+def progress_at(timeline: dict[str, list[float]] | None, t: float) -> dict[str, float]:
+    """The progress features at time ``t`` from a learner's :func:`progress_timelines` entry."""
+    if not timeline:
+        return {"lessons_30d": 0.0, "courses_completed": 0.0}
+    lessons = timeline["lessons"]
+    return {"lessons_30d": float(bisect_left(lessons, t) - bisect_left(lessons, t - PROGRESS_WINDOW_S)),
+            "courses_completed": float(bisect_left(timeline["courses"], t))}
 
 
 def _model_scores(model, data, pairs: Sequence[tuple[int, int]]) -> list[float]:
@@ -473,7 +490,7 @@ def engagement_report(algorithm: str, params: dict, device: str, rows: Sequence[
 
 def _engagement_report(algorithm, params, device, rows, half_life) -> dict:
     from . import engine
-    from .engine.engagement import feature_matrix, fit_and_evaluate, time_holdout
+    from .engine.engagement import BASE_FEATURES, feature_matrix, fit_and_evaluate, time_holdout
 
     dataset = engagement_dataset()
     y = np.asarray(dataset["labels"], dtype=np.float64)
@@ -509,8 +526,12 @@ def _engagement_report(algorithm, params, device, rows, half_life) -> dict:
     for row, score in zip(dataset["rows"], scores, strict=True):
         row["model_score"] = score
     model, report = fit_and_evaluate(feature_matrix(dataset["rows"]), y, ts, test_fraction=fraction)
+    # the same fit without the learner's progress: what the progress features add, on the same holdout
+    _base, without = fit_and_evaluate(feature_matrix(dataset["rows"], BASE_FEATURES), y, ts, test_fraction=fraction,
+                                      features=BASE_FEATURES)
     result = _finite({"roc_auc": report["roc_auc"], "pr_auc": report["pr_auc"],
-                      "test_positive_rate": report["positive_rate"]})
+                      "test_positive_rate": report["positive_rate"],
+                      "roc_auc_without_progress": without["roc_auc"], "pr_auc_without_progress": without["pr_auc"]})
     coef = model.to_dict()
     return {**result, **counts, "n_train": report["n_train"], "n_test": report["n_test"],
             "holdout_from": dt.datetime.fromtimestamp(cutoff, tz=dt.UTC).isoformat(timespec="seconds"),
@@ -524,9 +545,9 @@ def _engagement_replay(model, dataset: dict, y, ts, train) -> dict:
     logged position is the old ranking's). One feed = one learner's impressions within the same hour."""
     import numpy as np
 
-    from .engine.engagement import feature_matrix, replay_blend
+    from .engine.engagement import replay_blend
 
-    p = model.predict_proba(feature_matrix([{**row, "position": 1.0} for row in dataset["rows"]]))
+    p = model.predict_rows([{**row, "position": 1.0} for row in dataset["rows"]])
     base = np.asarray([row["model_score"] for row in dataset["rows"]], dtype=np.float64)
     keys = [(u, int(t // 3600)) for (u, _c), t in zip(dataset["pairs"], ts, strict=True)]
     index: dict = {}
@@ -618,11 +639,11 @@ def prune_feeds(keep: int = 3) -> int:
 
 def _blend_order(blend: dict, scores: Sequence[float], rows: list[dict]) -> list[int]:
     """Candidate indices by ``z(score) + w z(P(enrol))`` (P predicted at position 1, as in the replay)."""
-    from .engine.engagement import EngagementModel, feature_matrix
+    from .engine.engagement import EngagementModel
 
     model = EngagementModel.from_dict(blend["model"])
     scale = blend["scale"]
-    p = model.predict_proba(feature_matrix([{**row, "position": 1.0} for row in rows]))
+    p = model.predict_rows([{**row, "position": 1.0} for row in rows])
     base = np.asarray(scores, dtype=np.float64)
     z_base = (base - scale["base_mean"]) / (scale["base_std"] if scale["base_std"] > 1e-12 else 1.0)
     z_p = (p - scale["p_mean"]) / (scale["p_std"] if scale["p_std"] > 1e-12 else 1.0)
@@ -651,10 +672,13 @@ def materialise(version: ModelVersion, model, data) -> int:
         owned[learner_id].add(course_id)
         popularity[course_id] += 1
     interests: dict[int, set[int]] = defaultdict(set)
+    timelines: dict[int, dict[str, list[float]]] = {}
     if blend is not None:
         through = get_user_model().interests.through
         for user_id, category_id in through.objects.values_list("user_id", "category_id").iterator():
             interests[user_id].add(category_id)
+        timelines = progress_timelines()
+    now = time.time()
     sold: dict[int, set[int]] = defaultdict(set)
     for cid, c in courses.items():
         sold[c["storefront__owner_id"]].add(cid)
@@ -696,7 +720,8 @@ def materialise(version: ModelVersion, model, data) -> int:
         if blend is not None:
             recs = [_engagement_reranked(blend, rec, item_course, courses, popularity,
                                          interests[user_ids[u]] | {courses[c]["category_id"]
-                                                                   for c in owned.get(user_ids[u], ()) if c in courses})
+                                                                   for c in owned.get(user_ids[u], ()) if c in courses},
+                                         progress_at(timelines.get(user_ids[u]), now))
                     for u, rec in zip(chunk, recs, strict=True)]
         for u, rec in zip(chunk, recs, strict=True):
             if not user_ids[u]:
@@ -716,9 +741,10 @@ def materialise(version: ModelVersion, model, data) -> int:
 
 
 def _engagement_reranked(blend: dict, rec: list, item_course: list[int], courses: dict, popularity: dict,
-                         categories: set[int]) -> list:
+                         categories: set[int], progress: dict[str, float] | None = None) -> list:
     """One learner's ``[(item, score)]`` in blend order, with the features the engagement model was fitted on
-    (known now: current enrolment counts, the learner's interests and enrolled categories, the price)."""
+    (known now: current enrolment counts, the learner's interests and enrolled categories, the price, their
+    progress)."""
     if not rec:
         return rec
     rows = []
@@ -727,7 +753,7 @@ def _engagement_reranked(blend: dict, rec: list, item_course: list[int], courses
         rows.append({"model_score": float(score) if math.isfinite(score) else 0.0,
                      "popularity": float(popularity.get(item_course[j], 0)),
                      "category_match": 1.0 if course.get("category_id") in categories else 0.0,
-                     "price": float(course.get("price") or 0)})
+                     "price": float(course.get("price") or 0), **(progress or {})})
     return [rec[k] for k in _blend_order(blend, [r["model_score"] for r in rows], rows)]
 
 

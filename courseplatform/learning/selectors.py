@@ -220,3 +220,22 @@ def learning_progress(user, enrollments) -> dict[int, CardProgress]:
         result[course_id] = CardProgress(round(100 * len(done) / len(required)) if required else 0,
                                          next_lesson, certificates.get(course_id))
     return result
+
+
+def progress_timelines(user_ids=None) -> dict[int, dict[str, list[float]]]:
+    """Per learner, the sorted times (unix seconds) they completed lessons (``"lessons"``) and courses
+    (``"courses"``): the progress features of the recommender's engagement model, read at any moment by
+    bisecting. ``user_ids`` limits the learners read (``None``: all)."""
+    out: dict[int, dict[str, list[float]]] = {}
+    lessons = LessonProgress.objects.filter(completed_at__isnull=False)
+    courses = Enrollment.objects.filter(completed_at__isnull=False)
+    if user_ids is not None:
+        wanted = list(user_ids)
+        lessons, courses = lessons.filter(learner_id__in=wanted), courses.filter(learner_id__in=wanted)
+    for kind, rows in (("lessons", lessons), ("courses", courses)):
+        for learner_id, when in rows.values_list("learner_id", "completed_at").iterator(chunk_size=5000):
+            out.setdefault(learner_id, {"lessons": [], "courses": []})[kind].append(when.timestamp())
+    for timeline in out.values():
+        timeline["lessons"].sort()
+        timeline["courses"].sort()
+    return out

@@ -2,9 +2,11 @@
 
 Features per impression (:data:`FEATURES`): the recommender's score, the course's popularity (log of its
 enrolments), whether its category matches the learner's interests (0/1), its price and its position in the feed
-(log(1 + position)). Inputs are standardised with training means/stds. The model is fitted by Newton's method /
+(log(1 + position)); and the learner's progress (:data:`PROGRESS_FEATURES`): log(1 + lessons they completed in
+the 30 days before the impression) and log(1 + courses they had completed). A model records the features it was
+fitted on, so one fitted on :data:`BASE_FEATURES` alone (to measure what progress adds) still loads. Inputs are standardised with training means/stds. The model is fitted by Newton's method /
 IRLS on the penalised log-likelihood (Hastie, Tibshirani & Friedman, *The Elements of Statistical Learning*,
-section 4.4.1), which converges in a handful of steps for five features.
+section 4.4.1), which converges in a handful of steps for a few features.
 
 ROC-AUC is the Mann-Whitney statistic (ties 1/2); PR-AUC is average precision, sum_k (R_k - R_{k-1}) P_k
 (Davis & Goadrich, "The relationship between precision-recall and ROC curves", ICML 2006).
@@ -19,7 +21,11 @@ from typing import Any
 import numpy as np
 from scipy.stats import rankdata
 
-FEATURES: tuple[str, ...] = ("model_score", "popularity", "category_match", "price", "position")
+BASE_FEATURES: tuple[str, ...] = ("model_score", "popularity", "category_match", "price", "position")
+PROGRESS_FEATURES: tuple[str, ...] = ("lessons_30d", "courses_completed")
+FEATURES: tuple[str, ...] = BASE_FEATURES + PROGRESS_FEATURES
+#: counts read on a log scale (log(1 + x))
+_LOG_FEATURES = frozenset({"popularity", "position", "lessons_30d", "courses_completed"})
 
 
 def roc_auc(y_true: np.ndarray, y_score: np.ndarray) -> float:
@@ -53,13 +59,13 @@ def time_holdout(timestamps: np.ndarray, test_fraction: float = 0.2) -> tuple[np
     return ~test, test
 
 
-def feature_matrix(rows: Sequence[dict[str, float]]) -> np.ndarray:
-    """Rows of raw feature dicts -> the transformed ``n x len(FEATURES)`` matrix used by the model."""
-    x = np.array([[float(r.get(f, 0.0)) for f in FEATURES] for r in rows], dtype=np.float64)
-    if x.size:
-        x[:, 1] = np.log1p(np.maximum(x[:, 1], 0.0))
-        x[:, 4] = np.log1p(np.maximum(x[:, 4], 0.0))
-    return x.reshape(-1, len(FEATURES))
+def feature_matrix(rows: Sequence[dict[str, float]], features: Sequence[str] = FEATURES) -> np.ndarray:
+    """Rows of raw feature dicts -> the transformed ``n x len(features)`` matrix used by the model."""
+    x = np.array([[float(r.get(f, 0.0)) for f in features] for r in rows], dtype=np.float64).reshape(-1, len(features))
+    for k, name in enumerate(features):
+        if name in _LOG_FEATURES:
+            x[:, k] = np.log1p(np.maximum(x[:, k], 0.0))
+    return x
 
 
 @dataclass
@@ -72,6 +78,7 @@ class EngagementModel:
     intercept: float = 0.0
     mean: np.ndarray = field(default_factory=lambda: np.zeros(len(FEATURES)))
     std: np.ndarray = field(default_factory=lambda: np.ones(len(FEATURES)))
+    features: tuple[str, ...] = FEATURES
 
     def _z(self, x: np.ndarray) -> np.ndarray:
         return (np.asarray(x, dtype=np.float64) - self.mean) / self.std
@@ -100,17 +107,22 @@ class EngagementModel:
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-(self._z(x) @ self.coef + self.intercept)))
 
+    def predict_rows(self, rows: Sequence[dict[str, float]]) -> np.ndarray:
+        """P(enrol) for raw feature dicts, read with the features this model was fitted on."""
+        return self.predict_proba(feature_matrix(rows, self.features))
+
     def to_dict(self) -> dict[str, Any]:
         return {
-            "features": list(FEATURES), "l2": self.l2, "coef": self.coef.tolist(), "intercept": self.intercept,
+            "features": list(self.features), "l2": self.l2, "coef": self.coef.tolist(), "intercept": self.intercept,
             "mean": self.mean.tolist(), "std": self.std.tolist(),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EngagementModel:
-        if list(data.get("features", [])) != list(FEATURES):
+        features = tuple(data.get("features", ()))
+        if not features or not set(features) <= set(FEATURES) or len(data["coef"]) != len(features):
             raise ValueError("engagement model was trained on different features")
-        return cls(
+        return cls(features=features,
             l2=float(data["l2"]), coef=np.asarray(data["coef"], dtype=np.float64),
             intercept=float(data["intercept"]), mean=np.asarray(data["mean"], dtype=np.float64),
             std=np.asarray(data["std"], dtype=np.float64),
@@ -118,11 +130,13 @@ class EngagementModel:
 
 
 def fit_and_evaluate(
-    x: np.ndarray, y: np.ndarray, timestamps: np.ndarray, test_fraction: float = 0.2, l2: float = 1.0
+    x: np.ndarray, y: np.ndarray, timestamps: np.ndarray, test_fraction: float = 0.2, l2: float = 1.0,
+    features: Sequence[str] = FEATURES,
 ) -> tuple[EngagementModel, dict[str, float]]:
-    """Fit on the earlier impressions, report ROC-AUC / PR-AUC / base rate on the latest ``test_fraction``."""
+    """Fit on the earlier impressions, report ROC-AUC / PR-AUC / base rate on the latest ``test_fraction``.
+    ``x`` holds the columns of ``features`` (:func:`feature_matrix` with the same ``features``)."""
     train, test = time_holdout(timestamps, test_fraction)
-    model = EngagementModel(l2=l2).fit(x[train], y[train])
+    model = EngagementModel(l2=l2, features=tuple(features)).fit(x[train], y[train])
     p = model.predict_proba(x[test])
     return model, {
         "roc_auc": roc_auc(y[test], p),

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from recommender.engine.engagement import (
+    BASE_FEATURES,
     FEATURES,
     EngagementModel,
     feature_matrix,
@@ -43,6 +44,21 @@ def test_logistic_model_recovers_engagement_signal_on_time_holdout():
     assert coef["model_score"] > 0 and coef["category_match"] > 0 and coef["position"] < 0
     again = EngagementModel.from_dict(model.to_dict())
     assert np.allclose(again.predict_proba(x[:5]), model.predict_proba(x[:5]))
+
+
+def test_a_model_fitted_without_progress_features_records_them_and_loads_again():
+    rng = np.random.default_rng(1)
+    rows = [{"model_score": rng.normal(), "popularity": 3, "category_match": rng.integers(0, 2), "price": 10,
+             "position": rng.integers(1, 10), "lessons_30d": 4} for _ in range(400)]
+    y = (rng.random(400) < 0.3).astype(float)
+    model, _report = fit_and_evaluate(feature_matrix(rows, BASE_FEATURES), y, np.arange(400.0),
+                                      features=BASE_FEATURES)
+    saved = model.to_dict()
+    assert saved["features"] == list(BASE_FEATURES) and len(saved["coef"]) == len(BASE_FEATURES)
+    again = EngagementModel.from_dict(saved)
+    assert np.allclose(again.predict_rows(rows[:5]), model.predict_proba(feature_matrix(rows[:5], BASE_FEATURES)))
+    with pytest.raises(ValueError):
+        EngagementModel.from_dict({**saved, "features": [*BASE_FEATURES[:-1], "shoe_size"]})
 
 
 def _logged_feeds(extra_signal: float, seed: int, feeds: int = 600, per_feed: int = 10):
