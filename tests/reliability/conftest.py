@@ -6,6 +6,7 @@ concurrent run's ``flushdb`` on the shared Redis cannot drop this test's message
 process's Celery app) and the worker subprocesses both point at it.
 """
 
+import fcntl
 import os
 import shutil
 import signal
@@ -105,11 +106,17 @@ class PrivateRabbit:
     messages (Celery's default) survive."""
 
     HOST = "127.0.0.1:5672"
+    #: Test runs on one machine (CI runs the SQLite and PostgreSQL suites side by side) share the node: each
+    #: vhost holds this lock shared, and a broker restart takes it exclusively, so no other run's test is using
+    #: RabbitMQ while the application is stopped.
+    LOCK = Path(tempfile.gettempdir()) / "courseplatform-tests-rabbitmq.lock"
 
     def __init__(self):
         self.ctl = shutil.which("rabbitmqctl")
         require(self.ctl is not None, "rabbitmqctl (the RabbitMQ broker the fault tests also run on)",
                 "rabbitmq-server", "SKIP_REDIS")
+        self._lock = open(self.LOCK, "a")  # noqa: SIM115 -- held until close()
+        fcntl.flock(self._lock, fcntl.LOCK_SH)
         self.vhost = f"cp-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.url = f"amqp://guest:guest@{self.HOST}/{self.vhost}"
         wait_for(self.answers, timeout=30, interval=0.5)
@@ -130,6 +137,7 @@ class PrivateRabbit:
             return False
 
     def stop(self) -> None:
+        fcntl.flock(self._lock, fcntl.LOCK_EX)  # waits for other runs' RabbitMQ tests to finish
         self._ctl("stop_app")
 
     def start(self) -> None:
@@ -151,6 +159,7 @@ class PrivateRabbit:
             self.start()
         subprocess.Popen([self.ctl, "-q", "delete_vhost", self.vhost], stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)  # no need to wait for it
+        self._lock.close()  # releases the lock
 
 
 def _use_broker(settings, url: str, options: dict):
