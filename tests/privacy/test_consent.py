@@ -105,3 +105,24 @@ def test_an_invalid_choice_is_a_400_and_an_outside_next_is_not_followed(client):
     assert client.post(reverse("privacy:consent"), {"choice": "maybe"}).status_code == 400
     response = client.post(reverse("privacy:consent"), {"choice": "granted", "next": "//evil.example/"})
     assert response.status_code == 302 and response["Location"] == reverse("privacy:settings")
+
+
+def test_a_search_result_click_is_logged_only_with_consent(client):
+    from django.core import signing
+
+    from courseplatform.search import services as search_services
+    from courseplatform.search.views import CLICK_SALT
+
+    learner, course = UserFactory(), CourseFactory(title="Python basics")
+    search_services.index_courses([course.pk])
+    client.force_login(learner)
+    log = search_services.search_log(user=learner, query="python", filters={}, results=1)
+    beacon = {"log": signing.dumps(log.pk, salt=CLICK_SALT), "course": course.pk, "position": 1}
+    assert client.post(reverse("search:click"), beacon).status_code == 204
+    assert not Interaction.objects.filter(type=EventType.CLICK).exists()
+    page = client.get(reverse("search:results"), {"q": "python"}).content.decode()
+    assert "data-log=" not in page  # the page's script sends no beacon either
+    client.post(reverse("privacy:consent"), {"choice": "granted"})
+    assert "data-log=" in client.get(reverse("search:results"), {"q": "python"}).content.decode()
+    client.post(reverse("search:click"), beacon)
+    assert Interaction.objects.filter(type=EventType.CLICK, user=learner).count() == 1
