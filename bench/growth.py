@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/growth.py                          # 1 M, 5 M and 20 M synthetic interactions
     .venv/bin/python bench/growth.py --sizes 1M,5M            # what time allows on a shared machine
+    .venv/bin/python bench/growth.py --offline 1M,5M,20M      # training's in-memory path only, no database
 
 What it does, on a dedicated PostgreSQL database (``--db-name``, default ``courseplatform_bench_growth``,
 recreated and migrated: the interaction log is partitioned by month by the project's own migration):
@@ -103,6 +104,52 @@ def train_child(list_baseline: bool) -> dict:
     fit_s = time.perf_counter() - fit_started
     return {"rows": n, "read_s": read_s, "build_s": build_s, "fit_s": fit_s, "pairs": len(data),
             "users": data.n_users, "items": data.n_items, "base_rss_mib": base, "read_rss_mib": read_rss,
+            "peak_rss_mib": rss()}
+
+
+def offline_child(size: int, learners: int, courses: int) -> dict:
+    """Training's in-memory path at ``size`` events without a database: the rows a cursor would stream (chunks of
+    tuples, 30 % impressions skipped as the selector does) go through the same builder, vetting, aggregation and
+    fit. For sizes the shared machine cannot load in time; the read's own cost is measured by the main mode."""
+    import numpy as np
+    from django.conf import settings
+
+    from recommender import training
+    from recommender.engine import (
+        DEFAULT_MODEL,
+        DEFAULT_PARAMS,
+        EventLogBuilder,
+        build_interactions,
+        fit_model,
+    )
+    from recommender.history import vetted
+
+    rss = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # noqa: E731
+    base = rss()
+    rng = np.random.default_rng(0)
+    names = np.array(["view", "click", "wishlist", "enroll", "complete"])
+    cut = np.array([0.30, 0.50, 0.58, 0.67, 0.70]) / 0.70  # the synthetic mix without impressions
+    rows = int(size * 0.70)
+    started = time.perf_counter()
+    builder = EventLogBuilder(rows)
+    now = time.time()
+    for start in range(0, rows, 20_000):
+        k = min(20_000, rows - start)
+        users = rng.integers(0, learners, k).tolist()
+        items = (np.floor(rng.random(k) ** 2 * courses)).astype(np.int64).tolist()
+        types = names[np.searchsorted(cut, rng.random(k), side="right").clip(0, 4)].tolist()
+        times = (now - rng.random(k) * MONTHS * 30 * 86400).tolist()
+        builder.add(list(zip(users, items, types, times, [None] * k, strict=True)))
+    log = vetted(builder.build(), trusted=set(), cheap_types=training.CHEAP_TYPES, suffix=training.UNVERIFIED)
+    read_s, read_rss = time.perf_counter() - started, rss()
+    data = build_interactions(log, training.training_weights(), half_life_days=settings.RECOMMENDER_HALF_LIFE_DAYS)
+    n = len(log)
+    del log
+    build_s = time.perf_counter() - started - read_s
+    fit_started = time.perf_counter()
+    fit_model(DEFAULT_MODEL, dict(DEFAULT_PARAMS), data, None, device="cpu")
+    return {"rows": n, "read_s": read_s, "build_s": build_s, "fit_s": time.perf_counter() - fit_started,
+            "pairs": len(data), "users": data.n_users, "base_rss_mib": base, "read_rss_mib": read_rss,
             "peak_rss_mib": rss()}
 
 
@@ -240,6 +287,8 @@ def main() -> None:
     parser.add_argument("--ingest-batches", type=int, default=200)
     parser.add_argument("--no-list-baseline", action="store_true")
     parser.add_argument("--keep-db", action="store_true", help="leave the database for a look afterwards")
+    parser.add_argument("--offline", default="", help="sizes to run training's in-memory path on without a "
+                        "database (generated rows through the same builder, vetting, aggregation and fit)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--list-baseline", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db-url", default="", help=argparse.SUPPRESS)
@@ -247,7 +296,27 @@ def main() -> None:
 
     if args.child:
         django_setup(args.db_url)
-        print(json.dumps(train_child(args.list_baseline)))
+        if args.offline:
+            size = parse_size(args.offline)
+            print(json.dumps(offline_child(size, max(size // args.events_per_learner, 100), args.courses)))
+        else:
+            print(json.dumps(train_child(args.list_baseline)))
+        return
+    if args.offline:
+        print("| events (no database) | rows | build+vet s | aggregate s | fit s | training s (×) | peak RSS MiB (×) |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
+        first = None
+        for size in sorted(parse_size(s) for s in args.offline.split(",") if s.strip()):
+            out = subprocess.run([sys.executable, __file__, "--child", "--offline", str(size), "--db-url",
+                                  "sqlite:////tmp/unused-growth-bench.sqlite3", "--events-per-learner",
+                                  str(args.events_per_learner), "--courses", str(args.courses)],
+                                 check=True, capture_output=True, text=True, cwd=ROOT)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            total = r["read_s"] + r["build_s"] + r["fit_s"]
+            first = first or (size, total, r["peak_rss_mib"])
+            print(f"| {human(size)} | {r['rows']:,} | {r['read_s']:.1f} | {r['build_s']:.1f} | {r['fit_s']:.1f} | "
+                  f"{total:.1f} ({total / first[1]:.2f}× vs {size / first[0]:g}×) | {r['peak_rss_mib']:,.0f} "
+                  f"({r['peak_rss_mib'] / first[2]:.2f}×) |", flush=True)
         return
 
     sizes = sorted(parse_size(s) for s in args.sizes.split(",") if s.strip())
