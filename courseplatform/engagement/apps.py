@@ -14,7 +14,12 @@ class EngagementConfig(AppConfig):
             "task": "engagement.challenge_reminders",
             "schedule": float(os.environ.get("ENGAGEMENT_REMINDERS_EVERY_S", "3600")),
         },
+        # learners who stalled in a course of a storefront running a nudges experiment: entered once per stall
+        "nudges": {
+            "task": "engagement.nudges",
+            "schedule": float(os.environ.get("NUDGES_EVERY_S", "3600")),
+        },
     }
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the core signals)
+        from . import nudges, receivers  # noqa: F401  (the nudge notification kind; the core signals)

@@ -283,3 +283,31 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.offer}"
+
+
+class NudgeExposure(models.Model):
+    """A stalled learner entered into a running nudges experiment (``engagement.nudges``): one row per learner,
+    course and stall (``stalled_since``: their last progress in the course, or the enrolment when none), so a
+    learner is reminded at most once per stall however often, or however concurrently, the task runs. Learners in
+    the "none" arm get a row without a message (``notified`` False): the analysis compares exposed with exposed."""
+
+    experiment = models.ForeignKey("experiments.Experiment", on_delete=models.CASCADE,
+                                   related_name="nudge_exposures", verbose_name=_("experiment"))
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("learner"))
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+", verbose_name=_("course"))
+    stalled_since = models.DateTimeField(_("last progress"))
+    variant = models.CharField(_("variant"), max_length=8)
+    arm = models.CharField(_("arm"), max_length=16)
+    notified = models.BooleanField(_("reminder sent"), default=False)
+    exposed_at = models.DateTimeField(_("exposed"), db_index=True)
+
+    class Meta:
+        ordering = ["-exposed_at", "-id"]
+        verbose_name = _("nudge exposure")
+        verbose_name_plural = _("nudge exposures")
+        constraints = [models.UniqueConstraint(fields=["learner", "course", "stalled_since"],
+                                               name="one_nudge_per_stall")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id}/{self.course_id} {self.arm}"

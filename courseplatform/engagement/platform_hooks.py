@@ -9,6 +9,7 @@ from courseplatform.hooks import Link, hookimpl
 
 from . import selectors
 from .experiment_arms import ARMS, mechanics_hidden
+from .nudges import ARMS as NUDGE_ARMS
 from .sections import PollSection
 
 
@@ -42,4 +43,4 @@ def studio_links(request, storefront, place: str) -> list:
 
 @hookimpl
 def experiment_arm_kinds() -> list:
-    return [ARMS]
+    return [ARMS, NUDGE_ARMS]

@@ -339,9 +339,19 @@ def analysed_counts(experiment: Experiment) -> tuple[dict[str, dict[str, int]], 
     sample. Later visitors change nothing, and once ``Horizon.final_at`` (horizon + window + grace) has passed,
     nothing else can either: re-testing on the accumulating data would be peeking all over again. Experiments
     without a planned sample (0) are analysed on all their data.
+
+    An arm kind whose units are not storefront visitors defines ``units(experiment) -> (exposed, outcomes)``
+    (each per variant ``{unit: time}``): its exposed units are the cohort, in order of exposure, and a unit's
+    outcome within the window counts in ``enrollers`` (the kind's ``outcome_label`` names it on the pages).
     """
-    rows = _tagged_rows(experiment, prompt_only=True)
-    first_seen = _first_seen(rows)
+    kind = arm_kind(experiment.kind)
+    units = getattr(kind, "units", None)
+    if units is not None:  # the arm kind's own units (e.g. stalled learners) instead of storefront visitors
+        exposed, outcomes = units(experiment)
+        first_seen = {variant: sorted((t, unit) for unit, t in seen.items()) for variant, seen in exposed.items()}
+    else:
+        rows = _tagged_rows(experiment, prompt_only=True)
+        first_seen = _first_seen(rows)
     keys = [v.key for v in experiment.variants.all()]
     planned = int(experiment.min_sample_per_variant or 0)
     seen = {key: len(first_seen.get(key, [])) for key in keys}
@@ -351,7 +361,13 @@ def analysed_counts(experiment: Experiment) -> tuple[dict[str, dict[str, int]], 
         first_seen = {key: first_seen[key][:planned] for key in keys}
     cohort = {variant: {visitor: t for t, visitor in visitors} for variant, visitors in first_seen.items()}
     window = attribution_window()
-    return _windowed_counts(rows, cohort, experiment, window), Horizon(
+    if units is not None:
+        counts = {variant: {"visitors": len(members), "clickers": 0, "enrollers": sum(
+            1 for unit, when in outcomes.get(variant, {}).items() if unit in members and when <= members[unit] + window)}
+            for variant, members in sorted(cohort.items())}
+    else:
+        counts = _windowed_counts(rows, cohort, experiment, window)
+    return counts, Horizon(
         planned=planned, reached_at=reached_at, seen=seen, window=window)
 
 
@@ -359,6 +375,8 @@ def _cached_analysed_counts(experiment: Experiment) -> tuple[dict[str, dict[str,
     """:func:`analysed_counts`, cached for :data:`CACHE_S` under the experiment, its planned sample and its
     newest tagged row, so the experiment page and its chart (a second request) compute it once; any new row
     changes the key. The counts depend on the rows only (``Horizon.final`` is evaluated when read)."""
+    if getattr(arm_kind(experiment.kind), "units", None) is not None:
+        return analysed_counts(experiment)  # its units are not interaction rows: the row-based key cannot see them
     last = events.last_tagged_id(experiment.tag)
     key = (f"experiments:analysed:{experiment.pk}:{experiment.min_sample_per_variant}:{last}:"
            f"{attribution_window().total_seconds()}")

@@ -67,7 +67,8 @@ def experiment_detail(request, slug, pk):
     return render(request, "experiments/experiment_detail.html", {
         "storefront": storefront, "experiment": experiment, "results": results,
         "arm_stylesheets": kind.stylesheet_urls([v.arm for v in variants]) if kind else [],
-        "verdict": results["verdict"], "verdict_text": results["verdict_text"]})
+        "verdict": results["verdict"], "verdict_text": results["verdict_text"],
+        "outcome_label": getattr(kind, "outcome_label", "")})
 
 
 @creator_required

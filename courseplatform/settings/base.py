@@ -266,6 +266,8 @@ PALETTE_JOBS_PER_HOUR = env.int("PALETTE_JOBS_PER_HOUR", default=12)
 COVER_PREVIEWS_PER_MINUTE = env.int("COVER_PREVIEWS_PER_MINUTE", default=60)
 #: reports on content one account may send per hour (courseplatform.moderation)
 MODERATION_REPORTS_PER_HOUR = env.int("MODERATION_REPORTS_PER_HOUR", default=20)
+# nudges: an enrolled learner with no lesson completed for this many days counts as stalled (engagement.nudges)
+NUDGE_STALL_DAYS = env.int("NUDGE_STALL_DAYS", default=7)
 
 # --- API
 REST_FRAMEWORK = {
