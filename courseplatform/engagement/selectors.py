@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courseplatform.catalog.models import Enrollment
-from courseplatform.events.models import Interaction
+from courseplatform.events.selectors import storefront_learner_ids
 from courseplatform.experiments.stats import wilson_interval
 
 from .models import (
@@ -187,8 +187,7 @@ def participation_analytics(storefront) -> list[MechanicRow]:
     enrolled = set(Enrollment.objects.filter(course__storefront=storefront).values_list("learner_id", flat=True))
     completed = set(Enrollment.objects.filter(course__storefront=storefront, completed_at__isnull=False)
                     .values_list("learner_id", flat=True))
-    seen = set(Interaction.objects.filter(course__storefront=storefront, user__isnull=False)
-               .values_list("user_id", flat=True).distinct())
+    seen = storefront_learner_ids(storefront)
     takers = _participants(storefront)
     population = (seen | enrolled | set().union(*takers.values())) - {owner}
     rows = []

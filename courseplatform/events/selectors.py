@@ -102,6 +102,12 @@ def storefront_activity(storefront, *, since: datetime) -> QuerySet:
     return Interaction.objects.filter(course__storefront=storefront, ts__gte=since)
 
 
+def storefront_learner_ids(storefront) -> set[int]:
+    """Signed-in people with any logged row on ``storefront``'s courses."""
+    return set(Interaction.objects.filter(course__storefront=storefront, user__isnull=False)
+               .values_list("user_id", flat=True).distinct())
+
+
 def learner_events(event_type: str, *, user_ids: Iterable[int], since: datetime, until: datetime) -> list[tuple]:
     """``(user_id, course_id)`` of the learners' events of ``event_type`` in ``[since, until]``."""
     return list(Interaction.objects.filter(type=event_type, user_id__in=list(user_ids), ts__gte=since, ts__lte=until)
