@@ -8,6 +8,7 @@ from .models import (
     Challenge,
     ChallengeParticipant,
     LearnerBadge,
+    NudgeExposure,
     PointsAccount,
     PointsEntry,
     Poll,
@@ -108,3 +109,10 @@ class RewardOfferAdmin(admin.ModelAdmin):
 @admin.register(Redemption)
 class RedemptionAdmin(ReadOnlyAdmin):
     list_display = ("learner", "offer", "coupon", "created_at")
+
+
+@admin.register(NudgeExposure)
+class NudgeExposureAdmin(ReadOnlyAdmin):
+    list_display = ("learner", "course", "experiment", "arm", "notified", "stalled_since", "exposed_at")
+    list_filter = ("arm", "notified")
+    raw_id_fields = ("experiment", "learner", "course")

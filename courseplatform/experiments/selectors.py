@@ -60,14 +60,21 @@ def running_storefront_ids() -> frozenset[int]:
     One cache read lets the events API skip every per-storefront lookup when no experiment runs."""
     ids = cache.get(RUNNING_STOREFRONTS_KEY)
     if ids is None:
-        ids = sorted(Experiment.objects.filter(status=ExperimentStatus.RUNNING)
+        ids = sorted(Experiment.objects.filter(status=ExperimentStatus.RUNNING).exclude(kind__in=unit_kinds())
                      .values_list("storefront_id", flat=True).distinct())
         cache.set(RUNNING_STOREFRONTS_KEY, ids, CACHE_S)
     return frozenset(ids)
 
 
+def unit_kinds() -> list[str]:
+    """Slugs of the arm kinds whose units are not storefront visitors (they define ``units``, see
+    :func:`analysed_counts`): their experiments tag no visitor's events and start no visitor session."""
+    return [slug for slug, kind in arm_kinds().items() if getattr(kind, "units", None) is not None]
+
+
 def running_experiment(storefront) -> Experiment | None:
-    """The storefront's running experiment (with its variants), cached for a minute."""
+    """The storefront's running experiment on its visitors (with its variants), cached for a minute; None also
+    while an experiment of a :func:`unit_kinds` kind runs there."""
     memo = getattr(storefront, "_running_experiment", _MISSING)
     if memo is not _MISSING:
         return memo
@@ -75,7 +82,7 @@ def running_experiment(storefront) -> Experiment | None:
     experiment = None
     if experiment_id != 0:
         experiment = (Experiment.objects.filter(storefront_id=storefront.pk, status=ExperimentStatus.RUNNING)
-                      .prefetch_related("variants").first())
+                      .exclude(kind__in=unit_kinds()).prefetch_related("variants").first())
         cache.set(_cache_key(storefront.pk), experiment.pk if experiment else 0, CACHE_S)
     storefront._running_experiment = experiment
     return experiment

@@ -15,6 +15,7 @@ from django.utils import timezone
 from courseplatform.catalog.models import Enrollment
 from courseplatform.engagement import nudges
 from courseplatform.engagement.models import NudgeExposure
+from courseplatform.events.models import Interaction
 from courseplatform.experiments import services as experiments
 from courseplatform.experiments.selectors import experiment_results, variant_for
 from courseplatform.learning import services as learning
@@ -180,3 +181,38 @@ def test_resumed_progress_is_counted_by_the_framework_results(experiment, free_c
     page = client.get(reverse("experiments:detail", args=[storefront.slug, experiment.pk]))
     assert page.status_code == 200
     assert "Resumed progress" in page.content.decode()
+
+
+def test_a_nudges_experiment_tags_no_storefront_visitor(experiment, free_course, learner):
+    # its units are stalled learners: browsing the storefront is no exposure and carries no variant
+    client = Client()
+    client.force_login(learner)
+    assert client.get(free_course.get_absolute_url()).status_code == 200
+    assert client.get(reverse("catalog:storefront", args=[free_course.storefront.slug])).status_code == 200
+    assert not Interaction.objects.exclude(experiment="").exists()
+
+
+def test_resumption_after_the_attribution_window_does_not_count(experiment, free_course, lessons, settings):
+    settings.EXPERIMENTS_ATTRIBUTION_WINDOW = timedelta(days=2)
+    late, prompt = learners_in(experiment, nudges.REMINDER, 2)
+    for learner in (late, prompt):
+        EnrollmentFactory(learner=learner, course=free_course, created_at=ago(30))
+    nudges.nudges_send(now=ago(5))
+    complete(late, lessons[0], ago(1))  # four days after the reminder
+    complete(prompt, lessons[0], ago(4))  # one day after
+    [reminder] = [r for r in experiment_results(experiment)["variants"] if r.variant.arm == nudges.REMINDER]
+    assert (reminder.visitors, reminder.enrollers) == (2, 1)
+
+
+def test_the_command_and_the_beat_entry_run_the_same_service(experiment, free_course):
+    from io import StringIO
+
+    from django.apps import apps
+    from django.core.management import call_command
+
+    [learner] = learners_in(experiment, nudges.REMINDER, 1)
+    EnrollmentFactory(learner=learner, course=free_course, created_at=ago(30))
+    out = StringIO()
+    call_command("send_nudges", stdout=out)
+    assert "1 learner(s) entered" in out.getvalue()
+    assert apps.get_app_config("engagement").celery_beat_schedule["nudges"]["task"] == "engagement.nudges"
