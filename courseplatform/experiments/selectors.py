@@ -413,7 +413,8 @@ def experiment_results(experiment: Experiment) -> dict:
             enroll_interval=stats.wilson_interval(c["enrollers"], c["visitors"])))
     verdict = None
     if len(results) >= 2:
-        field = "clickers" if experiment.primary_metric == Metric.CLICK else "enrollers"
+        units_kind = experiment.kind in unit_kinds()  # its one outcome is in ``enrollers`` (see analysed_counts)
+        field = "clickers" if experiment.primary_metric == Metric.CLICK and not units_kind else "enrollers"
         arms = [stats.Arm(r.variant.key, r.visitors, getattr(r, field)) for r in results]
         verdict = stats.verdict(arms, experiment.min_sample_per_variant)
         if verdict.code != "keep_collecting" and horizon.reached and not horizon.final:
@@ -426,7 +427,9 @@ def verdict_text(experiment: Experiment, verdict, horizon: Horizon | None = None
     """The verdict in plain language."""
     if verdict is None:
         return _("Add at least two variants to compare.")
-    metric = Metric(experiment.primary_metric).label.lower()
+    kind = arm_kind(experiment.kind)
+    outcome = getattr(kind, "outcome_label", None) if getattr(kind, "units", None) is not None else None
+    metric = str(outcome).lower() if outcome else Metric(experiment.primary_metric).label.lower()
     if verdict.code == "keep_collecting":
         return _("Keep collecting: every variant needs %(planned)s visitors before the test can decide "
                  "(the smallest has %(have)s). Results before then are shown but not acted on, because "
@@ -443,6 +446,9 @@ def verdict_text(experiment: Experiment, verdict, horizon: Horizon | None = None
                  "(p = %(p)s, below %(alpha)s). You can promote it.") % {
             "winner": verdict.winner, "metric": metric, "p": f"{comparison.test.p_value:.3g}",
             "alpha": f"{verdict.alpha:.3g}"}
+    if outcome:
+        return _("No clear winner on %(metric)s: with the planned sample the variants do alike (no difference "
+                 "of the planned size).") % {"metric": metric}
     return _("No clear winner on %(metric)s: with the planned sample the palettes convert alike (no "
              "difference of the planned size). Keep the one you prefer.") % {"metric": metric}
 

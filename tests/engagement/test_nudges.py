@@ -216,3 +216,21 @@ def test_the_command_and_the_beat_entry_run_the_same_service(experiment, free_co
     call_command("send_nudges", stdout=out)
     assert "1 learner(s) entered" in out.getvalue()
     assert apps.get_app_config("engagement").celery_beat_schedule["nudges"]["task"] == "engagement.nudges"
+
+
+def test_the_framework_decides_on_resumed_progress_at_the_planned_sample(experiment, free_course, lessons):
+    type(experiment).objects.filter(pk=experiment.pk).update(min_sample_per_variant=2, primary_metric="click")
+    experiment.refresh_from_db()
+    reminded = learners_in(experiment, nudges.REMINDER, 2)
+    silent = learners_in(experiment, nudges.NONE, 2)
+    for learner in reminded + silent:
+        EnrollmentFactory(learner=learner, course=free_course, created_at=ago(40))
+    nudges.nudges_send(now=ago(10))  # the horizon and its 7-day attribution window have passed
+    for learner in reminded:
+        complete(learner, lessons[2], ago(9))
+
+    results = experiment_results(experiment)
+    # 2/2 against 0/2: z = 2.0, p = 0.0455 < 0.05 (the decision metric is the kind's outcome, not clicks)
+    assert results["horizon"].final
+    assert results["verdict"].code == "winner" and results["verdict"].winner == "B"
+    assert "resumed progress" in results["verdict_text"]
