@@ -234,3 +234,24 @@ def test_the_framework_decides_on_resumed_progress_at_the_planned_sample(experim
     assert results["horizon"].final
     assert results["verdict"].code == "winner" and results["verdict"].winner == "B"
     assert "resumed progress" in results["verdict_text"]
+
+
+def test_the_creator_starts_a_nudges_experiment_from_the_framework_pages(storefront, creator, free_course):
+    client = Client()
+    client.force_login(creator)
+    listing = reverse("experiments:list", args=[storefront.slug])
+    assert "nudges:reminder" in client.get(listing).content.decode()
+    response = client.post(listing, {
+        "name": "Remind stalled learners", "arms": ["nudges:reminder", "nudges:none"], "shares": "",
+        "primary_metric": "enroll", "baseline_rate": "30", "minimum_detectable_effect": "8"})
+    assert response.status_code == 302
+    experiment = storefront.experiments.get()
+    assert experiment.kind == nudges.KIND
+    assert [(v.key, v.arm) for v in experiment.variants.all()] == [("A", nudges.NONE), ("B", nudges.REMINDER)]
+    started = client.post(reverse("experiments:action", args=[storefront.slug, experiment.pk, "start"]))
+    assert started.status_code == 302
+    experiment.refresh_from_db()
+    assert experiment.status == "running"
+
+    EnrollmentFactory(learner=UserFactory(), course=free_course, created_at=ago(30))
+    assert nudges.nudges_send() == 1
