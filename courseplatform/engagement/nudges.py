@@ -52,14 +52,14 @@ kinds.register(kinds.Kind(NOTIFICATION_KIND, gettext_lazy("Reminders to continue
 # --- reads --------------------------------------------------------------------------------------------------
 
 def stalled_enrolments(now: datetime | None = None, *, storefront_ids=None):
-    """Enrolments (with ``last_progress`` annotated) of learners who stalled: course not completed, no lesson of
-    it completed for :func:`stall_days` days, counted from the enrolment when none was (a read)."""
+    """Enrolments (with ``last_progress`` annotated) of active learners who stalled: course not completed, no
+    lesson of it completed for :func:`stall_days` days, counted from the enrolment when none was (a read)."""
     now = now or timezone.now()
     latest = (LessonProgress.objects.filter(learner_id=OuterRef("learner_id"),
                                             lesson__section__course_id=OuterRef("course_id"),
                                             completed_at__isnull=False)
               .values("learner_id").annotate(last=Max("completed_at")).values("last"))
-    rows = (Enrollment.objects.filter(completed_at__isnull=True)
+    rows = (Enrollment.objects.filter(completed_at__isnull=True, learner__is_active=True)
             .annotate(last_lesson=Subquery(latest)).select_related("learner", "course"))
     if storefront_ids is not None:
         rows = rows.filter(course__storefront_id__in=list(storefront_ids))

@@ -71,6 +71,7 @@ def test_stalled_means_enrolled_unfinished_and_no_lesson_for_n_days(free_course,
     EnrollmentFactory(learner=finished, course=free_course, created_at=ago(60), completed_at=ago(20))
     complete(never, lessons[0], ago(30))  # progress without an enrolment: not a learner of the course
     EnrollmentFactory(learner=UserFactory(), course=free_course, created_at=ago(DAYS - 1))  # enrolled yesterday
+    EnrollmentFactory(learner=UserFactory(is_active=False), course=free_course, created_at=ago(60))  # deactivated
 
     rows = {e.learner_id: e.last_progress for e in nudges.stalled_enrolments()}
     assert set(rows) == {stalled_new.pk, stalled_old.pk}
