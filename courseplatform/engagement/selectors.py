@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courseplatform.catalog.models import Enrollment
+from courseplatform.catalog.models import Course, Enrollment
 from courseplatform.events.selectors import storefront_learner_ids
 from courseplatform.experiments.stats import wilson_interval
 
@@ -109,7 +109,9 @@ def learner_challenges(learner) -> list[ChallengeParticipant]:
 
 
 def offers_available(limit: int = 50) -> list[RewardOffer]:
-    return list(RewardOffer.objects.filter(active=True, storefront__courses__published=True).distinct()
+    public = Course.objects.published()  # hidden storefronts and courses have none here
+    return list(RewardOffer.objects.filter(active=True, storefront__in=public.values("storefront_id"))
+                .filter(Q(course__isnull=True) | Q(course__in=public))
                 .select_related("storefront", "course")[:limit])
 
 

@@ -13,7 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courseplatform.catalog.models import Storefront
+from courseplatform.catalog import selectors as catalog
+from courseplatform.catalog.models import Course, Storefront
 from courseplatform.catalog.permissions import creator_required
 
 from . import charts, selectors, services
@@ -26,6 +27,17 @@ def _storefront_or_404(request, slug) -> Storefront:
     if storefront is None or not (request.user.is_staff or storefront.owner_id == request.user.pk):
         raise Http404
     return storefront
+
+
+def _public_or_404(request, storefront: Storefront, course_id: int | None) -> None:
+    """A mechanic of a storefront moderators hid, or of an unpublished or hidden course, exists only for the
+    owner and moderators (the catalog's own visibility rules)."""
+    try:
+        catalog.storefront_visible_to(storefront.slug, request.user)
+        if course_id is not None:
+            catalog.course_visible_to(course_id, request.user)
+    except (Storefront.DoesNotExist, Course.DoesNotExist):
+        raise Http404 from None
 
 
 def _back(request, fallback: str) -> str:
@@ -52,6 +64,7 @@ def _bad(message: str) -> HttpResponseBadRequest:
 @require_GET
 def poll_detail(request, pk):
     poll = get_object_or_404(Poll.objects.select_related("storefront"), pk=pk)
+    _public_or_404(request, poll.storefront, poll.course_id)
     return render(request, "engagement/poll.html", {"poll": poll, **poll_context(poll, request)})
 
 
@@ -63,7 +76,8 @@ def poll_context(poll: Poll, request) -> dict:
 
 @require_POST
 def poll_vote(request, pk):
-    poll = get_object_or_404(Poll, pk=pk)
+    poll = get_object_or_404(Poll.objects.select_related("storefront"), pk=pk)
+    _public_or_404(request, poll.storefront, poll.course_id)
     option_id = _int(request.POST.get("option"))
     back = _back(request, poll_url(poll))
     if option_id is None:
@@ -96,6 +110,7 @@ def poll_url(poll: Poll) -> str:
 @require_GET
 def challenge_detail(request, pk):
     challenge = get_object_or_404(Challenge.objects.select_related("storefront", "course", "badge"), pk=pk)
+    _public_or_404(request, challenge.storefront, challenge.course_id)
     return render(request, "engagement/challenge.html", {
         "challenge": challenge, "me": selectors.participation(challenge, request.user),
         "leaderboard": selectors.leaderboard(challenge)})
@@ -104,7 +119,8 @@ def challenge_detail(request, pk):
 @login_required
 @require_POST
 def challenge_join(request, pk):
-    challenge = get_object_or_404(Challenge, pk=pk)
+    challenge = get_object_or_404(Challenge.objects.select_related("storefront"), pk=pk)
+    _public_or_404(request, challenge.storefront, challenge.course_id)
     try:
         _row, created = services.challenge_join(challenge=challenge, learner=request.user,
                                                 on_leaderboard=request.POST.get("on_leaderboard") == "on")
@@ -143,6 +159,7 @@ def my_points(request):
 @require_POST
 def reward_redeem(request, pk):
     offer = get_object_or_404(RewardOffer.objects.select_related("storefront"), pk=pk, active=True)
+    _public_or_404(request, offer.storefront, offer.course_id)
     try:
         redemption = services.reward_redeem(offer=offer, learner=request.user)
     except ValidationError as error:
