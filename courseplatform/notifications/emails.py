@@ -60,7 +60,9 @@ def message_for(row: OutboxEmail) -> EmailMultiAlternatives:
     domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
     digest = hashlib.sha256(row.key.encode()).hexdigest()[:32]
     headers = {**row.headers, "Message-ID": f"<{digest}@{domain}>"}
-    message = EmailMultiAlternatives(subject=row.subject, body=row.text_body, from_email=settings.DEFAULT_FROM_EMAIL,
+    # one line: a message with line breaks (a reviewer's note) would make the mail library refuse the header
+    subject = " ".join(row.subject.split())
+    message = EmailMultiAlternatives(subject=subject, body=row.text_body, from_email=settings.DEFAULT_FROM_EMAIL,
                                      to=[row.to_email], headers=headers)
     if row.html_body:
         message.attach_alternative(row.html_body, "text/html")
