@@ -164,10 +164,15 @@ class MechanicRow:
 
     @property
     def enrol_lift(self) -> float | None:
+        # no participants is no data, not a -100 % lift
+        if not self.participants.learners:
+            return None
         return self._lift(self.participants.enrol_rate, self.others.enrol_rate)
 
     @property
     def completion_lift(self) -> float | None:
+        if not self.participants.enrolled:
+            return None
         return self._lift(self.participants.completion_rate, self.others.completion_rate)
 
 

@@ -59,3 +59,17 @@ def test_another_creator_sees_nothing(client, other_creator, storefront):
     client.force_login(other_creator)
     for name in ("participation", "participation_csv", "participation_chart"):
         assert client.get(reverse(f"engagement:{name}", args=[storefront.slug])).status_code == 404
+
+
+def test_a_mechanic_nobody_took_part_in_shows_no_lift_rather_than_minus_100_percent(client, creator, storefront,
+                                                                                     population):
+    polls = {r.key: r for r in selectors.participation_analytics(storefront)}["polls"]
+    assert polls.participants.learners == 0 and polls.others.enrol_rate > 0
+    assert polls.enrol_lift is None and polls.completion_lift is None
+    client.force_login(creator)
+    page = client.get(reverse("engagement:participation", args=[storefront.slug])).content.decode()
+    assert "-100%" not in page
+    rows = list(csv.DictReader(io.StringIO(client.get(
+        reverse("engagement:participation_csv", args=[storefront.slug])).content.decode("utf-8-sig"))))
+    poll_row = next(r for r in rows if r["mechanic"] == "polls" and r["group"] == "participants")
+    assert poll_row["enrolment_lift"] == "" and poll_row["completion_lift"] == ""
