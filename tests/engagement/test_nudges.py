@@ -181,7 +181,10 @@ def test_resumed_progress_is_counted_by_the_framework_results(experiment, free_c
     client.force_login(creator)
     page = client.get(reverse("experiments:detail", args=[storefront.slug, experiment.pk]))
     assert page.status_code == 200
-    assert "Resumed progress" in page.content.decode()
+    html = page.content.decode()
+    assert "Resumed progress" in html
+    # its units are learners, and click-through (a storefront visitor's measure) is not shown
+    assert "<th>Learners</th>" in html and "Click-through" not in html and "<th>Visitors</th>" not in html
 
 
 def test_a_nudges_experiment_tags_no_storefront_visitor(experiment, free_course, learner):
