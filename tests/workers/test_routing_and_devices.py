@@ -10,11 +10,12 @@ from workers import app, devices, routing
 def test_each_installed_app_declares_its_gpu_routes_and_the_rest_goes_to_default():
     router = app.amqp.router
     assert router.route({}, "themes.run_palette_job")["queue"].name == "gpu"
+    assert router.route({}, "themes.extract_logo_colours")["queue"].name == "gpu"
     assert router.route({}, "recommender.train_model")["queue"].name == "gpu"
     assert router.route({}, "recommender.materialise_feeds")["queue"].name == "default"
     assert router.route({}, "jobs.sweep")["queue"].name == "default"
     declared = {name for config in apps.get_app_configs() for name in getattr(config, "celery_task_routes", {})}
-    assert declared == {"themes.run_palette_job", "recommender.train_model"}
+    assert declared == {"themes.run_palette_job", "themes.extract_logo_colours", "recommender.train_model"}
 
 
 def test_the_beat_schedule_holds_the_workers_entries_and_the_installed_apps_entries():
