@@ -19,7 +19,8 @@ constraints, on background/surface CIEDE2000 (target 3.2), on polarity (OKLab L 
 surface >= 0.88; dark background <= 0.25 and surface <= 0.32), on background/surface/text chroma (OKLab C <= 0.03 /
 0.04 / 0.04, the near-neutral grounds and ink of current design systems), on chromatic roles' chroma (OKLab
 C >= 0.06), on a variant's mean Ou-Luo CH below :data:`HARMONY_FLOOR`, on neutrals straying from their brand-tinted targets (OKLab a-b distance above
-:data:`themes.palette.scheme.TINT_RADIUS`), and on the accent-distance aims (CIEDE2000 20, and 10 under deuteranopia, each with a 10 % margin).
+:data:`themes.palette.scheme.TINT_RADIUS`), on the accent-distance aims (CIEDE2000 20, and 10 under deuteranopia, each with a 10 % margin)
+and on supporting colours below 3:1 on the background (WCAG 2.x SC 1.4.11, :data:`SUPPORT_UI_CONTRAST`).
 """
 
 from __future__ import annotations
@@ -62,6 +63,14 @@ SCHEME_PARTS = 3
 #: they are constants).
 MIN_ROLE_CHROMA = 0.06
 _MARGIN = 1.08
+#: Supporting colours (secondary, accents) are interface colours too (chips, tags, icons, charts): WCAG 2.x SC
+#: 1.4.11 asks 3:1 of user-interface components against adjacent colours. A soft aim on the background in each
+#: variant (unlocked roles; the primary's 3:1 is a hard guarantee), the way Material 3 puts every key colour at
+#: tone 40 on light and 80 on dark; without it accents drifted to pastels that vanish on the ground.
+SUPPORT_UI_CONTRAST = 3.0
+SUPPORT_UI_WEIGHT = 0.3
+#: OKLab distance within which a supporting role counts as showing a brand colour (exempt from that aim).
+BRAND_ROLE_SIGMA = 0.03
 
 
 @dataclass(frozen=True)
@@ -176,6 +185,15 @@ def _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx: Context) -> torch.Tensor:
         total = total + (torch.relu(3.2 - d[0:2, :, n_v]) / 3.2).sum(0)
     chroma = oklch[:, :, 3:, 1]
     total = total + 5.0 * torch.relu(MIN_ROLE_CHROMA - chroma).sum(-1).sum(0)
+    if cr_ui.shape[-1] > 1 and SUPPORT_UI_WEIGHT:
+        short = torch.relu(math.log(SUPPORT_UI_CONTRAST * _MARGIN) - torch.log(cr_ui[..., 1:]))  # (2, B, roles)
+        if ctx.seeds_lin is not None and ctx.seeds_lin.shape[0]:
+            # a role showing one of the brand's own colours keeps it (brand fidelity wins over the aim)
+            sup = linear_to_oklab(pals[..., 4:, :])
+            seeds = linear_to_oklab(ctx.seeds_lin.to(pals))
+            d2 = ((sup[..., :, None, :] - seeds) ** 2).sum(-1).min(-1).values
+            short = short * (1.0 - torch.exp(-d2 / (2 * BRAND_ROLE_SIGMA**2)))
+        total = total + SUPPORT_UI_WEIGHT * short.sum(-1).sum(0)
     n_chrom = pals.shape[-2] - 3
     if n_chrom > 1:
         first, _ = pairwise_indices(n_chrom)

@@ -26,7 +26,7 @@ from .tones import tonal_ramps
 #: (light and dark variants, locked colours excluded). 8 is a clearly visible difference in most roles.
 DIVERSITY_MIN_DE00 = 8.0
 
-ENGINE_VERSION = "2.0.0"
+ENGINE_VERSION = "2.1.0"
 #: An unlocked brand colour counts as shown by a palette when a role is this close to it (CIEDE2000).
 SHOWN_DE00 = 10.0
 
