@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courseplatform import hooks
@@ -130,7 +130,9 @@ def _after_commit(case: Case, decision: Decision) -> None:
     kind, object_id, hidden = case.kind, case.content.pk, case.hidden
     course_ids = _course_ids(case)
     storefront_id = _storefront_id(case)
-    owner, title, url = case.owner, case.title, case.url
+    with translation.override(settings.LANGUAGE_CODE):  # no language prefix: the owner reads it in theirs
+        url = case.url
+    owner, title = case.owner, case.title
     action, note = decision.action, decision.note
 
     def run() -> None:
