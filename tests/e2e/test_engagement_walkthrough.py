@@ -119,6 +119,12 @@ def test_learner_votes_completes_a_challenge_redeems_points_and_pays_less(
     code = Redemption.objects.get(learner=learner).coupon.code
     assert code in lp.locator("strong.coupon-code").inner_text()
     assert lp.locator("#points-balance").inner_text() == "30"
+    # 30 points left for a 100-point reward: its button is disabled and does not look like an enabled one
+    redeem = lp.get_by_role("button", name="Redeem 20% off any course")
+    assert redeem.is_disabled()
+    enabled_bg = lp.evaluate("""() => { const b = document.createElement('button'); document.querySelector('main').append(b);
+                                  const bg = getComputedStyle(b).backgroundColor; b.remove(); return bg; }""")
+    assert redeem.evaluate("e => getComputedStyle(e).backgroundColor") != enabled_bg
     lp.screenshot(path=str(screenshot_dir / "engagement-points.png"), full_page=True)
 
     # checkout of the paid course with the coupon: 50.00 less 20 % = 40.00, paid with the dummy provider
