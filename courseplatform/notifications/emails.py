@@ -25,6 +25,7 @@ def _unsubscribe_headers(url: str) -> dict[str, str]:
 
 
 def _render(template: str, context: dict) -> tuple[str, str]:
+    context = {**context, "LANGUAGE_CODE": translation.get_language()}  # no request: no context processor
     return (render_to_string(f"notifications/email/{template}.txt", context),
             render_to_string(f"notifications/email/{template}.html", context))
 
