@@ -2,11 +2,40 @@
 safe in threaded web servers). matplotlib itself is imported on the first chart (it builds a font cache), so
 only chart requests pay for it, not every web process at start-up."""
 
+import functools
 import io
+import os
+from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+from fontTools.ttLib import TTFont
+
+# the self-hosted Chinese subset the pages use; FreeType cannot read WOFF2, so charts get a TrueType copy of it
+CJK_SUBSET = Path(__file__).resolve().parent.parent / "static" / "fonts" / "NotoSansSC-Subset.woff2"
 
 COLORS = ("#1e63c4", "#b4235a", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f")
+
+
+@functools.cache
+def _cjk_subset_family() -> str | None:
+    """Registers the shipped CJK subset with matplotlib (once per process) and names its family, so Chinese
+    titles are drawn on a machine with no CJK font installed instead of as empty boxes."""
+    from matplotlib import font_manager
+
+    if not CJK_SUBSET.exists():
+        return None
+    stat = CJK_SUBSET.stat()
+    target = Path(settings.VAR_DIR) / "cache" / "fonts" / f"{CJK_SUBSET.stem}-{stat.st_size}-{int(stat.st_mtime)}.ttf"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        font = TTFont(CJK_SUBSET)
+        font.flavor = None
+        partial = target.with_suffix(f".{os.getpid()}.part")
+        font.save(partial)
+        os.replace(partial, target)  # atomic: concurrent first charts never read a half-written file
+    font_manager.fontManager.addfont(str(target))
+    return font_manager.FontProperties(fname=str(target)).get_name()
 
 
 def _figure(width: float, height: float, rows: int = 1):
@@ -14,8 +43,9 @@ def _figure(width: float, height: float, rows: int = 1):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    subset = _cjk_subset_family()
     names = {f.name for f in font_manager.fontManager.ttflist}
-    families = [n for n in ("DejaVu Sans", "Noto Sans CJK SC", "WenQuanYi Zen Hei") if n in names]
+    families = [n for n in ("DejaVu Sans", "Noto Sans CJK SC", "WenQuanYi Zen Hei", subset) if n and n in names]
     families = families or ["sans-serif"]  # per-text font lists: Chinese titles fall back to a CJK font
     figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
