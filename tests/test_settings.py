@@ -97,3 +97,11 @@ def test_with_redis_a_killed_workers_task_is_redelivered_within_a_minute(module)
     assert conf["limit"] is None, "every expired message is restored by one scan"
     assert conf["heartbeat_stale"] < conf["visibility_timeout"], (
         "a redelivered job must find its dead owner's heartbeat stale (courseplatform/settings/base.py)")
+
+
+def test_mail_links_follow_the_port_make_run_serves_on():
+    code = ("import os; os.environ.pop('PAYMENT_HOST', None); os.environ.pop('SITE_URL', None); "
+            "os.environ['PORT']='8765'; os.environ['DJANGO_SETTINGS_MODULE']='courseplatform.settings.dev'; "
+            "from django.conf import settings; print(settings.PAYMENT_HOST, settings.SITE_URL)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    assert out == "localhost:8765 http://localhost:8765"

@@ -358,7 +358,8 @@ RECOMMENDER_HALF_LIFE_DAYS = env.float("RECOMMENDER_HALF_LIFE_DAYS", default=Non
 # --- Commerce (courseplatform/commerce; README "Payments"). django-payments providers by variant name: the dummy
 # provider ("test payments", a banner says so) unless Stripe keys are in the environment.
 PAYMENT_MODEL = "commerce.Payment"
-PAYMENT_HOST = env("PAYMENT_HOST", default="localhost:8000")  # return URLs when no request is at hand
+# return URLs and mail links when no request is at hand; `PORT=8765 make run` serves (and links) on PORT
+PAYMENT_HOST = env("PAYMENT_HOST", default=f"localhost:{env('PORT', default='8000')}")
 PAYMENT_USES_SSL = env.bool("PAYMENT_USES_SSL", default=False)
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
