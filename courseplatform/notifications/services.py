@@ -18,7 +18,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import translate_url
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import emails, kinds, selectors, tokens
@@ -49,7 +50,7 @@ def notify(user, kind: str, *, key: str, params: dict | None = None, url: str = 
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
-                    user=user, kind=kind, key=key[:200], params=params or {}, url=(url or "")[:500],
+                    user=user, kind=kind, key=key[:200], params=params or {}, url=_unprefixed(url or "")[:500],
                     in_digest=channel == Channel.DIGEST and wants_mail)
         except IntegrityError:
             return Notification.objects.get(user=user, kind=kind, key=key[:200])
@@ -58,6 +59,16 @@ def notify(user, kind: str, *, key: str, params: dict | None = None, url: str = 
             outbox_queue(key=f"notification:{notification.pk}", user=user, kind=kind, language=language,
                          **emails.notification_mail(notification, language))
     return notification
+
+
+def _unprefixed(url: str) -> str:
+    """``url`` without a language prefix (the caller's language is not the reader's); a path that is no page
+    of this site stays as given."""
+    language = translation.get_language_from_path(url) if url.startswith("/") else None
+    if not language:
+        return url
+    with translation.override(language):
+        return translate_url(url, settings.LANGUAGE_CODE)
 
 
 def outbox_queue(*, key: str, user, kind: str, language: str, subject: str, text_body: str, html_body: str = "",
