@@ -1,12 +1,15 @@
 """Core signals (sent once the transaction commits) feed the points ledger and challenge progress. Each
 receiver is idempotent: points are keyed by their source, progress is recomputed from the server's records."""
 
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from courseplatform.hooks.signals import course_completed, course_reviewed, lesson_completed, quiz_passed
 
 from . import points, services
-from .models import PointsReason
+from .models import Challenge, ChallengeParticipant, PointsReason
 
 
 @receiver(lesson_completed, dispatch_uid="engagement.lesson_completed")
@@ -29,3 +32,10 @@ def on_course_reviewed(sender, *, learner, course, created: bool = False, **kwar
 @receiver(course_completed, dispatch_uid="engagement.course_completed")
 def on_course_completed(sender, *, learner, course, **kwargs) -> None:
     services.challenges_refresh_for(learner_id=learner.pk, storefront_id=course.storefront_id)
+
+
+@receiver(post_delete, sender=ChallengeParticipant, dispatch_uid="engagement.participant_deleted")
+def on_participant_deleted(sender, instance, **kwargs) -> None:
+    # a participation gone with its account frees its place (``participant_count`` gates joins)
+    Challenge.objects.filter(pk=instance.challenge_id).update(
+        participant_count=Greatest(F("participant_count") - 1, 0))
