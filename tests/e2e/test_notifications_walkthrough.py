@@ -57,6 +57,10 @@ def test_palette_approval_notifies_in_app_and_by_mail_and_unsubscribe_stops_that
     page.keyboard.press("Enter")
     page.wait_for_url("**/notifications/")
     assert "was approved" in page.locator(".notification").first.inner_text()
+    # laid out as cards: no bullet indent, the text inset from the card's edge
+    card = page.locator(".notification").first
+    assert card.evaluate("e => getComputedStyle(e.parentElement).paddingLeft") == "0px"
+    assert card.evaluate("e => parseFloat(getComputedStyle(e).paddingLeft)") > 0
     page.screenshot(path=str(screenshot_dir / "notifications-centre.png"), full_page=True)
 
     # E-mail: delivered by the worker to the SMTP server, with its unsubscribe link.
