@@ -7,6 +7,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import translation
 
+from courseplatform.catalog.models import Course
 from courseplatform.hooks.signals import (
     certificate_issued,
     course_published,
@@ -46,6 +47,8 @@ def on_job_failed(sender, job, **kwargs) -> None:
 
 @receiver(course_published, dispatch_uid="notifications.course_published")
 def on_course_published(sender, course, **kwargs) -> None:
+    if not Course.objects.published().filter(pk=course.pk).exists():
+        return  # moderators hid it (or its storefront): nobody may see it, so nobody is told
     creator = course.storefront.owner
     users = get_user_model().objects.filter(pk__in=selectors.follower_ids(creator))
     url = _path("catalog:course", course.pk)
