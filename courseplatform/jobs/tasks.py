@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import orphans, services
 
 
 @shared_task(name="jobs.heartbeat", bind=True, ignore_result=True)
@@ -13,3 +13,8 @@ def heartbeat(self, queue: str) -> None:
 @shared_task(name="jobs.sweep", ignore_result=True)
 def sweep() -> dict:
     return services.sweep_jobs()
+
+
+@shared_task(name="jobs.clean_orphaned_media", ignore_result=True)
+def clean_orphaned_media() -> int:
+    return orphans.orphaned_media_delete()

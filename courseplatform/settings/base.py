@@ -152,6 +152,9 @@ EVENTS_PARTITIONS_AHEAD = env.int("EVENTS_PARTITIONS_AHEAD", default=3)
 # Searches (and their clicks) older than this are deleted by the beat task search.prune_logs; the blend weight
 # is fitted on what is left, so keep at least a few months.
 SEARCH_LOG_RETENTION_DAYS = env.int("SEARCH_LOG_RETENTION_DAYS", default=180)
+# Uploaded files no row references (under the file fields' folders) are deleted by jobs.clean_orphaned_media
+# once they are this old (a younger file may belong to an upload whose row is not committed yet).
+MEDIA_ORPHAN_GRACE_HOURS = env.int("MEDIA_ORPHAN_GRACE_HOURS", default=24)
 LEARNING_CAPTIONS_MAX_BYTES = 512 * 1024
 # Privacy (courseplatform/privacy): non-essential tracking (impressions, client clicks and views, exposures)
 # only with the visitor's consent; False where the operator may measure without asking (no banner then).
