@@ -60,6 +60,10 @@ def test_learner_votes_completes_a_challenge_redeems_points_and_pays_less(
     cp.select_option("#id_challenge-course", label="Warm-up")
     cp.fill("#id_challenge-target", "3")
     cp.fill("#id_challenge-ends_at", (timezone.localtime() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"))
+    # the deadline field is styled like the form's other fields (it was a bare native input)
+    def box(selector):
+        return cp.locator(selector).evaluate("e => [getComputedStyle(e).paddingLeft, getComputedStyle(e).borderRadius]")
+    assert box("#id_challenge-ends_at") == box("#id_challenge-title")
     cp.fill("#id_challenge-points", "100")
     cp.click("form:has(input[value=challenge]) button[type=submit]")
     cp.wait_for_load_state("networkidle")
