@@ -93,7 +93,12 @@ def poll_vote(*, poll: Poll, option_id: int, learner=None, session_key: str = ""
     if existing is not None:
         return existing, False
     if authenticated and session_vote_id:
-        claimed = PollVote.objects.filter(pk=session_vote_id, poll=poll, learner__isnull=True).update(learner=learner)
+        try:
+            with transaction.atomic():
+                claimed = PollVote.objects.filter(pk=session_vote_id, poll=poll, learner__isnull=True).update(
+                    learner=learner)
+        except IntegrityError:  # the learner's vote from another session was stored (or claimed) meanwhile
+            return PollVote.objects.get(poll=poll, **voter), False
         if claimed:
             return PollVote.objects.get(pk=session_vote_id), False
     try:
