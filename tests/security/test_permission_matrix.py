@@ -234,6 +234,9 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "admin:engagement_challenge_add": ("nobody", GP),
     "admin:engagement_rewardoffer_add": ("nobody", GP),
     "admin:engagement_pollvote_add": ("nobody", GP),  # votes, participations, the ledger: records, read-only
+    "admin:engagement_nudgeexposure_add": ("nobody", GP),
+    "admin:engagement_nudgeexposure_change": ("staff", G),
+    "admin:engagement_nudgeexposure_delete": ("nobody", GP),
     "admin:engagement_pollvote_change": ("staff", G),
     "admin:engagement_pollvote_delete": ("nobody", GP),
     "admin:engagement_challengeparticipant_add": ("nobody", GP),
