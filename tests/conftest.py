@@ -23,6 +23,20 @@ def _reset_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _cache_starts_empty(django_db_blocker):
+    """Each test starts with an empty default cache once the test database exists. The database cache's table is
+    not part of the test database's flush, so a value one test cached (the active model version, a popular-courses
+    table, a rendered feed) would outlive the rows it describes and show up in the next test."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    if connection.settings_dict["NAME"] == connection.creation._get_test_db_name():
+        with django_db_blocker.unblock():
+            cache.clear()
+    yield
+
+
 @pytest.fixture
 def learner(db):
     return UserFactory()
