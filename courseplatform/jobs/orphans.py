@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from courseplatform.storage import walk_files
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,14 +33,6 @@ def _prefix(upload_to) -> str | None:
 def _fields() -> list[tuple[type[models.Model], models.FileField]]:
     return [(model, field) for model in apps.get_models() for field in model._meta.get_fields()
             if isinstance(field, models.FileField) and not field.many_to_many]
-
-
-def _walk(storage, folder: str):
-    dirs, files = storage.listdir(folder)
-    for name in files:
-        yield f"{folder}{name}"
-    for sub in dirs:
-        yield from _walk(storage, f"{folder}{sub}/")
 
 
 def orphaned_media_delete(*, grace: timedelta | None = None) -> int:
@@ -58,10 +52,7 @@ def orphaned_media_delete(*, grace: timedelta | None = None) -> int:
         referenced[id(storage)].update(name for name in names.iterator() if name)
     deleted = 0
     for (key, prefix), (storage, _same) in sorted(folders.items(), key=lambda kv: kv[0][1]):
-        try:
-            names = list(_walk(storage, prefix))
-        except FileNotFoundError:  # nothing uploaded there yet (local disk; S3 lists an empty folder)
-            continue
+        names = list(walk_files(storage, prefix))  # nothing when nothing was uploaded there yet
         for name in names:
             if name in referenced[key]:
                 continue

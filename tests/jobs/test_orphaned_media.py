@@ -28,7 +28,8 @@ def test_beat_cleans_orphaned_media_daily_by_default():
     assert "jobs.clean_orphaned_media" in app.tasks
 
 
-def test_only_old_files_no_row_references_are_deleted(storefront, course):
+def test_only_old_files_no_row_references_are_deleted(storefront, course, settings, tmp_path):
+    settings.MEDIA_ROOT, settings.LEARNING_MEDIA_ROOT = tmp_path / "media", tmp_path / "private"
     storefront.logo.save("brand.png", ContentFile(b"\x89PNG kept"), save=True)
     kept = storefront.logo.name
     orphan = default_storage.save("storefronts/logos/replaced.png", ContentFile(b"old logo"))
