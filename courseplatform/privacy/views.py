@@ -42,8 +42,10 @@ def _export_context(request) -> dict:
 
 @require_GET
 def privacy_settings(request):
-    context = {"consent_form": ConsentForm(initial={"next": request.get_full_path()}),
-               "choice": consent.visitor_choice(request), "consent_required": consent.consent_required()}
+    choice = consent.visitor_choice(request)
+    current = {True: consent.GRANTED, False: consent.DENIED}.get(choice)  # the radios show the choice made
+    context = {"consent_form": ConsentForm(initial={"next": request.get_full_path(), "choice": current}),
+               "choice": choice, "consent_required": consent.consent_required()}
     if request.user.is_authenticated:
         context.update(_export_context(request))
     return render(request, "privacy/settings.html", context)

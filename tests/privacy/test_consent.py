@@ -1,5 +1,6 @@
 """Non-essential tracking only with consent; the banner; the choice on the privacy page and across sign-in."""
 
+import re
 import uuid
 
 from django.urls import reverse
@@ -126,3 +127,11 @@ def test_a_search_result_click_is_logged_only_with_consent(client):
     assert "data-log=" in client.get(reverse("search:results"), {"q": "python"}).content.decode()
     client.post(reverse("search:click"), beacon)
     assert Interaction.objects.filter(type=EventType.CLICK, user=learner).count() == 1
+
+
+def test_the_privacy_page_shows_the_choice_already_made_in_its_radios(client):
+    client.post(reverse("privacy:consent"), {"choice": "granted", "next": "/en/"})
+    page = client.get(reverse("privacy:settings")).content.decode()
+    granted = re.search(r'<input[^>]*value="granted"[^>]*>', page).group(0)
+    denied = re.search(r'<input[^>]*value="denied"[^>]*>', page).group(0)
+    assert "checked" in granted and "checked" not in denied

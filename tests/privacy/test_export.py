@@ -162,3 +162,13 @@ def test_a_learner_cannot_have_someone_elses_data_exported_or_see_its_status(cli
     assert DataExport.objects.filter(user=owner).count() == 1
     status = client.get(reverse("privacy:export_status")).content.decode()
     assert "/download/" not in status  # the attacker sees only their own export, still queued
+
+
+def test_the_ready_archive_line_ends_with_one_full_stop_after_an_a_m_time(client):
+    owner = UserFactory()
+    export = _ready_export(owner)
+    DataExport.objects.filter(pk=export.pk).update(expires_at=timezone.now().replace(hour=5, minute=2)
+                                                   + timedelta(days=2))
+    client.force_login(owner)
+    page = client.get(reverse("privacy:settings")).content.decode()
+    assert "the link works until" in page and "a.m.." not in page
