@@ -19,7 +19,8 @@ from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
 from storages.utils import clean_name
 
-__all__ = ["clean_name", "delete_tree", "local_path", "save_immutable", "storage_for", "walk_files"]
+__all__ = ["clean_name", "delete_tree", "local_path", "save_immutable", "save_replacing", "storage_for",
+           "walk_files"]
 
 
 class VarDirStorage(FileSystemStorage):
@@ -98,6 +99,17 @@ def save_immutable(storage: Storage, name: str, data: bytes) -> str:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
+    return name
+
+
+def save_replacing(storage: Storage, name: str, data: bytes) -> str:
+    """Store bytes under exactly ``name``, replacing the file there (a rewritten file, unlike
+    :func:`save_immutable`'s content-addressed ones). ``storage.save`` would keep the old object and store the
+    new bytes under another name on an object store that does not overwrite (``file_overwrite=False``)."""
+    if local_path(storage, name) is not None:
+        return save_immutable(storage, name, data)  # written beside and renamed over: readers see old or new
+    with storage.open(name, "wb") as handle:  # one PUT of exactly this key
+        handle.write(data)
     return name
 
 

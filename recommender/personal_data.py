@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from courseplatform.storage import local_path, save_immutable, storage_for
+from courseplatform.storage import local_path, save_replacing, storage_for
 
 from . import artifacts
 from . import cache as feed_cache
@@ -49,7 +49,7 @@ def _artifact_io(ref: str):
             return handle.read()
 
     def write(name: str, data: bytes) -> None:
-        stored = save_immutable(storage, f"{ref}/{name}", data)
+        stored = save_replacing(storage, f"{ref}/{name}", data)  # replaces the object, never adds a copy
         local = local_path(storage, stored)
         if local is not None:
             os.chmod(local, 0o444)

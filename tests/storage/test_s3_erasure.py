@@ -1,0 +1,28 @@
+"""Erasing a person blanks their id in every saved model's ``ids.json`` also when the artifacts live in the
+object store (the bucket keeps names: a second save under a taken name must replace the object, not add one)."""
+
+import json
+
+import pytest
+from django.core.files.base import ContentFile
+
+from courseplatform.storage import storage_for
+from recommender import personal_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_erasure_blanks_the_person_in_an_artifact_stored_in_the_bucket(s3_storages_on, s3_server):
+    storage = storage_for("artifacts")
+    storage.save("models/7/ids.json", ContentFile(json.dumps({"user_ids": [41, 42, 43], "item_ids": [1]}).encode()))
+    storage.save("models/7/metadata.json", ContentFile(json.dumps({"ids_file": "ids.json", "sha256": "x"}).encode()))
+
+    assert personal_data.artifact_forget("models/7", 42)
+
+    body = s3_server.client().get_object(Bucket=s3_storages_on, Key="artifacts/models/7/ids.json")["Body"].read()
+    assert json.loads(body)["user_ids"] == [41, None, 43]
+    assert s3_server.keys(s3_storages_on, "artifacts/models/7/") == ["artifacts/models/7/ids.json",
+                                                                      "artifacts/models/7/metadata.json"]
+    meta = json.loads(s3_server.client().get_object(Bucket=s3_storages_on,
+                                                    Key="artifacts/models/7/metadata.json")["Body"].read())
+    assert "ids_sha256" in meta
