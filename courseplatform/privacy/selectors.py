@@ -64,11 +64,8 @@ def personal_data_sections(user) -> Iterator[tuple[str, list[dict] | dict]]:
         rows = _rows(field.model._default_manager.filter(**{field.name: user}))
         if rows:
             yield f"{field.model._meta.label_lower}.{field.name}", rows
-    if user.email:
-        for field in erasable_email_fields():
-            rows = _rows(rows_by_email(field, user.email))
-            if rows:
-                yield f"{field.model._meta.label_lower}.{field.name}", rows
+    # Rows found only by the e-mail address are not exported: sign-up never verifies the address, so anyone
+    # could claim a stranger's and download the mails (confirmation links) and sign-ups sent to it.
     yield "commerce.payment", _rows(Payment.objects.filter(order__learner=user))
     yield "catalog.course.owned", _rows(Course.objects.filter(storefront__owner=user))
     for section in call("personal_data_export", user=user):
@@ -77,7 +74,7 @@ def personal_data_sections(user) -> Iterator[tuple[str, list[dict] | dict]]:
 
 
 def section_count(user) -> int:
-    return 4 + len(user_foreign_keys()) + len(email_fields())
+    return 4 + len(user_foreign_keys())
 
 
 def latest_export(user) -> DataExport | None:
