@@ -61,6 +61,27 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return cleaned
 
     def _locked(self, wait: float) -> forms.ValidationError:
-        minutes = max(1, math.ceil(wait / 60))
-        text = ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
-        return forms.ValidationError(self.error_messages["locked"], code="locked", params={"wait": text})
+        return locked_error(wait, self.error_messages["locked"])
+
+
+def locked_error(wait: float, message=ThrottledAuthenticationForm.error_messages["locked"]) -> forms.ValidationError:
+    """The back-off answer: wait ``wait`` seconds (shown in whole minutes)."""
+    minutes = max(1, math.ceil(wait / 60))
+    text = ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    return forms.ValidationError(message, code="locked", params={"wait": text})
+
+
+def password_confirmed(user, password: str, request) -> None:
+    """Check ``user``'s password for a sensitive action (deleting the account) under the log-in throttle: the
+    same per (username, client) back-off, so a stolen session cannot guess the password there either. Raises
+    ``ValidationError`` for a wrong password or while backing off; the password is hashed on every attempt."""
+    username, ip = user.get_username(), client_ip(request)
+    wait = throttle.seconds_to_wait(username, ip)
+    correct = user.check_password(password)
+    if not correct:
+        throttle.record_failure(username, ip)
+    if wait:
+        raise locked_error(wait)
+    if not correct:
+        raise forms.ValidationError(_("That is not your password."), code="password_incorrect")
+    throttle.clear_failures(username, ip)

@@ -16,7 +16,9 @@ DEFAULT_RULES: dict[str, tuple[int, int | None]] = {
     PointsReason.LESSON: (10, 100),
     PointsReason.QUIZ: (20, 100),
     PointsReason.REVIEW: (15, 30),
-    PointsReason.CHALLENGE: (0, None),  # the challenge says how many
+    # The challenge says how many; capped too, as points are spent on any creator's rewards: one creator's
+    # many high-value challenges must not mint currency against the others' coupons.
+    PointsReason.CHALLENGE: (0, 500),
 }
 
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from courseplatform.accounts.forms import password_confirmed
+
 from . import consent
 from .models import ReviewChoice
 
@@ -20,12 +22,11 @@ class DeleteAccountForm(forms.Form):
                                 initial=ReviewChoice.ANONYMISE)
     confirm = forms.BooleanField(label=_("I understand that my account and data are deleted for good."))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user, self.request = user, request
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("That is not your password."), code="password_incorrect")
+        password_confirmed(self.user, password, self.request)  # under the log-in throttle
         return password

@@ -106,7 +106,7 @@ def export_download(request, token: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST":
         if form.is_valid():
             services.account_erase(user=request.user, reviews=form.cleaned_data["reviews"])

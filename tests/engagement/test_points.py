@@ -89,3 +89,13 @@ def test_completing_a_course_alone_earns_nothing_but_feeds_challenges(enrolled, 
     with django_capture_on_commit_callbacks(execute=True):
         course_complete(learner=enrolled, course=free_course)
     assert not PointsEntry.objects.filter(learner=enrolled).exists()
+
+
+def test_challenge_points_are_capped_per_day_so_a_creator_cannot_mint_currency(learner):
+    from courseplatform.engagement.models import PointsReason
+    from courseplatform.engagement.points import points_award
+
+    awards = [points_award(learner_id=learner.pk, reason=PointsReason.CHALLENGE, source=f"challenge:{n}",
+                           amount=10_000) for n in range(3)]
+    assert [a.entry.amount if a.entry else 0 for a in awards] == [500, 0, 0]
+    assert all(a.capped for a in awards)

@@ -40,6 +40,17 @@ def test_a_wrong_password_deletes_nothing(client):
     assert response.status_code == 400 and User.objects.filter(pk=learner.pk).exists()
 
 
+def test_password_guesses_on_the_delete_form_back_off_like_log_in(client):
+    learner = UserFactory()
+    client.force_login(learner)  # a stolen session guessing the password here meets the log-in throttle
+    url = reverse("privacy:delete_account")
+    for _ in range(6):
+        client.post(url, {"password": "guess", "reviews": "anonymise", "confirm": "on"})
+    response = client.post(url, {"password": "pw-for-tests-123", "reviews": "anonymise", "confirm": "on"})
+    assert response.status_code == 400 and "Please wait" in response.content.decode()
+    assert User.objects.filter(pk=learner.pk).exists()
+
+
 def test_deleting_with_the_password_erases_and_signs_out(client):
     learner = UserFactory()
     client.force_login(learner)
