@@ -31,7 +31,8 @@ def _cache_starts_empty(django_db_blocker):
     from django.core.cache import cache
     from django.db import connection
 
-    if connection.settings_dict["NAME"] == connection.creation._get_test_db_name():
+    name = str(connection.settings_dict["NAME"])
+    if name == str(connection.settings_dict["TEST"].get("NAME")) or name.startswith("test_"):  # set up
         with django_db_blocker.unblock():
             cache.clear()
     yield
