@@ -6,7 +6,7 @@ import re
 import pytest
 
 from courseplatform.pages import selectors
-from tests.conftest import log_in
+from tests.conftest import log_in, wait_for
 from tests.factories import CourseFactory
 from tests.themes.conftest import LIGHT
 
@@ -48,7 +48,8 @@ def test_compose_publish_and_view_a_storefront_page(live_server, new_page, scree
     with page.expect_response(lambda response: response.url.endswith("/sections/reorder/")) as reorder:
         page.drag_and_drop("li.pe-section >> nth=1", "li.pe-section >> nth=0")
     assert reorder.value.ok
-    page.wait_for_function("document.getElementById('pe-status').textContent.includes('saved')")
+    # polled from Python: the page's CSP forbids the eval behind wait_for_function when it has to poll
+    wait_for(lambda: "saved" in page.evaluate("() => document.getElementById('pe-status').textContent"), timeout=30)
     assert section_types(storefront) == ["hero", "about", "faq", "newsletter"]
     # the keyboard alternative: focus the newsletter's Up button and press Enter
     page.goto(editor)
