@@ -92,7 +92,8 @@ def test_experiment_page_walkthrough(live_server, new_page, screenshot_dir, crea
             visitor.wait_for_load_state("networkidle")
             covers = visitor.locator("img[src*='cover.webp']")
             assert covers.count() == 2  # the covers, too, are in the variant's palette
-            visitor.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            # a function, not an expression string: polling an expression string needs eval, which the CSP forbids
+            visitor.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
             key = "A" if palette_id == blue.pk else "B"
             visitor.screenshot(path=str(screenshot_dir / f"experiment-1-visitor-variant-{key}.png"), full_page=True)
             visitor.reload()  # the same visitor stays in the same variant
