@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from .spec import (
     clean_text,
     resolve_palette,
 )
-from .text import Block, fit_text
+from .text import Block, Run, fit_text
 from .wcag import AA_NORMAL, RGB, contrast_ratio, luminance_array, min_contrast_against
 
 Box = tuple[int, int, int, int]
@@ -45,12 +46,29 @@ ENCODER_PARAMS: dict[str, dict[str, object]] = {
 }
 
 #: per process: painted layout backgrounds by ``Layout.paint_key`` (a storefront re-render paints one per layout
-#: and size, not one per course) and decoded logos by the sha256 of their bytes (decoded and checked once)
-_BACKGROUNDS: OrderedDict[tuple, Image.Image] = OrderedDict()
-_BACKGROUNDS_MAX = 24  # at most 2.8 MB each (1280x720 RGB)
+#: and size, not one per course), decoded logos by the sha256 of their bytes (decoded and checked once) and glyph
+#: masks of texts drawn before (a storefront's category and creator lines are the same on every cover)
+_BACKGROUNDS: OrderedDict[tuple, _Memo] = OrderedDict()
+_BACKGROUNDS_MAX = 12  # at most 2.8 MB of pixels + 7.4 MB of luminance each (1280x720)
 _LOGOS: OrderedDict[str, Image.Image] = OrderedDict()
 _LOGOS_MAX = 8
+_MASKS: OrderedDict[tuple, tuple] = OrderedDict()
+_MASKS_MAX = 256  # one text line's 8-bit mask each (a 1280 px wide title line: ~100 kB)
 _LOCK = Lock()
+
+
+@dataclass
+class _Memo:
+    """A painted background shared by every cover of its paint key (never drawn on), and the relative luminance
+    of its pixels, computed on first use (the contrast checks read regions of it instead of converting crops)."""
+
+    image: Image.Image
+    lum: np.ndarray | None = None
+
+    def luminance(self) -> np.ndarray:
+        if self.lum is None:
+            self.lum = luminance_array(np.asarray(self.image))
+        return self.lum
 
 
 def _memo_get(memo: OrderedDict, key):
@@ -78,17 +96,63 @@ def _decoded_logo(data: bytes) -> Image.Image:
     return logo
 
 
-def _painted(layout: Layout, spec: CoverSpec, ctx: LayoutContext) -> Image.Image:
-    """A canvas with the layout's background drawn (a copy of the memoised one when the layout allows)."""
+class _Canvas:
+    """The pre-text canvas: the memoised background itself until something is drawn on it (copied on the first
+    write, so a cover that only adds text copies the background once, to draw its text), or a freshly painted,
+    owned image for a layout that is not memoised."""
+
+    def __init__(self, image: Image.Image, memo: _Memo | None) -> None:
+        self.image, self.memo = image, memo  # memo is set while image is the memo's unmodified pixels
+
+    def writable(self) -> Image.Image:
+        if self.memo is not None:
+            self.image, self.memo = self.image.copy(), None
+        return self.image
+
+    def replace(self, image: Image.Image) -> None:
+        self.image, self.memo = image, None
+
+    def owned_copy(self) -> Image.Image:
+        """The pixels as an image the caller may draw on (a copy only while they are the memo's)."""
+        return self.image.copy() if self.memo is not None else self.image
+
+    def luminance(self, bbox: Box) -> np.ndarray:
+        """Relative luminance of the pixels ``_measure_box(bbox)`` covers."""
+        box = _measure_box(bbox, self.image.size)
+        if self.memo is not None:
+            return self.memo.luminance()[box[1]:box[3], box[0]:box[2]]
+        return luminance_array(np.asarray(self.image.crop(box)))
+
+
+def _painted(layout: Layout, spec: CoverSpec, ctx: LayoutContext) -> _Canvas:
+    """A canvas with the layout's background drawn: the memoised one when the layout allows."""
     key = layout.paint_key(spec, ctx)
     cached = _memo_get(_BACKGROUNDS, key) if key is not None else None
     if cached is not None:
-        return cached.copy()
+        return _Canvas(cached.image, cached)
     canvas = Image.new("RGB", ctx.size, ctx.palette.background)
     layout.draw(canvas, spec, ctx)
-    if key is not None:
-        _memo_put(_BACKGROUNDS, key, canvas.copy(), _BACKGROUNDS_MAX)
-    return canvas
+    if key is None:
+        return _Canvas(canvas, None)
+    memo = _Memo(canvas)
+    _memo_put(_BACKGROUNDS, key, memo, _BACKGROUNDS_MAX)
+    return _Canvas(canvas, memo)
+
+
+def _draw_run(draw: ImageDraw.ImageDraw, run: Run, color: RGB) -> None:
+    """``draw.text((run.x, run.y), run.text, fill=color, font=get_font(run.face, run.size), anchor="ls")`` in
+    Pillow's own steps (``ImageDraw.text`` for one line of a FreeType font), with the glyph mask of a text drawn
+    before at the same face, size, colour and sub-pixel offset reused instead of rasterised again."""
+    ink = draw._getink(color)[0]
+    start = (math.modf(run.x)[0], math.modf(run.y)[0])
+    key = (run.face, run.size, run.text, ink, start)
+    hit = _memo_get(_MASKS, key)
+    if hit is None:
+        font = get_font(run.face, run.size)
+        hit = font.getmask2(run.text, draw.fontmode, anchor="ls", ink=ink, start=start)
+        _memo_put(_MASKS, key, hit, _MASKS_MAX)
+    mask, offset = hit
+    draw.draw.draw_bitmap((int(run.x) + offset[0], int(run.y) + offset[1]), mask, ink)
 
 
 @dataclass
@@ -147,16 +211,17 @@ def _candidates(palette: Palette, roles: Iterable[str]) -> list[RGB]:
     return out
 
 
-def _choose_ink(canvas: Image.Image, bbox: Box, cands: list[RGB]) -> RGB | None:
-    region = luminance_array(np.asarray(canvas.crop(_measure_box(bbox, canvas.size))))
+def _choose_ink(canvas: _Canvas, bbox: Box, cands: list[RGB]) -> RGB | None:
+    region = canvas.luminance(bbox)
     for c in cands:
         if min_contrast_against(c, region) >= CONTRAST_TARGET:
             return c
     return None
 
 
-def _add_scrim(canvas: Image.Image, bbox: Box, ink: RGB, palette: Palette, size_px: int) -> tuple[RGB, Box]:
+def _add_scrim(surface: _Canvas, bbox: Box, ink: RGB, palette: Palette, size_px: int) -> tuple[RGB, Box]:
     """Lay a rounded plate behind ``bbox`` that makes ``ink`` readable; return (ink, plate box)."""
+    canvas = surface.image
     pad = max(4, round(size_px * 0.35))
     box = (max(0, bbox[0] - pad), max(0, bbox[1] - pad // 2), min(canvas.width, bbox[2] + pad),
            min(canvas.height, bbox[3] + pad // 2))
@@ -170,9 +235,9 @@ def _add_scrim(canvas: Image.Image, bbox: Box, ink: RGB, palette: Palette, size_
             (0, 0, 2 * (box[2] - box[0]) - 1, 2 * (box[3] - box[1]) - 1), radius=2 * radius,
             fill=(*plate, round(a * 255))), box)
         if _worst_contrast(trial, bbox, ink) >= CONTRAST_TARGET or alpha == 1.0:
-            canvas.paste(trial)
+            surface.replace(trial)
             break
-    if _worst_contrast(canvas, bbox, ink) < CONTRAST_TARGET:  # solid plate, ink flipped to black/white
+    if _worst_contrast(surface.image, bbox, ink) < CONTRAST_TARGET:  # solid plate, ink flipped to black/white
         ink = BLACK if contrast_ratio(BLACK, plate) >= contrast_ratio(WHITE, plate) else WHITE
     return ink, box
 
@@ -244,8 +309,9 @@ def _group(layout: Layout, area: TextArea, size: tuple[int, int], items: list[tu
     return out
 
 
-def render_cover_detailed(spec: CoverSpec) -> CoverRender:
-    """Render ``spec`` and keep the pre-text canvas and text placements (used by tests and previews)."""
+def _compose(spec: CoverSpec) -> tuple[_Canvas, list[TextPlacement], Layout]:
+    """Everything but the text itself: the painted canvas (logo and scrims on it) and where each text goes, in
+    which ink."""
     spec = spec.validated()
     layout = get_layout(spec.layout)
     palette = resolve_palette(spec.palette)
@@ -277,7 +343,7 @@ def render_cover_detailed(spec: CoverSpec) -> CoverRender:
     if layout.logo_box is not None:
         lbox = layout.text_box(TextArea(layout.logo_box), size)
         if logo is not None:
-            _place_logo(canvas, logo, lbox, palette)
+            _place_logo(canvas.writable(), logo, lbox, palette)
         elif layout.monogram:
             mark = _initials(creator, title)
             side = min(lbox[2] - lbox[0], lbox[3] - lbox[1])
@@ -299,7 +365,7 @@ def render_cover_detailed(spec: CoverSpec) -> CoverRender:
     for _ in range(3):  # a later scrim may sit under an earlier text: re-check until stable
         changed = False
         for p in placements:
-            if _worst_contrast(canvas, p.bbox, p.color) < CONTRAST_TARGET:
+            if min_contrast_against(p.color, canvas.luminance(p.bbox)) < CONTRAST_TARGET:
                 cands = _candidates(palette, ("text", "background"))
                 ink = _choose_ink(canvas, p.bbox, cands)
                 if ink is None:
@@ -308,18 +374,30 @@ def render_cover_detailed(spec: CoverSpec) -> CoverRender:
         if not changed:
             break
 
-    image = canvas.copy()
+    return canvas, placements, layout
+
+
+def _draw_texts(image: Image.Image, placements: list[TextPlacement]) -> Image.Image:
     draw = ImageDraw.Draw(image)
     for p in placements:
         for line in p.block.lines:
             for r in line.runs:
-                draw.text((r.x, r.y), r.text, fill=p.color, font=get_font(r.face, r.size), anchor="ls")
-    return CoverRender(image, canvas, placements, safe_box(size), layout)
+                _draw_run(draw, r, p.color)
+    return image
+
+
+def render_cover_detailed(spec: CoverSpec) -> CoverRender:
+    """Render ``spec`` and keep the pre-text canvas and text placements (used by tests and previews)."""
+    canvas, placements, layout = _compose(spec)
+    background = canvas.owned_copy()  # callers may draw on it; the memo stays untouched
+    image = _draw_texts(background.copy(), placements)
+    return CoverRender(image, background, placements, safe_box(image.size), layout)
 
 
 def render_cover(spec: CoverSpec) -> Image.Image:
     """Render ``spec`` to an ``RGB`` image of ``spec.size``."""
-    return render_cover_detailed(spec).image
+    canvas, placements, _layout = _compose(spec)
+    return _draw_texts(canvas.owned_copy(), placements)
 
 
 def encode(image: Image.Image, fmt: str) -> bytes:

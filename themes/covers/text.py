@@ -107,6 +107,10 @@ class Block:
         boxes = [ln.bbox for ln in self.lines]
         return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
+    def copy(self) -> Block:
+        """An independent copy (``shift`` replaces a copy's runs and boxes, never the original's)."""
+        return Block(self.text, self.size, [Line(ln.text, list(ln.runs), ln.bbox) for ln in self.lines])
+
     def shift(self, dx: float, dy: float) -> None:
         for ln in self.lines:
             ln.runs = [Run(r.face, r.size, r.text, r.x + dx, r.y + dy) for r in ln.runs]
@@ -246,9 +250,18 @@ def fit_text(text: str, box: tuple[int, int, int, int], *, weight: str = "bold",
     ends with "…". If not even one line fits at ``min_size``, returns None (the caller skips the text).
     """
     faces = chain_for(text, weight)
-    text = drop_unrenderable(text, faces, what)
+    text = drop_unrenderable(text, faces, what)  # logged on every call, so it stays outside the memo
     if not text:
         return None
+    fitted = _fit(text, faces, tuple(box), max_size, min_size, max_lines, pitch, align)
+    return fitted.copy() if fitted is not None else None
+
+
+@lru_cache(maxsize=1024)
+def _fit(text: str, faces: tuple[Face, ...], box: tuple[int, int, int, int], max_size: int, min_size: int,
+         max_lines: int, pitch: float, align: str) -> Block | None:
+    """:func:`fit_text` of drawable text, memoised per process: a storefront's category and creator lines (and any
+    repeated subtitle) are fitted once per box, not once per cover. Callers get copies; this one is never shifted."""
     x0, y0, x1, y1 = box
     width, height = x1 - x0, y1 - y0
     tokens = tokenize(text)
