@@ -18,7 +18,7 @@ The penalties are *not* part of the reported U; they steer the optimiser towards
 constraints, on background/surface CIEDE2000 (target 3.2), on polarity (OKLab L of light background >= 0.92 and
 surface >= 0.88; dark background <= 0.25 and surface <= 0.32), on background/surface/text chroma (OKLab C <= 0.03 /
 0.04 / 0.04, the near-neutral grounds and ink of current design systems), on chromatic roles' chroma (OKLab
-C >= 0.06), on a variant's mean Ou-Luo CH below :data:`HARMONY_FLOOR`, on neutrals straying from their brand-tinted targets (OKLab a-b distance above
+C >= 0.06), on text lightness outside the ink band :data:`INK_L`, on a variant's mean Ou-Luo CH below :data:`HARMONY_FLOOR`, on neutrals straying from their brand-tinted targets (OKLab a-b distance above
 :data:`themes.palette.scheme.TINT_RADIUS`), on the accent-distance aims (CIEDE2000 20, and 10 under deuteranopia, each with a 10 % margin)
 and on supporting colours below 3:1 on the background (WCAG 2.x SC 1.4.11, :data:`SUPPORT_UI_CONTRAST`).
 """
@@ -51,7 +51,7 @@ from .scheme import TINT_RADIUS, neutral_tint_fit, scheme_fit, tint_offset, tone
 PENALTY_WEIGHT = 10.0
 #: Each variant's mean Ou-Luo CH over its role pairs should reach this (a soft floor: 0.30 is the level the
 #: issue asks of candidates, with a margin); below it the penalty grows linearly.
-HARMONY_FLOOR = 0.35
+HARMONY_FLOOR = 0.4
 #: Its weight in the penalty: light enough that a creator's own (unlocked) brand colours still win over it.
 HARMONY_FLOOR_WEIGHT = 1.0
 #: Weight of the accent-distance aims in the penalty (they compete with the harmony floor; distinguishable
@@ -63,6 +63,13 @@ SCHEME_PARTS = 3
 #: they are constants).
 MIN_ROLE_CHROMA = 0.06
 _MARGIN = 1.08
+#: Text is a soft ink, not pure black: OKLab lightness band of the text per variant. Material Design 3 draws
+#: onSurface from the neutral palette at a tone near 20 on light schemes (HCT tone = CIE L*, i.e. OKLab L about
+#: 0.32; Material Color Utilities, ``MaterialDynamicColors.onSurface``), and near-black ink on near-white is the
+#: harshest pairing of a page. The band keeps text well past WCAG AAA (7:1) on a light ground (L* 21 on L* 95
+#: is about 12:1); repair still enforces 4.5:1 exactly. Dark text (light ink) is free up to near white.
+INK_L = {"light": (0.28, 0.36), "dark": (0.88, 0.97)}
+INK_WEIGHT = 5.0
 #: Supporting colours (secondary, accents) are interface colours too (chips, tags, icons, charts): WCAG 2.x SC
 #: 1.4.11 asks 3:1 of user-interface components against adjacent colours. A soft aim on the background in each
 #: variant (unlocked roles; the primary's 3:1 is a hard guarantee), the way Material 3 puts every key colour at
@@ -181,6 +188,10 @@ def _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx: Context) -> torch.Tensor:
     total = total + torch.relu(lch[1, :, 0, 0] - 0.25) + torch.relu(lch[1, :, 1, 0] - 0.32)
     total = total + 5.0 * (torch.relu(lch[..., 0, 1] - 0.03) + torch.relu(lch[..., 1, 1] - 0.04)).sum(0)
     total = total + 5.0 * torch.relu(oklch[:, :, 2, 1] - 0.04).sum(0)  # text is ink, not a colour
+    ink = oklch[:, :, 2, 0]  # (2, B) text lightness per variant
+    (lo_l, hi_l), (lo_d, hi_d) = INK_L["light"], INK_L["dark"]
+    total = total + INK_WEIGHT * (torch.relu(lo_l - ink[0]) + torch.relu(ink[0] - hi_l)
+                                  + torch.relu(lo_d - ink[1]) + torch.relu(ink[1] - hi_d))
     if not ctx.surface_merged:
         total = total + (torch.relu(3.2 - d[0:2, :, n_v]) / 3.2).sum(0)
     chroma = oklch[:, :, 3:, 1]
