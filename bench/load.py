@@ -170,7 +170,9 @@ class Session:
     REQUESTS_PER_CONNECTION = 20
 
     def __init__(self, port: int, keep_alive: bool = False):
-        self.port, self.cookies, self.keep_alive, self.conn = port, {}, keep_alive, None
+        # a visitor who accepted the tracking banner (PRIVACY_REQUIRE_CONSENT is on in production settings):
+        # without a choice, impressions and client events are answered but not recorded
+        self.port, self.cookies, self.keep_alive, self.conn = port, {"tracking_consent": "granted"}, keep_alive, None
         self.left = random.randint(1, self.REQUESTS_PER_CONNECTION)  # clients reconnect at different times
 
     def _send(self, method: str, path: str, body: bytes | None, headers: dict):

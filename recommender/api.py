@@ -71,6 +71,10 @@ class FeedView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
                    400: OpenApiResponse(ErrorSerializer, description="Invalid limit (1 to 50)."),
                    429: COMMON_ERRORS[429], 503: COMMON_ERRORS[503]},
     )
+    def throttle_cache_reads(self, request) -> list[str]:
+        """The feed's cache keys, read in the throttle's round trip (:class:`ClientRateThrottle`)."""
+        return selectors.feed_cache_keys(request)
+
     def get(self, request):
         query = FeedQuerySerializer(data=request.query_params)
         if not query.is_valid():
@@ -79,7 +83,7 @@ class FeedView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
         if settings.CSRF_COOKIE_NAME not in request.COOKIES:  # the cookie is set once, not rotated per poll
             get_token(request._request)
         limit = query.validated_data.get("limit", 20)
-        payload = selectors.feed_payload(request, limit=limit)
+        payload = selectors.feed_payload(request, limit=limit, got=getattr(request, "cache_reads", None))
         window = int(time.time() // IMPRESSION_DEDUPE_S)
         if payload.get("logged") != window:  # this learner's list not yet dealt with in this window
             if _first_showing(request, payload["ids"]):

@@ -356,14 +356,22 @@ def _catalog_generation(got: dict) -> str:
     return gen
 
 
-def feed_payload(request, limit: int = 20) -> dict:
+def feed_cache_keys(request) -> list[str]:
+    """The cache keys :func:`feed_payload` reads for the visitor of ``request``."""
+    user = request.user if request.user.is_authenticated else None
+    return [keys.ACTIVE_KEY, keys.CATALOG_KEY, keys.rendered_key(user.pk if user else None)]
+
+
+def feed_payload(request, limit: int = 20, got: dict | None = None) -> dict:
     """``GET /api/feed``'s answer for the visitor of ``request``: ``{"version", "items", "ids"}`` (``items``
     JSON-ready, ``ids`` the course ids in order), cached per visitor, language and limit with the active version
     and the catalogue generation it was rendered from (:mod:`recommender.cache`). A warm request is one cache
-    round trip and no query; a stale or missing entry is ranked by :func:`feed_for_request` and stored."""
-    user = request.user if request.user.is_authenticated else None
-    key = keys.rendered_key(user.pk if user else None)
-    got = cache.get_many([keys.ACTIVE_KEY, keys.CATALOG_KEY, key])
+    round trip and no query (none with ``got``, what ``cache.get_many(feed_cache_keys(request))`` answered,
+    e.g. read in the throttle's round trip); a stale or missing entry is ranked by :func:`feed_for_request`
+    and stored."""
+    *_shared, key = wanted = feed_cache_keys(request)
+    if got is None:
+        got = cache.get_many(wanted)
     info = got.get(keys.ACTIVE_KEY) or active_version_info()
     gen = _catalog_generation(got)
     view = f"{translation.get_language()}:{limit}"

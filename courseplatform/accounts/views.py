@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
@@ -34,7 +35,7 @@ def sign_up(request):
             display_name=data.get("display_name", ""),
             interests=data.get("interests") or (),
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("catalog:studio" if user.is_creator else "catalog:home")
     return render(request, "accounts/signup.html", {"form": form})

@@ -51,6 +51,9 @@ class ClientRateThrottle(SimpleRateThrottle):
     On the Redis cache (production) a counter per client and window, the window opening at the client's first
     request (``ResilientRedisCache.hit``: one round trip); a burst can reach twice the rate across a window's
     end. Elsewhere (the database cache of development) DRF's sliding log of request times.
+
+    A view with ``throttle_cache_reads(request) -> list of cache keys`` has them read in the throttle's round
+    trip: ``request.cache_reads`` is then what ``cache.get_many`` would answer (``None``: not read here).
     """
 
     _retry_after: float | None = None
@@ -64,7 +67,12 @@ class ClientRateThrottle(SimpleRateThrottle):
             return super().allow_request(request, view)
         # its own key name: DRF's sliding log keeps a pickled list under the plain key (e.g. before a deploy)
         self.key = f"{self.get_cache_key(request, view)}:n"
-        count, seconds_left = hit(self.key, self.duration)
+        wanted = getattr(view, "throttle_cache_reads", None)
+        if wanted is None:
+            count, seconds_left = hit(self.key, self.duration)
+        else:
+            count, seconds_left, request.cache_reads = self.cache.hit_and_get_many(
+                self.key, self.duration, wanted(request))
         if count <= self.num_requests:  # 0: Redis unreachable, the request goes through
             return True
         self._retry_after = max(seconds_left, 1.0)

@@ -108,6 +108,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
+# ModelBackend with the per-request user lookup cached (sessions signed in through ModelBackend sign in again)
+AUTHENTICATION_BACKENDS = ["courseplatform.accounts.backends.CachedModelBackend"]
 LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "catalog:home"
 AUTH_PASSWORD_VALIDATORS = [

@@ -44,13 +44,38 @@ def _ids(client, limit=6):
     return [i["course"]["id"] for i in client.get(f"/api/feed?limit={limit}").json()["items"]]
 
 
-def test_a_warm_feed_request_makes_at_most_two_queries_and_writes_nothing(served, django_assert_max_num_queries):
+def test_a_warm_feed_request_makes_at_most_one_query_and_writes_nothing(served, django_assert_max_num_queries):
+    """The session row (database sessions here; Redis-backed ``cached_db`` in production makes it none); the
+    learner comes from the cache."""
     client, learner, _version, _courses = served
     first = client.get("/api/feed?limit=6").json()
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         again = client.get("/api/feed?limit=6").json()
     assert again == first and len(first["items"]) == 6
     assert not Interaction.objects.exists() and buffer.backlog()["entries"] == 1  # the first showing only
+
+
+def _commands(server) -> dict[str, int]:
+    return {name.removeprefix("cmdstat_"): stats["calls"] for name, stats in server.info("commandstats").items()}
+
+
+def test_a_warm_feed_request_reads_its_cache_in_the_throttles_round_trip(served, broker, settings):
+    """Throttle counter and rendered feed in one script call; the learner in one GET; no other command."""
+    import redis
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    client, *_ = served
+    client.force_login(served[1])  # a session stored through the cache
+    first = client.get("/api/feed?limit=6").json()
+    server = redis.Redis.from_url(broker)
+    before = _commands(server)
+    assert client.get("/api/feed?limit=6").json() == first
+    after = _commands(server)
+    spent = {name: after[name] - before.get(name, 0) for name in after if after[name] != before.get(name, 0)}
+    spent.pop("info", None)
+    # commandstats also counts what the script runs: SET NX, INCR, TTL and a GET for each of the feed's 3 keys
+    script = {"set": 1, "incr": 1, "ttl": 1, "get": 3}
+    assert spent == {"evalsha": 1, **script, "get": 3 + 2}  # sent: the script, the session, the learner
 
 
 def test_the_rendered_feed_is_cached_per_language(served):

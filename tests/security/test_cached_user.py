@@ -1,0 +1,62 @@
+"""The signed-in user is read from the cache on every request (``accounts.backends.CachedModelBackend``), and
+every change saved to the account is seen by the very next request: a new password ends the other sessions, a
+deactivated or deleted account is signed out."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)  # on_commit invalidation runs for real
+
+
+def _who(client) -> str:
+    """The username the request was served to ("" for an anonymous visitor)."""
+    response = client.get("/api/feed?limit=1")
+    assert response.status_code == 200
+    return response.wsgi_request.user.get_username()
+
+
+@pytest.fixture
+def signed_in():
+    user = UserFactory(username="ines")
+    client = Client()
+    client.force_login(user)
+    assert _who(client) == "ines"  # the first request caches the row
+    return client, user
+
+
+def test_a_signed_in_request_reads_the_user_from_the_cache_not_the_user_table(signed_in):
+    client, _user = signed_in
+    with CaptureQueriesContext(connection) as queries:
+        assert _who(client) == "ines"
+    assert not [q for q in queries.captured_queries if '"accounts_user"' in q["sql"]]
+
+
+def test_a_new_password_ends_the_other_sessions_at_once(signed_in):
+    client, user = signed_in
+    user.set_password("a-brand-new-passphrase")
+    user.save()
+    assert _who(client) == ""
+
+
+def test_a_deactivated_account_is_signed_out_at_once(signed_in):
+    client, user = signed_in
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert _who(client) == ""
+
+
+def test_a_deleted_account_is_signed_out_at_once(signed_in):
+    client, user = signed_in
+    user.delete()
+    assert _who(client) == ""
+
+
+def test_a_renamed_account_is_seen_by_the_next_request(signed_in):
+    client, user = signed_in
+    user.username = "ines2"
+    user.save()
+    assert _who(client) == "ines2"
