@@ -1,11 +1,13 @@
 """Thin, idempotent tasks: take a row id, call a service."""
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.db import InterfaceError, OperationalError
 
 from courseplatform.jobs.services import JobBusy
 
 from . import services
+from .covers.warm import warm_up
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
 
@@ -24,6 +26,12 @@ def run_palette_job(self, job_id: int, device: str = "auto") -> None:
         # with a fresh heartbeat checks again once the heartbeat would be stale: if the other run is alive it
         # has finished or heartbeated by then (nothing happens), if it died this delivery takes the job over.
         raise self.retry(countdown=busy.retry_in, max_retries=BUSY_RECHECKS) from None
+
+
+@worker_process_init.connect
+def warm_cover_renderer(**kwargs) -> None:
+    """Each pool process opens the cover fonts and probes their common glyphs once, before its first chunk."""
+    warm_up()
 
 
 @shared_task(name="themes.start_cover_batch", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
