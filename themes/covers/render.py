@@ -37,7 +37,9 @@ NEAR_BLACK: RGB = (17, 24, 39)
 CONTRAST_TARGET = AA_NORMAL + 0.1  # small margin over 4.5:1 for anti-aliasing and encoder rounding
 #: per format, chosen on covers of every layout and size (``bench/covers.py --encoders`` prints the table):
 #: WebP method 2 encodes in half the time of method 4 for ~5 % more bytes at the same PSNR (37.5 dB), and is the
-#: storefront re-render's largest cost; PNG level 6 (lossless: size is what differs, level 3 is ~20 % bigger);
+#: storefront re-render's largest cost (~2/3 of a cover's CPU); methods 1 and 0 save another 20 / 36 % of the time
+#: for 18 / 36 % more bytes (re-measured for issue 17), bytes every catalogue view pays for, so 2 stays;
+#: PNG level 6 (lossless: size is what differs, level 3 is ~20 % bigger);
 #: JPEG 4:4:4 at 88 keeps small text's colour edges (4:2:0 loses ~5 dB of PSNR).
 ENCODER_PARAMS: dict[str, dict[str, object]] = {
     "webp": {"quality": 85, "method": 2, "lossless": False},
