@@ -8,11 +8,19 @@ from courseplatform.moderation import selectors as moderation
 from .models import Category, Course, Enrollment, Review, Storefront
 
 
+def rating_annotations() -> dict:
+    """``n_rating`` and ``avg_rating`` of a course queryset, over the reviews moderators have not hidden (a hidden
+    review leaves the course page, so it leaves the course's rating too)."""
+    visible = ~Q(reviews__in=moderation.hidden_reviews())
+    return {"n_rating": Count("reviews", filter=visible, distinct=True),
+            "avg_rating": Avg("reviews__rating", filter=visible)}
+
+
 def catalogue_courses(*, query: str = "", category: str = "", language: str = "") -> QuerySet[Course]:
     courses = (
         Course.objects.published()
         .select_related("storefront", "category")
-        .annotate(n_enrolled=Count("enrollments", distinct=True), avg_rating=Avg("reviews__rating"))
+        .annotate(n_enrolled=Count("enrollments", distinct=True), **rating_annotations())
         .order_by("-created_at", "-id")
     )
     if query:

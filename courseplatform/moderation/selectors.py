@@ -76,6 +76,11 @@ def is_hidden(kind: str, pk: int) -> bool:
     return Case.objects.filter(hidden=True, **{f"{TARGET_FIELDS[ContentKind(kind)]}_id": pk}).exists()
 
 
+def hidden_reviews() -> QuerySet:
+    """``review_id`` of every review hidden by moderators (a subquery for rating aggregates)."""
+    return Case.objects.filter(hidden=True, review__isnull=False).values("review_id")
+
+
 def hidden_review_ids(course_id: int) -> set[int]:
     return set(Case.objects.filter(hidden=True, review__course_id=course_id).values_list("review_id", flat=True))
 

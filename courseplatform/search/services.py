@@ -10,10 +10,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Avg, Count
+from django.db.models import Count
 from django.utils import timezone
 
 from courseplatform import hooks
+from courseplatform.catalog import selectors as catalog
 from courseplatform.catalog.models import Course
 from courseplatform.events.models import EventType
 from courseplatform.events.services import events_ingest, record_server_event
@@ -76,8 +77,7 @@ def index_courses(course_ids: Iterable[int]) -> int:
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         courses = list(Course.objects.filter(pk__in=chunk).select_related("storefront", "category")
-                       .annotate(n_rating=Count("reviews", distinct=True), avg_rating=Avg("reviews__rating"),
-                                 n_enrolled=Count("enrollments", distinct=True)))
+                       .annotate(**catalog.rating_annotations(), n_enrolled=Count("enrollments", distinct=True)))
         rows, docs, vocabulary = [], [], set()
         extras = _extras(chunk)
         # what the catalogue shows: published and not hidden by moderators (nor its storefront)
@@ -132,9 +132,8 @@ def refresh_stats(course_ids: Iterable[int]) -> None:
     """Ratings and enrolment counts of indexed courses (after a review or an enrolment)."""
     for course_id, n_rating, avg, n_enrolled in (
             Course.objects.filter(pk__in=list(course_ids))
-            .annotate(n_rating=Count("reviews", distinct=True), avg=Avg("reviews__rating"),
-                      n_enrolled=Count("enrollments", distinct=True))
-            .values_list("pk", "n_rating", "avg", "n_enrolled")):
+            .annotate(**catalog.rating_annotations(), n_enrolled=Count("enrollments", distinct=True))
+            .values_list("pk", "n_rating", "avg_rating", "n_enrolled")):
         SearchDocument.objects.filter(course_id=course_id).update(rating_avg=avg, rating_count=n_rating,
                                                                   enrolments=n_enrolled)
     _new_generation()

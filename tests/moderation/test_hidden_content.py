@@ -159,3 +159,29 @@ def test_a_hidden_course_leaves_wishlists_until_restored(reported, moderator, le
     assert list(search.wishlist(learner)) == []
     _restore(case, moderator, django_capture_on_commit_callbacks)
     assert [s.course for s in search.wishlist(learner)] == [course]
+
+
+def test_a_hidden_review_no_longer_counts_in_the_courses_rating(shop, learner, moderator,
+                                                                django_capture_on_commit_callbacks):
+    from courseplatform.catalog import selectors as catalog
+    from courseplatform.search.models import SearchDocument
+
+    with django_capture_on_commit_callbacks(execute=True):
+        course = CourseFactory(storefront=shop, title="Quantum Basics")
+        Review.objects.create(course=course, learner=UserFactory(), rating=5, text="Clear and kind")
+        spam = Review.objects.create(course=course, learner=learner, rating=1, text="Visit my-spam.example")
+        from courseplatform.search import services as search_services
+
+        search_services.refresh_stats([course.pk])
+
+    def ratings():
+        listed = catalog.catalogue_courses().get(pk=course.pk)
+        document = SearchDocument.objects.get(course=course)
+        return (listed.avg_rating, listed.n_rating), (document.rating_avg, document.rating_count)
+
+    assert ratings() == ((3.0, 2), (3.0, 2))
+    report, _ = services.report_submit(reporter=UserFactory(), kind="review", content=spam, reason="spam")
+    _hide(report.case, moderator, django_capture_on_commit_callbacks, note="Links to other sites")
+    assert ratings() == ((5.0, 1), (5.0, 1))
+    _restore(report.case, moderator, django_capture_on_commit_callbacks)
+    assert ratings() == ((3.0, 2), (3.0, 2))
