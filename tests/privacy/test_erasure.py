@@ -32,6 +32,15 @@ def _erase(user, reviews=ReviewChoice.ANONYMISE, capture=None) -> AccountErasure
         return services.account_erase(user=user, reviews=reviews)
 
 
+def test_the_delete_page_mentions_kept_orders_only_when_there_are_some(client):
+    learner = UserFactory()
+    client.force_login(learner)
+    url = reverse("privacy:delete_account")
+    assert "kept for accounting" not in client.get(url).content.decode()
+    paid_order(learner, CourseFactory(price=Decimal("12.00")))
+    assert "Your 1 order is kept for accounting" in client.get(url).content.decode()
+
+
 def test_a_wrong_password_deletes_nothing(client):
     learner = UserFactory()
     client.force_login(learner)
