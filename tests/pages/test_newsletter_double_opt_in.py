@@ -50,7 +50,7 @@ def test_a_sign_up_counts_only_after_its_mailed_link_is_confirmed(client, storef
     deliver()
     mail, = smtp_inbox.wait_for(1)
     assert mail["To"] == "fan@example.com" and storefront.name in mail["Subject"]
-    assert mail.get_body(preferencelist=("html",)) is not None
+    assert '<html lang="en">' in mail.get_body(preferencelist=("html",)).get_content()
     link = confirm_link(mail)
     assert client.get(link).status_code == 200
     assert not selectors.newsletter_signups(storefront).exists()  # a mail scanner's GET confirms nothing
@@ -68,6 +68,7 @@ def test_the_confirmation_mail_is_in_the_language_of_the_sign_up(client, storefr
     mail, = smtp_inbox.wait_for(1)
     assert "确认订阅" in mail["Subject"]
     assert confirm_link(mail).startswith("/zh-hans/")
+    assert '<html lang="zh-hans">' in mail.get_body(preferencelist=("html",)).get_content()
 
 
 def test_signing_up_again_resends_at_most_once_a_window(client, storefront, build_page,
