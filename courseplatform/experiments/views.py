@@ -68,7 +68,7 @@ def experiment_detail(request, slug, pk):
         "storefront": storefront, "experiment": experiment, "results": results,
         "arm_stylesheets": kind.stylesheet_urls([v.arm for v in variants]) if kind else [],
         "verdict": results["verdict"], "verdict_text": results["verdict_text"],
-        "outcome_label": getattr(kind, "outcome_label", "")})
+        "outcome_label": getattr(kind, "outcome_label", ""), "arm_label": getattr(kind, "label", "")})
 
 
 @creator_required

@@ -143,6 +143,7 @@ def test_the_experiment_page_says_the_verdict_is_frozen_at_the_horizon(client, c
     client.force_login(creator)
     page = client.get(reverse("experiments:detail", args=[running.storefront.slug, running.pk])).content.decode()
     assert "each variant&#x27;s first 10 visitors" in page or "each variant's first 10 visitors" in page
+    assert "<th>Brand palette</th>" in page  # the arm column is named by the experiment's kind
 
 
 def test_server_enrolments_count_once_per_learner_and_need_a_matching_enrollment(running, course):
