@@ -56,7 +56,8 @@ def save(model, version_id: int, data) -> tuple[str, str]:
 
 def local_dir(version) -> Path:
     """A local directory holding the version's artifact: the artifacts storage's own directory on a local disk,
-    else this machine's copy, downloaded on first use (and again when the stored sha256 differs)."""
+    else this machine's copy, downloaded on first use and again when the stored ``metadata.json`` differs from
+    the copy's (a new sha256 of the weights or of ``ids.json``)."""
     ref = version.artifact_dir
     if os.path.isabs(ref):  # saved before artifacts went through a storage
         return Path(ref)
@@ -66,8 +67,11 @@ def local_dir(version) -> Path:
         return local
     copy = cache_dir() / ref
     try:
-        meta = json.loads((copy / "metadata.json").read_text(encoding="utf-8"))
-        if not version.sha256 or meta.get("sha256") == version.sha256:
+        cached = (copy / "metadata.json").read_bytes()
+        meta = json.loads(cached)
+        # the weights never change, but ids.json does (a person's erasure blanks their id, and metadata.json
+        # records its new sha256): a copy whose metadata differs from the stored one is fetched again
+        if (not version.sha256 or meta.get("sha256") == version.sha256) and cached == _stored_metadata(storage, ref):
             return copy
     except (OSError, ValueError):
         pass
@@ -87,6 +91,14 @@ def local_dir(version) -> Path:
     except OSError:  # another process on this machine put its copy there first
         shutil.rmtree(tmp, ignore_errors=True)
     return copy
+
+
+def _stored_metadata(storage, ref: str) -> bytes | None:
+    try:
+        with storage.open(f"{ref}/metadata.json", "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
 
 
 def delete(key: str) -> None:

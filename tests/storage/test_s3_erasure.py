@@ -26,3 +26,25 @@ def test_erasure_blanks_the_person_in_an_artifact_stored_in_the_bucket(s3_storag
     meta = json.loads(s3_server.client().get_object(Bucket=s3_storages_on,
                                                     Key="artifacts/models/7/metadata.json")["Body"].read())
     assert "ids_sha256" in meta
+
+
+def test_another_machines_cached_copy_forgets_the_person_too(s3_storages_on, s3_server, settings, tmp_path):
+    """A machine that downloaded the artifact before the erasure fetches it again: its copy's metadata no longer
+    matches the stored one (the weights did not change, ids.json did)."""
+    from recommender import artifacts
+    from tests.recommender.factories import ModelVersionFactory
+
+    storage = storage_for("artifacts")
+    storage.save("models/8/ids.json", ContentFile(json.dumps({"user_ids": [41, 42], "item_ids": [1]}).encode()))
+    storage.save("models/8/weights.pt", ContentFile(b"weights"))
+    storage.save("models/8/metadata.json", ContentFile(json.dumps({"ids_file": "ids.json", "sha256": "w"}).encode()))
+    version = ModelVersionFactory(artifact_dir="models/8", sha256="w")
+    settings.VAR_DIR = tmp_path / "other-machine"
+    copy = artifacts.local_dir(version)
+    assert json.loads((copy / "ids.json").read_text())["user_ids"] == [41, 42]
+
+    settings.VAR_DIR = tmp_path / "erasing-machine"
+    assert personal_data.artifact_forget("models/8", 42)
+
+    settings.VAR_DIR = tmp_path / "other-machine"
+    assert json.loads((artifacts.local_dir(version) / "ids.json").read_text())["user_ids"] == [41, None]
