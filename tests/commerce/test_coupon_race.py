@@ -3,16 +3,16 @@
 PostgreSQL only: SQLite has no row locks and serialises writers on one database lock, so "concurrent" checkouts
 there would test SQLite's busy timeout, not the coupon's limit. The coordinator's PostgreSQL run executes it."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from courseplatform.commerce import services
 from courseplatform.commerce.models import Coupon, CouponRedemption, Order
 from tests.factories import CourseFactory, CreatorFactory, StorefrontFactory, UserFactory
+from tests.races import race
 
 WORKERS = 20
 
@@ -23,27 +23,6 @@ def on_postgresql(transactional_db):
         pytest.skip("needs PostgreSQL (row locks between concurrent transactions); SQLite serialises all writers")
 
 
-def _race(target, args_list) -> list:
-    barrier = threading.Barrier(len(args_list))
-    results: list = [None] * len(args_list)
-
-    def run(i, args):
-        try:
-            barrier.wait()
-            results[i] = target(*args)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(args_list)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
-
-
 def test_a_one_use_coupon_is_used_exactly_once_by_20_concurrent_checkouts(on_postgresql):
     storefront = StorefrontFactory(owner=CreatorFactory())
     course = CourseFactory(storefront=storefront, price=Decimal("30.00"))
@@ -51,7 +30,7 @@ def test_a_one_use_coupon_is_used_exactly_once_by_20_concurrent_checkouts(on_pos
                                    max_redemptions=1)
     learners = [UserFactory() for _ in range(WORKERS)]
 
-    results = _race(lambda learner: services.checkout_start(learner=learner, course=course, coupon_code="once"),
+    results = race(lambda learner: services.checkout_start(learner=learner, course=course, coupon_code="once"),
                     [(learner,) for learner in learners])
 
     won = [r for r in results if isinstance(r, Order)]
@@ -68,7 +47,7 @@ def test_20_concurrent_checkouts_of_one_learner_make_one_pending_order(on_postgr
     course = CourseFactory(storefront=storefront, price=Decimal("30.00"))
     learner = UserFactory()
 
-    results = _race(lambda: services.checkout_start(learner=learner, course=course), [() for _ in range(WORKERS)])
+    results = race(lambda: services.checkout_start(learner=learner, course=course), [() for _ in range(WORKERS)])
 
     assert all(isinstance(r, Order) for r in results), results
     assert len({r.pk for r in results}) == 1

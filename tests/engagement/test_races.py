@@ -4,12 +4,11 @@ balance and awards past the day's cap must all be impossible.
 PostgreSQL only: SQLite has no row locks and serialises every writer on one database lock, so threads there would
 test SQLite's busy timeout, not these invariants. CI runs this module on PostgreSQL."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from courseplatform.engagement import points, services
@@ -23,6 +22,7 @@ from courseplatform.engagement.models import (
     Redemption,
 )
 from tests.factories import CourseFactory, CreatorFactory, StorefrontFactory, UserFactory
+from tests.races import race
 
 WORKERS = 12
 
@@ -31,27 +31,6 @@ WORKERS = 12
 def on_postgresql(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (row locks between concurrent transactions); SQLite serialises all writers")
-
-
-def _race(target, args_list) -> list:
-    barrier = threading.Barrier(len(args_list))
-    results: list = [None] * len(args_list)
-
-    def run(i, args):
-        try:
-            barrier.wait()
-            results[i] = target(*args)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(args_list)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 @pytest.fixture
@@ -67,7 +46,7 @@ def test_concurrent_votes_of_one_learner_count_once(shop):
     poll = services.poll_create(storefront=storefront, actor=creator, question="Q?", options=["A", "B"])
     learner = UserFactory()
     options = list(poll.options.values_list("pk", flat=True))
-    results = _race(lambda i: services.poll_vote(poll=poll, option_id=options[i % 2], learner=learner),
+    results = race(lambda i: services.poll_vote(poll=poll, option_id=options[i % 2], learner=learner),
                     [(i,) for i in range(WORKERS)])
     assert not [r for r in results if isinstance(r, Exception)], results
     assert PollVote.objects.filter(poll=poll).count() == 1
@@ -80,7 +59,7 @@ def test_concurrent_anonymous_votes_of_one_session_count_once(shop):
     from django.contrib.auth.models import AnonymousUser
 
     option = poll.options.first().pk
-    results = _race(lambda: services.poll_vote(poll=poll, option_id=option, learner=AnonymousUser(),
+    results = race(lambda: services.poll_vote(poll=poll, option_id=option, learner=AnonymousUser(),
                                                session_key="same-session"), [() for _ in range(WORKERS)])
     assert not [r for r in results if isinstance(r, Exception)], results
     assert PollVote.objects.filter(poll=poll).count() == 1
@@ -91,7 +70,7 @@ def test_concurrent_joins_never_exceed_the_places(shop):
     challenge = services.challenge_create(storefront=storefront, actor=creator, title="Race", goal=GoalKind.LESSONS,
                                           target=1, ends_at=timezone.now() + timedelta(days=1), max_participants=5)
     learners = [UserFactory() for _ in range(WORKERS)]
-    results = _race(lambda learner: services.challenge_join(challenge=challenge, learner=learner),
+    results = race(lambda learner: services.challenge_join(challenge=challenge, learner=learner),
                     [(learner,) for learner in learners])
     joined = [r for r in results if isinstance(r, tuple)]
     refused = [r for r in results if isinstance(r, ValidationError)]
@@ -105,7 +84,7 @@ def test_concurrent_joins_of_one_learner_make_one_participation(shop):
     challenge = services.challenge_create(storefront=storefront, actor=creator, title="Race", goal=GoalKind.LESSONS,
                                           target=1, ends_at=timezone.now() + timedelta(days=1))
     learner = UserFactory()
-    results = _race(lambda: services.challenge_join(challenge=challenge, learner=learner),
+    results = race(lambda: services.challenge_join(challenge=challenge, learner=learner),
                     [() for _ in range(WORKERS)])
     assert all(isinstance(r, tuple) for r in results), results
     assert sum(1 for _row, created in results if created) == 1
@@ -119,7 +98,7 @@ def test_concurrent_redemptions_never_overspend(shop):
     learner = UserFactory()
     for i in range(7):
         points.points_award(learner_id=learner.pk, reason=PointsReason.LESSON, source=f"lesson:{i}")  # 70 points
-    results = _race(lambda: services.reward_redeem(offer=offer, learner=learner), [() for _ in range(WORKERS)])
+    results = race(lambda: services.reward_redeem(offer=offer, learner=learner), [() for _ in range(WORKERS)])
     won = [r for r in results if isinstance(r, Redemption)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(won) == 2 and len(refused) == WORKERS - 2, results
@@ -129,7 +108,7 @@ def test_concurrent_redemptions_never_overspend(shop):
 
 def test_concurrent_awards_never_pass_the_days_cap(shop):
     learner = UserFactory()
-    results = _race(lambda i: points.points_award(learner_id=learner.pk, reason=PointsReason.LESSON,
+    results = race(lambda i: points.points_award(learner_id=learner.pk, reason=PointsReason.LESSON,
                                                   source=f"lesson:{i}"), [(i,) for i in range(WORKERS * 2)])
     assert not [r for r in results if isinstance(r, Exception)], results
     cap = points.rule(PointsReason.LESSON)[1]

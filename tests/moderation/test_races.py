@@ -1,15 +1,14 @@
 """Concurrency: real threads, real transactions (PostgreSQL; SQLite serialises every writer, so CI runs this
 module on PostgreSQL). Repeated reports count once, the rate limit holds, two moderators cannot both act."""
 
-import threading
-
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import connection, connections
+from django.db import connection
 
 from courseplatform.moderation import services
 from courseplatform.moderation.models import Case, Decision, Report
 from tests.factories import CourseFactory, CreatorFactory, StaffFactory, StorefrontFactory, UserFactory
+from tests.races import race
 
 WORKERS = 10
 
@@ -20,27 +19,6 @@ def on_postgresql(transactional_db):
         pytest.skip("needs PostgreSQL (row locks between concurrent transactions); SQLite serialises all writers")
 
 
-def _race(target, args_list) -> list:
-    barrier = threading.Barrier(len(args_list))
-    results: list = [None] * len(args_list)
-
-    def run(i, args):
-        try:
-            barrier.wait()
-            results[i] = target(*args)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(args_list)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
-
-
 @pytest.fixture
 def course(on_postgresql):
     return CourseFactory(storefront=StorefrontFactory(owner=CreatorFactory()))
@@ -48,7 +26,7 @@ def course(on_postgresql):
 
 def test_concurrent_reports_of_one_account_count_once(course):
     learner = UserFactory()
-    results = _race(lambda: services.report_submit(reporter=learner, kind="course", content=course, reason="spam"),
+    results = race(lambda: services.report_submit(reporter=learner, kind="course", content=course, reason="spam"),
                     [() for _ in range(WORKERS)])
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(1 for _report, created in results if created) == 1
@@ -57,7 +35,7 @@ def test_concurrent_reports_of_one_account_count_once(course):
 
 def test_concurrent_first_reports_of_many_accounts_open_one_case(course):
     learners = [UserFactory() for _ in range(WORKERS)]
-    results = _race(lambda u: services.report_submit(reporter=u, kind="course", content=course, reason="spam"),
+    results = race(lambda u: services.report_submit(reporter=u, kind="course", content=course, reason="spam"),
                     [(u,) for u in learners])
     assert not [r for r in results if isinstance(r, Exception)], results
     assert Case.objects.count() == 1 and Case.objects.get().reports_count == WORKERS == Report.objects.count()
@@ -67,7 +45,7 @@ def test_the_rate_limit_holds_under_concurrent_reports(settings, course):
     settings.MODERATION_REPORTS_PER_HOUR = 3
     courses = [course, *[CourseFactory(storefront=course.storefront) for _ in range(WORKERS - 1)]]
     learner = UserFactory()
-    results = _race(lambda c: services.report_submit(reporter=learner, kind="course", content=c, reason="spam"),
+    results = race(lambda c: services.report_submit(reporter=learner, kind="course", content=c, reason="spam"),
                     [(c,) for c in courses])
     assert sum(isinstance(r, tuple) for r in results) == 3
     assert sum(isinstance(r, services.ReportsRateLimited) for r in results) == WORKERS - 3
@@ -81,7 +59,7 @@ def test_two_moderators_hiding_at_once_make_one_decision(course):
         user = StaffFactory(is_superuser=False)
         user.user_permissions.add(Permission.objects.get(codename="moderate_content"))
         moderators.append(user)
-    results = _race(lambda m: services.case_decide(case=report.case, actor=m, action="hide", note="Spam"),
+    results = race(lambda m: services.case_decide(case=report.case, actor=m, action="hide", note="Spam"),
                     [(m,) for m in moderators])
     assert sum(isinstance(r, Case) for r in results) == 1
     assert sum(isinstance(r, services.InvalidTransition) for r in results) == 3
