@@ -10,8 +10,9 @@ recreated and migrated: the interaction log is partitioned by month by the proje
 1. Seeds ``--courses`` published courses and one learner per ``--events-per-learner`` events of the largest
    size (cloned from one real row each by ``INSERT … SELECT``, so every foreign key is a real one).
 2. For each size, smallest first, grows the log to that size: the added events are written by one
-   ``INSERT … SELECT … generate_series`` per million (popular courses favoured, 13 months of timestamps, the
-   month partitions created first as the beat task would), every index in place, the foreign-key triggers off
+   ``INSERT … SELECT … generate_series`` per million (in time order with time-ordered event ids, popular courses
+   favoured, 13 months of timestamps, the month partitions created first as the beat task would), every index
+   in place, the foreign-key triggers off
    for the load (``session_replication_role = replica``: the rows are valid by construction) (**synthetic load**,
    events/s: how fast the bench can fill the log, not a production write path).
 3. **API ingestion** at that size: ``--ingest-batches`` batches of 50 events through the events app's own write
@@ -223,12 +224,18 @@ def grow(target: int, current: int, ids: dict) -> float:
     done = current
     while done < target:
         n = min(step, target - done)
+        # rows in time order, their event ids time-ordered (a UUIDv7-like prefix: the millisecond, then random
+        # bits): each partition's indexes on ts and event id then grow at their right edge instead of taking
+        # random inserts, which thrash a default 128 MB shared_buffers once the log outgrows it
         sql = (f"INSERT INTO {table} (event_id, user_id, session_key, course_id, type, ts, value, surface, position, "
                f"experiment, variant, received_at) "
-               f"SELECT gen_random_uuid(), %(u_lo)s + floor(random() * %(u_n)s)::bigint, '', "
+               f"SELECT (lpad(to_hex((extract(epoch FROM ts) * 1000)::bigint), 12, '0') "
+               f"        || substr(md5(random()::text), 1, 20))::uuid, "
+               f"%(u_lo)s + floor(random() * %(u_n)s)::bigint, '', "
                f"%(c_lo)s + floor(power(random(), 2) * %(c_n)s)::bigint, {TYPES_SQL}, "
-               f"now() - random() * interval '{MONTHS * 30} days', NULL, 'bench', NULL, '', '', now() "
-               f"FROM (SELECT random() AS r FROM generate_series(1, %(n)s)) s")
+               f"ts, NULL, 'bench', NULL, '', '', now() "
+               f"FROM (SELECT random() AS r, now() - random() * interval '{MONTHS * 30} days' AS ts "
+               f"      FROM generate_series(1, %(n)s)) s ORDER BY ts")
         with transaction.atomic(), connection.cursor() as cursor:
             # synthetic rows valid by construction: foreign-key triggers off for the load (session only); the
             # API ingestion step below measures the real write path with every check
