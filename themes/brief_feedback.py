@@ -30,6 +30,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: The engine's default weights (``themes.palette.brief.DEFAULT_ALPHA``, ``DEFAULT_BETA``, ``DEFAULT_GAMMA``),
+#: restated here because the web tier must not import the engine (torch); tests/palette/test_default_weights.py
+#: pins the two equal, and the studio's form and ``selectors.default_weights`` read them from here.
 DEFAULTS = (1.0, 1.0, 1.0)
 PRIOR_EXPERIMENTS = 5.0
 MAX_WEIGHT = 3.0

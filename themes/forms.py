@@ -7,6 +7,7 @@ from courseplatform.catalog.forms import clean_text
 from courseplatform.catalog.models import Category, Course
 from courseplatform.catalog.validators import normalise_hex, parse_keywords
 
+from .brief_feedback import DEFAULTS as ENGINE_DEFAULT_WEIGHTS
 from .plugins import COVER_LAYOUTS
 from .selectors import default_weights, storefront_category_slug
 
@@ -30,13 +31,13 @@ class PaletteBriefForm(forms.Form):
     keywords = forms.CharField(label=_("Brand keywords"), required=False, max_length=300,
                                help_text=_("e.g. “tech, trust” or “科技, 成长, 专业”"))
     k = forms.IntegerField(label=_("Number of colours"), min_value=3, max_value=10, initial=6)
-    alpha = forms.FloatField(label=_("Harmony"), min_value=0, max_value=3, initial=1.0,
+    alpha = forms.FloatField(label=_("Harmony"), min_value=0, max_value=3, initial=ENGINE_DEFAULT_WEIGHTS[0],
                              widget=Slider(attrs={"step": "0.1", "min": "0", "max": "3"}),
                              help_text=_("How well the colours go together."))
-    beta = forms.FloatField(label=_("Legibility"), min_value=0, max_value=3, initial=1.0,
+    beta = forms.FloatField(label=_("Legibility"), min_value=0, max_value=3, initial=ENGINE_DEFAULT_WEIGHTS[1],
                             widget=Slider(attrs={"step": "0.1", "min": "0", "max": "3"}),
                             help_text=_("How easy text is to read and colours are to tell apart."))
-    gamma = forms.FloatField(label=_("On-brand"), min_value=0, max_value=3, initial=1.0,
+    gamma = forms.FloatField(label=_("On-brand"), min_value=0, max_value=3, initial=ENGINE_DEFAULT_WEIGHTS[2],
                              widget=Slider(attrs={"step": "0.1", "min": "0", "max": "3"}),
                              help_text=_("How close the palette stays to your colours and keywords."))
     candidates = forms.IntegerField(label=_("Candidates"), min_value=1, max_value=10, initial=5)

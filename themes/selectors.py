@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from courseplatform.experiments.selectors import visitor_arm
 
+from .brief_feedback import DEFAULTS as ENGINE_DEFAULT_WEIGHTS
 from .models import CoverBatch, LogoColours, Palette, PaletteJob, PaletteStatus, WeightDefaults, WeightScope
 from .plugins import THEME_PRESETS
 
@@ -127,7 +128,8 @@ def default_weights(category_slug: str | None = None) -> tuple[float, float, flo
     if row is None:
         row = rows.filter(scope=WeightScope.GLOBAL).first()
     if row is None:
-        return 1.0, 1.0, 1.0, _("The engine's defaults (1, 1, 1): no finished A/B test has been analysed yet.")
+        return (*ENGINE_DEFAULT_WEIGHTS,
+                _("The engine's defaults (1, 1, 1): no finished A/B test has been analysed yet."))
     where = (_("in the category %(category)s") % {"category": row.category} if row.category_id
              else _("across all categories"))
     return row.alpha, row.beta, row.gamma, _(

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from themes.palette import Brief, generate
+from themes.palette import DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA, Brief, generate
 from themes.palette.colorspace import linear_to_oklab
 from themes.palette.objective import Term
 
@@ -60,4 +60,5 @@ def test_a_differentiable_term_steers_the_optimiser_and_is_reported():
     assert a_of(steered["colors"]["accent"]) < a_of(plain["colors"]["accent"]) - 0.03
     assert_legal(steered, 6)
     s = steered["scores"]
-    assert s["U"] == pytest.approx(2.0 * s["H"] + s["V"] + s["B"] + 3.0 * s["green_accent"], abs=2e-3)
+    assert s["U"] == pytest.approx(DEFAULT_ALPHA * s["H"] + DEFAULT_BETA * s["V"] + DEFAULT_GAMMA * s["B"]
+                                   + 3.0 * s["green_accent"], abs=2e-3)

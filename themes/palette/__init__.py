@@ -11,7 +11,7 @@ Pure PyTorch: imports no Django, Celery or settings. Public API (stable; the Dja
     result = generate(brief, progress=lambda f: ...)   # f in [0, 1]
     result.to_dict()                     # {"palettes": [...], "device": "cpu", "seconds": 1.2, ...}
 
-- ``Brief``: see :class:`themes.palette.brief.Brief` for fields and defaults (alpha = 2.0, beta = gamma = 1.0,
+- ``Brief``: see :class:`themes.palette.brief.Brief` for fields and defaults (alpha = beta = gamma = 1.0,
   starts = 384, steps = 40, device "auto", deadline_s None, scheme "auto"; on a GPU pass far more starts, e.g.
   65536). Up to 8 brand colours (the palette shows the best K of them) and up to 8 locks.
 - ``Term(name, weight, fn)``: an extra objective term, ``fn(light, dark) -> (batch,)`` a differentiable torch

@@ -11,9 +11,11 @@ from .lexicon import split_keywords
 from .roles import MAX_K, MIN_K, NEUTRAL_ROLES, ROLES, chromatic_roles, distinct_roles, merges
 from .scheme import SCHEME_CHOICES
 
-#: Default weights of U = alpha H + beta V + gamma B (all three terms lie in [0, 1]). Harmony counts double: with
-#: every role pair scored it is what people notice first, and V's guarantees are enforced by repair anyway.
-DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA = 2.0, 1.0, 1.0
+#: Default weights of U = alpha H + beta V + gamma B (all three terms lie in [0, 1]): the one source of truth for
+#: the engine, the CLI and the studio's brief form (``themes.selectors.default_weights`` falls back to these, and
+#: the A/B feedback fit shrinks toward them). Equal weights; harmony's floor is the optimiser's penalty
+#: (``objective.HARMONY_FLOOR``), so the creator's harmony slider trades off above that floor.
+DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA = 1.0, 1.0, 1.0
 #: Defaults sized so one brief finishes in under 2 s on a 2-core CPU (see bench/palette.py).
 DEFAULT_STARTS, DEFAULT_STEPS = 384, 40
 #: Brand colours a brief may carry (the palette shows the best K of them, see brand.brand_score_from) and locks.

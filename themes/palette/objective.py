@@ -52,8 +52,13 @@ PENALTY_WEIGHT = 10.0
 #: Each variant's mean Ou-Luo CH over its role pairs should reach this (a soft floor: 0.30 is the level the
 #: issue asks of candidates, with a margin); below it the penalty grows linearly.
 HARMONY_FLOOR = 0.4
-#: Its weight in the penalty: light enough that a creator's own (unlocked) brand colours still win over it.
-HARMONY_FLOOR_WEIGHT = 1.0
+#: Its weight in the penalty: light enough that a creator's own (unlocked) brand colours still win over it, heavy
+#: enough that the floor holds with harmony weighted like legibility and brand fit (alpha = 1, the default).
+HARMONY_FLOOR_WEIGHT = 1.25
+#: Weight of the hinge that keeps free neutrals within TINT_RADIUS of their brand-tinted targets: firm, because the
+#: harmony floor otherwise pulls surfaces toward Ou-Luo's favoured pale yellow whatever the brand hue (a heavier
+#: floor weight, 2, pushed a pink brand's surface to cream even so).
+TINT_WEIGHT = 20.0
 #: Weight of the accent-distance aims in the penalty (they compete with the harmony floor; distinguishable
 #: accents win).
 ACCENT_AIM_WEIGHT = 1.0
@@ -75,7 +80,7 @@ INK_WEIGHT = 5.0
 #: variant (unlocked roles; the primary's 3:1 is a hard guarantee), the way Material 3 puts every key colour at
 #: tone 40 on light and 80 on dark; without it accents drifted to pastels that vanish on the ground.
 SUPPORT_UI_CONTRAST = 3.0
-SUPPORT_UI_WEIGHT = 0.3
+SUPPORT_UI_WEIGHT = 0.45
 #: OKLab distance within which a supporting role counts as showing a brand colour (exempt from that aim).
 BRAND_ROLE_SIGMA = 0.03
 
@@ -169,7 +174,7 @@ def evaluate(light: torch.Tensor, dark: torch.Tensor, ctx: Context, with_penalty
         tint = torch.stack([tint_offset(oklab[i, :, :3], oklab[i, :, 3], v) for i, v in enumerate(("light", "dark"))])
         mean_ch = torch.atanh((2.0 * h - 1.0).clamp(-0.999999, 0.999999))  # (2, B): mean Ou-Luo CH per variant
         out["P"] = out["P"] + HARMONY_FLOOR_WEIGHT * torch.relu(HARMONY_FLOOR - mean_ch).sum(0)
-        out["P"] = out["P"] + 20.0 * torch.relu(tint - TINT_RADIUS).sum(-1).sum(0)
+        out["P"] = out["P"] + TINT_WEIGHT * torch.relu(tint - TINT_RADIUS).sum(-1).sum(0)
     return out
 
 
