@@ -115,8 +115,10 @@ def event_tags(*, user=None, session_key: str = "", courses: dict[int, int]) -> 
     """The events tagger (registered in ``RecommenderConfig.ready``): an event of a learner on a course their
     interleaved feed showed carries the experiment and the team that placed it (their latest logged
     impression of it in this experiment)."""
+    if user is None or not user.is_authenticated or not courses:
+        return {}  # before the cache read: anonymous batches need none
     info = running_info()
-    if info["id"] is None or user is None or not user.is_authenticated or not courses:
+    if info["id"] is None:
         return {}
     tag = tag_of(info["id"])
     rows = (events.tagged(tag).filter(user=user, type=EventType.IMPRESSION, course_id__in=list(courses))
