@@ -57,6 +57,10 @@ class FeedView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
     permission_classes = [AllowAny]
     throttle_classes = [FeedThrottle]
 
+    def throttle_cache_reads(self, request) -> list[str]:
+        """The feed's cache keys, read in the throttle's round trip (:class:`ClientRateThrottle`)."""
+        return selectors.feed_cache_keys(request)
+
     @extend_schema(
         operation_id="feed",
         summary="The visitor's personal course feed",
@@ -71,10 +75,6 @@ class FeedView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
                    400: OpenApiResponse(ErrorSerializer, description="Invalid limit (1 to 50)."),
                    429: COMMON_ERRORS[429], 503: COMMON_ERRORS[503]},
     )
-    def throttle_cache_reads(self, request) -> list[str]:
-        """The feed's cache keys, read in the throttle's round trip (:class:`ClientRateThrottle`)."""
-        return selectors.feed_cache_keys(request)
-
     def get(self, request):
         query = FeedQuerySerializer(data=request.query_params)
         if not query.is_valid():

@@ -173,6 +173,27 @@ def start_worker(broker, transactional_db):
         worker.stop()
 
 
+@pytest.fixture
+def redis_round_trips(monkeypatch):
+    """The Redis commands this process sends, one entry per round trip (a pipeline or script is one): the
+    first command's name, upper case. Counted client-side: the server's own statistics include every other
+    process sharing it (CI runs two suites side by side)."""
+    from redis.connection import AbstractConnection
+
+    sent: list[str] = []
+    original = AbstractConnection.send_packed_command
+
+    def send(self, command, *args, **kwargs):
+        data = command if isinstance(command, bytes | str) else b"".join(
+            c if isinstance(c, bytes) else bytes(c) for c in command)
+        data = data.encode() if isinstance(data, str) else data
+        sent.append(data.split(b"\r\n")[2].decode().upper())
+        return original(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", send)
+    return sent
+
+
 def wait_for(predicate, timeout: float = 60, interval: float = 0.25):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

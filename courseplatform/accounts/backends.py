@@ -2,7 +2,7 @@
 
 Every signed-in request loads its user (``SessionMiddleware`` gives the id, ``get_user`` the row); on the warm
 feed that query was the only one and about 40 % of the request (bench/load.py profile). The row is cached per
-user id for ``USER_CACHE_TTL_S`` and dropped whenever the row is saved or deleted — at once and again after the
+user id for ``ACCOUNTS_USER_CACHE_S`` seconds and dropped whenever the row is saved or deleted — at once and again after the
 transaction commits, so a request reading the old row meanwhile cannot put it back for long. Everything Django
 checks on a cached user still runs per request: ``is_active`` (``user_can_authenticate``) and the session hash
 against the cached password hash, so a password change (a save) still ends the other sessions.
@@ -11,12 +11,17 @@ Writes that bypass ``save()`` (``QuerySet.update`` on the user table; none in th
 the TTL. While the cache is unreachable every lookup reads the database, as without this backend.
 """
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import transaction
 
-#: upper bound on how long a change made without ``save()`` can go unseen
-USER_CACHE_TTL_S = 300
+
+def user_cache_seconds() -> int:
+    """``ACCOUNTS_USER_CACHE_S``: how long a user row is cached, the upper bound on how long a change made without
+    ``save()`` can go unseen; 0 reads the database every time (the default on the database cache, where a cache
+    read is a query too)."""
+    return int(getattr(settings, "ACCOUNTS_USER_CACHE_S", 0))
 
 
 def user_cache_key(user_id) -> str:
@@ -25,18 +30,23 @@ def user_cache_key(user_id) -> str:
 
 class CachedModelBackend(ModelBackend):
     def get_user(self, user_id):
+        seconds = user_cache_seconds()
+        if not seconds:
+            return super().get_user(user_id)
         key = user_cache_key(user_id)
         user = cache.get(key)
         if user is None:
             user = super().get_user(user_id)  # None for an unknown or inactive user: not cached
             if user is not None:
-                cache.set(key, user, USER_CACHE_TTL_S)
+                cache.set(key, user, seconds)
             return user
         return user if self.user_can_authenticate(user) else None
 
 
 def forget_cached_user(user_id) -> None:
     """Drop the cached row now and after the current transaction commits."""
+    if not user_cache_seconds():
+        return
     key = user_cache_key(user_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))

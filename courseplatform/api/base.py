@@ -52,8 +52,10 @@ class ClientRateThrottle(SimpleRateThrottle):
     request (``ResilientRedisCache.hit``: one round trip); a burst can reach twice the rate across a window's
     end. Elsewhere (the database cache of development) DRF's sliding log of request times.
 
-    A view with ``throttle_cache_reads(request) -> list of cache keys`` has them read in the throttle's round
-    trip: ``request.cache_reads`` is then what ``cache.get_many`` would answer (``None``: not read here).
+    The first of a view's throttles counts every one of them in a single round trip (``hit_many``; the others
+    answer from ``request.throttle_counts``), and a view with ``throttle_cache_reads(request) -> list of cache
+    keys`` has them read in that round trip too: ``request.cache_reads`` is then what ``cache.get_many`` would
+    answer (``None``: not read here).
     """
 
     _retry_after: float | None = None
@@ -62,21 +64,32 @@ class ClientRateThrottle(SimpleRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def allow_request(self, request, view):
-        hit = getattr(self.cache, "hit", None)
-        if self.rate is None or hit is None:
+        if self.rate is None or not hasattr(self.cache, "hit_many"):
             return super().allow_request(request, view)
-        # its own key name: DRF's sliding log keeps a pickled list under the plain key (e.g. before a deploy)
-        self.key = f"{self.get_cache_key(request, view)}:n"
-        wanted = getattr(view, "throttle_cache_reads", None)
-        if wanted is None:
-            count, seconds_left = hit(self.key, self.duration)
-        else:
-            count, seconds_left, request.cache_reads = self.cache.hit_and_get_many(
-                self.key, self.duration, wanted(request))
+        self.key = self._counter_key(request, view)
+        counted = getattr(request, "throttle_counts", None)
+        if counted is None or self.key not in counted:
+            counted = request.throttle_counts = self._count_all(request, view)
+        count, seconds_left = counted[self.key]
         if count <= self.num_requests:  # 0: Redis unreachable, the request goes through
             return True
         self._retry_after = max(seconds_left, 1.0)
         return False
+
+    def _counter_key(self, request, view) -> str:
+        # its own key name: DRF's sliding log keeps a pickled list under the plain key (e.g. before a deploy)
+        return f"{self.get_cache_key(request, view)}:n"
+
+    def _count_all(self, request, view) -> dict[str, tuple[int, float]]:
+        """Count this request against every rate-limited throttle of ``view`` at once (this one included)."""
+        throttles = [t for t in view.get_throttles() if isinstance(t, ClientRateThrottle) and t.rate is not None]
+        if not any(type(t) is type(self) for t in throttles):
+            throttles.append(self)
+        counters = {t._counter_key(request, view): t.duration for t in throttles}
+        wanted = getattr(view, "throttle_cache_reads", None)
+        counts, request.cache_reads = self.cache.hit_many(list(counters.items()),
+                                                          wanted(request) if wanted else ())
+        return dict(zip(counters, counts, strict=True))
 
     def wait(self):
         return self._retry_after if self._retry_after is not None else super().wait()

@@ -42,19 +42,26 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return client
 
 
-#: KEYS[1] the counter, KEYS[2:] keys to read; ARGV[1] the window in seconds. Opens the window at the first
-#: hit (SET NX EX), counts (INCR), and answers {count, seconds left, values of KEYS[2:] (nil where missing)}.
-#: A counter without expiry (it expired between SET NX and INCR) gets the window again.
+#: KEYS[1..n] counters, KEYS[n+1..] keys to read; ARGV[1] n, ARGV[2..n+1] each counter's window in seconds. Opens
+#: each counter's window at its first hit (SET NX EX), counts (INCR), and answers {count, seconds left} per counter
+#: then the values of the keys to read (nil where missing). A counter without expiry (it expired between SET NX and
+#: INCR) gets its window again.
 HIT_SCRIPT = """
-redis.call('SET', KEYS[1], 0, 'EX', ARGV[1], 'NX')
-local count = redis.call('INCR', KEYS[1])
-local ttl = redis.call('TTL', KEYS[1])
-if ttl < 0 then
-    redis.call('EXPIRE', KEYS[1], ARGV[1])
-    ttl = tonumber(ARGV[1])
+local n = tonumber(ARGV[1])
+local out = {}
+for i = 1, n do
+    local window = ARGV[i + 1]
+    redis.call('SET', KEYS[i], 0, 'EX', window, 'NX')
+    local count = redis.call('INCR', KEYS[i])
+    local ttl = redis.call('TTL', KEYS[i])
+    if ttl < 0 then
+        redis.call('EXPIRE', KEYS[i], window)
+        ttl = tonumber(window)
+    end
+    out[#out + 1] = count
+    out[#out + 1] = ttl
 end
-local out = {count, ttl}
-for i = 2, #KEYS do
+for i = n + 1, #KEYS do
     out[#out + 1] = redis.call('GET', KEYS[i])
 end
 return out
@@ -112,36 +119,41 @@ class ResilientRedisCache(RedisCache):
         (bench/load.py profile). Fails open, ``(0, 0.0)``, while Redis is unreachable, and when ``key`` holds
         something other than a counter (the key is dropped, so the next request opens a fresh window).
         """
-        count, ttl, _reads = self.hit_and_get_many(key, window_s, (), version)
-        return count, ttl
+        counts, _reads = self.hit_many([(key, window_s)], (), version)
+        return counts[0]
 
-    def hit_and_get_many(self, key, window_s: int, keys: Sequence[str],
-                         version=None) -> tuple[int, float, dict | None]:
-        """:meth:`hit`, and in the same round trip what ``get_many(keys)`` would answer (``None`` when Redis
-        could not be read: the caller reads them itself). A throttled request that then reads the cache pays
-        one round trip for both. One Lua script (``HIT_SCRIPT``): a single command to send and parse, where a
-        MULTI pipeline of the same commands cost 1.6 times the CPU (redis-py 8)."""
+    def hit_many(self, counters: Sequence[tuple[str, int]], keys: Sequence[str] = (),
+                 version=None) -> tuple[list[tuple[int, float]], dict | None]:
+        """:meth:`hit` for each ``(key, window_s)`` of ``counters``, and what ``get_many(keys)`` would answer
+        (``None`` when Redis could not be read: the caller reads them itself), all in one round trip: a request
+        under several throttles that then reads the cache pays one round trip for all of it. One Lua script
+        (``HIT_SCRIPT``): a single command to send and parse, where a MULTI pipeline of the same commands cost
+        1.6 times the CPU (redis-py 8)."""
         import redis
 
-        key = self.make_and_validate_key(key, version=version)
-        client = self._cache.get_client(key, write=True)
+        counter_keys = [self.make_and_validate_key(k, version=version) for k, _w in counters]
         names = {self.make_and_validate_key(k, version=version): k for k in keys}
+        client = self._cache.get_client(counter_keys[0], write=True)
         if self._hit_script is None:
             self._hit_script = client.register_script(HIT_SCRIPT)
+        failed_open = [(0, 0.0)] * len(counters)
         try:
-            count, ttl, *values = self._hit_script(keys=[key, *names], args=[window_s], client=client)
+            out = self._hit_script(keys=[*counter_keys, *names], args=[len(counters), *(w for _k, w in counters)],
+                                   client=client)
         except _redis_errors() as error:
             self._degraded("hit", error)
-            return 0, 0.0, None
+            return failed_open, None
         except redis.exceptions.ResponseError as error:  # e.g. not an integer: not a counter of ours
-            logger.warning("cache key %s is not a counter (%s); dropped", key, error)
+            logger.warning("cache keys %s hold something other than counters (%s); dropped", counter_keys, error)
             try:
-                client.delete(key)
+                client.delete(*counter_keys)
             except _redis_errors():
                 pass
-            return 0, 0.0, None
+            return failed_open, None
+        counts = [(int(out[2 * i]), float(out[2 * i + 1])) for i in range(len(counters))]
         loads = self._cache._serializer.loads
-        return int(count), float(ttl), {names[k]: loads(v) for k, v in zip(names, values, strict=True) if v is not None}
+        values = out[2 * len(counters):]
+        return counts, {names[k]: loads(v) for k, v in zip(names, values, strict=True) if v is not None}
 
     def incr(self, key, delta=1, version=None):
         # "no such key" is what callers already handle (they fall back to set, which is dropped)

@@ -112,3 +112,15 @@ def test_many_accounts_from_one_address_share_the_addresss_event_budget(redis_ca
     elsewhere = _learner_client()
     elsewhere.defaults["REMOTE_ADDR"] = "198.51.100.7"
     assert _post(elsewhere, course).status_code == 200
+
+
+def test_both_event_budgets_are_counted_in_one_round_trip(redis_cache, settings, redis_round_trips):
+    """The per-account and per-address counters of a batch: one script call, each counter moved once."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"events": "3/min", "events_ip": "5/min", "feed": "100/min"}}
+    course, client = CourseFactory(), _learner_client()
+    assert _post(client, course).status_code == 200
+    assert redis_round_trips.count("EVALSHA") + redis_round_trips.count("EVAL") == 1
+    user_id = client.session["_auth_user_id"]
+    assert int(redis_cache.get(f":1:throttle_events_u{user_id}:n")) == 1
+    assert [int(redis_cache.get(k)) for k in redis_cache.keys("*throttle_events_ip_*:n")] == [1]

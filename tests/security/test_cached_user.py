@@ -19,6 +19,11 @@ def _who(client) -> str:
     return response.wsgi_request.user.get_username()
 
 
+@pytest.fixture(autouse=True)
+def _users_cached(settings):
+    settings.ACCOUNTS_USER_CACHE_S = 300  # as with Redis in production (the test settings' database cache: 0)
+
+
 @pytest.fixture
 def signed_in():
     user = UserFactory(username="ines")
