@@ -9,6 +9,8 @@ Brief sets:
 
 - ``dev``: the twelve single-colour development briefs of the issue (:mod:`themes.palette.development_briefs`),
   the seed locked as primary, K = 6;
+- ``dev-multi``: twelve development briefs of the held-out kinds with other colours and keywords
+  (:data:`themes.palette.development_briefs.MULTI_DEVELOPMENT_BRIEFS`), for tuning multi-colour briefs;
 - ``held-out``: twelve harder briefs written for this bench and never used to tune the engine: two to four
   brand colours, locks in several roles (a neutral included), Chinese keywords.
 
@@ -60,7 +62,7 @@ import torch  # noqa: E402
 from bench.palette_rating import fit as fit_rating  # noqa: E402
 from themes.palette import DEFAULT_STARTS, DEFAULT_STEPS, ENGINE_VERSION, Brief, generate  # noqa: E402
 from themes.palette.colorspace import delta_e_2000, hex_to_linear, linear_to_lab  # noqa: E402
-from themes.palette.development_briefs import DEVELOPMENT_BRIEFS  # noqa: E402
+from themes.palette.development_briefs import DEVELOPMENT_BRIEFS, MULTI_DEVELOPMENT_BRIEFS  # noqa: E402
 from themes.palette.harmony import ou_luo_pair  # noqa: E402
 from themes.palette.legibility import (  # noqa: E402
     MIN_BG_SURFACE_DE00,
@@ -105,6 +107,7 @@ HELD_OUT: list[dict] = [
 def brief_sets(names: list[str], limit: int | None) -> dict[str, list[dict]]:
     sets = {
         "dev": [{"brand_colors": [h], "locks": [h], "keywords": kw} for h, kw in DEVELOPMENT_BRIEFS.items()],
+        "dev-multi": MULTI_DEVELOPMENT_BRIEFS,
         "held-out": HELD_OUT,
     }
     return {n: sets[n][:limit] for n in names}
@@ -279,7 +282,8 @@ def verdict(s: dict) -> dict[str, bool]:
 # ------------------------------------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default="dev,held-out", help="comma list of brief sets: dev, held-out")
+    parser.add_argument("--sets", default="dev,dev-multi,held-out",
+                        help="comma list of brief sets: dev, dev-multi, held-out")
     parser.add_argument("--briefs", type=int, default=None, help="only the first N briefs of each set")
     parser.add_argument("--starts", type=int, default=DEFAULT_STARTS, help=f"default {DEFAULT_STARTS}")
     parser.add_argument("--steps", type=int, default=DEFAULT_STEPS, help=f"default {DEFAULT_STEPS}")
@@ -323,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
                 row["random_evals"] = rand["evaluated"]
             timing.append(row)
 
-    header = (f"{'set':<9}{'method':<10}{'light med':>10}{'worst':>7}{'dark med':>9}{'worst':>7}"
+    header = (f"{'set':<10}{'method':<10}{'light med':>10}{'worst':>7}{'dark med':>9}{'worst':>7}"
               f"{'OL>=.30 L':>10}{'D':>6}{'dE>=20':>8}{'deut>=10':>9}{'dE med':>7}{'brand dE':>9}{'hard':>7}")
     print(header)
     print("-" * len(header))
@@ -334,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             s = summarise(rows)
             summary[f"{set_name}/{method}"] = {**s, "verdict": verdict(s)}
-            print(f"{set_name:<9}{method:<10}{s['light_median']:>10.2f}{s['light_worst']:>7.2f}"
+            print(f"{set_name:<10}{method:<10}{s['light_median']:>10.2f}{s['light_worst']:>7.2f}"
                   f"{s['dark_median']:>9.2f}{s['dark_worst']:>7.2f}{100 * s['ou_luo_light']:>9.0f}%"
                   f"{100 * s['ou_luo_dark']:>5.0f}%{100 * s['accent_share']:>7.0f}%{100 * s['deut_share']:>8.0f}%"
                   f"{s['accent_median']:>7.1f}{s['brand_median']:>9.1f}{100 * s['hard']:>6.0f}%")
