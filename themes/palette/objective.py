@@ -20,7 +20,8 @@ surface >= 0.88; dark background <= 0.25 and surface <= 0.32), on background/sur
 0.04 / 0.04, the near-neutral grounds and ink of current design systems), on chromatic roles' chroma (OKLab
 C >= 0.06), on text lightness outside the ink band :data:`INK_L`, on a variant's mean Ou-Luo CH below :data:`HARMONY_FLOOR`, on neutrals straying from their brand-tinted targets (OKLab a-b distance above
 :data:`themes.palette.scheme.TINT_RADIUS`), on the accent-distance aims (CIEDE2000 20, and 10 under deuteranopia, each with a 10 % margin)
-and on supporting colours below 3:1 on the background (WCAG 2.x SC 1.4.11, :data:`SUPPORT_UI_CONTRAST`).
+on supporting colours below 3:1 on the background (WCAG 2.x SC 1.4.11, :data:`SUPPORT_UI_CONTRAST`), and on
+brand colours (the K best shown of C) that no chromatic role shows (:data:`SEED_SHOWN_DE00`).
 """
 
 from __future__ import annotations
@@ -83,6 +84,13 @@ SUPPORT_UI_CONTRAST = 3.0
 SUPPORT_UI_WEIGHT = 0.45
 #: OKLab distance within which a supporting role counts as showing a brand colour (exempt from that aim).
 BRAND_ROLE_SIGMA = 0.03
+#: Pick K of C, as a penalty: in each variant, each of the K brand colours nearest to the palette's chromatic
+#: roles should be shown (CIEDE2000 to its nearest role under :data:`SEED_SHOWN_DE00`); beyond that the penalty
+#: grows linearly per 10 units. B's seed fit alone is too flat far from a seed to keep a second brand colour
+#: against harmony, so unlocked brand colours were dropped. Grey seeds (OKLab chroma under MIN_ROLE_CHROMA) cannot
+#: be a chromatic role and are left out.
+SEED_SHOWN_DE00 = 1.0
+SEED_SHOWN_WEIGHT = 0.02
 
 
 @dataclass(frozen=True)
@@ -175,12 +183,26 @@ def evaluate(light: torch.Tensor, dark: torch.Tensor, ctx: Context, with_penalty
         mean_ch = torch.atanh((2.0 * h - 1.0).clamp(-0.999999, 0.999999))  # (2, B): mean Ou-Luo CH per variant
         out["P"] = out["P"] + HARMONY_FLOOR_WEIGHT * torch.relu(HARMONY_FLOOR - mean_ch).sum(0)
         out["P"] = out["P"] + TINT_WEIGHT * torch.relu(tint - TINT_RADIUS).sum(-1).sum(0)
+        if seed_d is not None and SEED_SHOWN_WEIGHT:
+            out["P"] = out["P"] + SEED_SHOWN_WEIGHT * _seeds_unshown(seed_d, seed_ok, ctx.pick)
     return out
 
 
 def scores(light: torch.Tensor, dark: torch.Tensor, ctx: Context) -> dict[str, torch.Tensor]:
     """H, V, B and U per palette (each of shape (batch,)), without the penalty."""
     return evaluate(light, dark, ctx, with_penalty=False)
+
+
+def _seeds_unshown(seed_d: torch.Tensor, seed_ok: torch.Tensor, pick: int | None) -> torch.Tensor:
+    """Per palette, the CIEDE2000 (in units of 10) by which the K best-shown chromatic brand colours miss their
+    nearest chromatic role, beyond :data:`SEED_SHOWN_DE00`, summed over seeds and variants. ``seed_d`` is
+    (2, batch, seeds, chromatic roles)."""
+    near = seed_d.min(-1).values  # (2, B, S)
+    grey = torch.sqrt((seed_ok[:, 1:] ** 2).sum(-1)) < MIN_ROLE_CHROMA  # (S,)
+    near = torch.where(grey.to(near.device), torch.zeros_like(near), near)
+    k = near.shape[-1] if pick is None else min(pick, near.shape[-1])
+    near = near.topk(k, dim=-1, largest=False).values
+    return (torch.relu(near - SEED_SHOWN_DE00) / 10.0).sum(-1).sum(0)
 
 
 def _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx: Context) -> torch.Tensor:

@@ -150,21 +150,32 @@ class _Problem:
         free_chrom = [i for i in range(self.plan.n_chrom) if i not in self.plan.chrom_locks]
         if self.seed_hexes and free_chrom:
             # Half of the starts put a brand seed (with noise below) into a free chromatic slot; with more seeds
-            # than free slots, a quarter fill every free slot with distinct seeds (a random K of the C).
+            # than free slots, a quarter fill every free slot with distinct seeds (a random K of the C). An
+            # unlocked seed placed in a secondary/accent role starts in both of that role's tones: the dark tone
+            # is a slot of its own, and the seed fit is too flat far from a seed for the gradient to bring it
+            # there (a locked seed is shown already; its copy seeds the light tone only).
             seeds = hex_to_linear(self.seed_hexes).to(device=self.device, dtype=self.dtype)
+            both = [h not in self.plan.chrom_locks.values() for h in self.seed_hexes]
             for s in range(0, starts, 2):
                 j = (s // 2) % len(self.seed_hexes)
-                slot = 6 + free_chrom[(s // (2 * len(self.seed_hexes))) % len(free_chrom)]
-                lin[s, slot] = seeds[j]
+                slot = free_chrom[(s // (2 * len(self.seed_hexes))) % len(free_chrom)]
+                self._place(lin, s, slot, seeds[j], both[j])
             if len(self.seed_hexes) > len(free_chrom):
                 for s in range(1, starts, 4):
                     perm = torch.randperm(len(self.seed_hexes), generator=generator, device=self.device)
                     for i, slot in enumerate(free_chrom):
-                        lin[s, 6 + slot] = seeds[perm[i]]
+                        self._place(lin, s, slot, seeds[perm[i]], both[int(perm[i])])
         lin = lin.clamp(1e-4, 1 - 1e-4)
         z = torch.log(lin) - torch.log1p(-lin)
         noise = torch.randn(z.shape, generator=generator, device=self.device, dtype=self.dtype)
         return z + 0.15 * noise
+
+    def _place(self, lin: torch.Tensor, start: int, role: int, colour: torch.Tensor, both_tones: bool) -> None:
+        """Start chromatic role ``role`` (0 = primary) of one start at ``colour``; with ``both_tones`` the dark
+        variant's tone of a secondary/accent role too."""
+        lin[start, 6 + role] = colour
+        if both_tones and role > 0:
+            lin[start, 6 + self.plan.n_chrom + role - 1] = colour
 
     def _scheme_starts(self, lin: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         """Neutrals start tinted toward the anchor hue (the locked primary's or first seed's, else a random hue
