@@ -19,7 +19,7 @@ constraints, on background/surface CIEDE2000 (target 3.2), on polarity (OKLab L 
 surface >= 0.88; dark background <= 0.25 and surface <= 0.32), on background/surface/text chroma (OKLab C <= 0.03 /
 0.04 / 0.04, the near-neutral grounds and ink of current design systems), on chromatic roles' chroma (OKLab
 C >= 0.06), on text lightness outside the ink band :data:`INK_L`, on a variant's mean Ou-Luo CH below :data:`HARMONY_FLOOR`, on neutrals straying from their brand-tinted targets (OKLab a-b distance above
-:data:`themes.palette.scheme.TINT_RADIUS`), on the accent-distance aims (CIEDE2000 20, and 10 under deuteranopia, each with a 10 % margin)
+:data:`themes.palette.scheme.TINT_RADIUS`), on the accent-distance aims (CIEDE2000 20, and 10 under deuteranopia, each with a 10 % margin),
 on supporting colours below 3:1 on the background (WCAG 2.x SC 1.4.11, :data:`SUPPORT_UI_CONTRAST`), and on
 brand colours (the K best shown of C) that no chromatic role shows (:data:`SEED_SHOWN_DE00`).
 """
