@@ -6,8 +6,9 @@ from django.contrib.auth.models import AnonymousUser
 from courseplatform.engagement import services
 from courseplatform.engagement.models import PollVote
 from tests.factories import UserFactory
+from tests.races import race
 
-from .test_races import WORKERS, _race, on_postgresql, shop  # noqa: F401 - fixtures
+from .test_races import WORKERS, on_postgresql, shop  # noqa: F401 - fixtures
 
 
 def test_concurrent_claims_of_anonymous_votes_by_one_learner_count_once(shop):  # noqa: F811
@@ -18,7 +19,7 @@ def test_concurrent_claims_of_anonymous_votes_by_one_learner_count_once(shop):  
                  for i in range(WORKERS)]
     learner = UserFactory()
 
-    results = _race(lambda vote_id: services.poll_vote(poll=poll, option_id=option, learner=learner,
+    results = race(lambda vote_id: services.poll_vote(poll=poll, option_id=option, learner=learner,
                                                        session_key="", session_vote_id=vote_id),
                     [(vote.pk,) for vote in anonymous])
 
