@@ -2,10 +2,11 @@
 
 Every signed-in request loads its user (``SessionMiddleware`` gives the id, ``get_user`` the row); on the warm
 feed that query was the only one and about 40 % of the request (bench/load.py profile). The row is cached per
-user id for ``ACCOUNTS_USER_CACHE_S`` seconds and dropped whenever the row is saved or deleted — at once and again after the
-transaction commits, so a request reading the old row meanwhile cannot put it back for long. Everything Django
-checks on a cached user still runs per request: ``is_active`` (``user_can_authenticate``) and the session hash
-against the cached password hash, so a password change (a save) still ends the other sessions.
+user id for ``ACCOUNTS_USER_CACHE_S`` seconds and dropped whenever the row is saved or deleted, at once and again
+after the transaction commits. Everything Django checks on a cached user still runs per request: ``is_active``
+(``user_can_authenticate``) and the session hash against the cached password hash, so a password change (a save)
+ends the other sessions on their next request. One window remains: a request that read the old row just before the
+commit and stores it just after the second drop keeps it for up to the TTL.
 
 Writes that bypass ``save()`` (``QuerySet.update`` on the user table; none in this project) are seen within
 the TTL. While the cache is unreachable every lookup reads the database, as without this backend.
