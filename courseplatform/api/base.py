@@ -49,7 +49,7 @@ class ClientRateThrottle(SimpleRateThrottle):
     from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]``.
 
     On the Redis cache (production) a counter per client and window, the window opening at the client's first
-    request (``ResilientRedisCache.hit``: one round trip); a burst can reach twice the rate across a window's
+    request (``ResilientRedisCache.hit_many``: one round trip); a burst can reach twice the rate across a window's
     end. Elsewhere (the database cache of development) DRF's sliding log of request times.
 
     The first of a view's throttles counts every one of them in a single round trip (``hit_many``; the others

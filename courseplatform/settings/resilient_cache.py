@@ -110,25 +110,17 @@ class ResilientRedisCache(RedisCache):
     def has_key(self, key, version=None):
         return self._call("has_key", lambda: False, key, version)
 
-    def hit(self, key, window_s: int, version=None) -> tuple[int, float]:
-        """Count one request against ``key`` in a window of ``window_s`` seconds that opens at its first request;
-        return ``(requests so far in the window, seconds until it closes)``.
-
-        One round trip (``SET NX EX``, ``INCR``, ``TTL`` in one script) where DRF's throttle reads and
-        rewrites a pickled list of timestamps: two round trips and 8 % of an ingestion request's CPU
-        (bench/load.py profile). Fails open, ``(0, 0.0)``, while Redis is unreachable, and when ``key`` holds
-        something other than a counter (the key is dropped, so the next request opens a fresh window).
-        """
-        counts, _reads = self.hit_many([(key, window_s)], (), version)
-        return counts[0]
-
     def hit_many(self, counters: Sequence[tuple[str, int]], keys: Sequence[str] = (),
                  version=None) -> tuple[list[tuple[int, float]], dict | None]:
-        """:meth:`hit` for each ``(key, window_s)`` of ``counters``, and what ``get_many(keys)`` would answer
-        (``None`` when Redis could not be read: the caller reads them itself), all in one round trip: a request
-        under several throttles that then reads the cache pays one round trip for all of it. One Lua script
-        (``HIT_SCRIPT``): a single command to send and parse, where a MULTI pipeline of the same commands cost
-        1.6 times the CPU (redis-py 8)."""
+        """Count one request against each ``(key, window_s)`` of ``counters`` (a window opens at its counter's first
+        request) and answer ``([(requests so far in the window, seconds until it closes)], get_many(keys))``, all
+        in one round trip: a request under several throttles that then reads the cache pays one for all of it.
+
+        One Lua script (``HIT_SCRIPT``): a single command to send and parse, where DRF's throttle read and rewrote
+        a pickled list of timestamps per throttle (two round trips each) and a MULTI pipeline of the same commands
+        cost 1.6 times the CPU (redis-py 8). Fails open, every count ``(0, 0.0)`` and the reads ``None`` (the
+        caller reads them itself), while Redis is unreachable, and when a counter key holds something other than a
+        counter (the keys are dropped, so the next request opens fresh windows)."""
         import redis
 
         counter_keys = [self.make_and_validate_key(k, version=version) for k, _w in counters]
