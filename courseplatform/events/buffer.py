@@ -62,7 +62,8 @@ def client():
     return _client(location) if location else None
 
 
-def _errors() -> tuple[type[BaseException], ...]:
+def errors() -> tuple[type[BaseException], ...]:
+    """What an unreachable or restarted Redis raises (a deleted stream under a blocked read included)."""
     import redis
 
     return (redis.exceptions.RedisError, OSError)
@@ -77,7 +78,7 @@ def push(rows: list[dict]) -> bool:
     try:
         redis_client.xadd(STREAM, {"rows": json.dumps(rows, separators=(",", ":"))})
         return True
-    except _errors():
+    except errors():
         logger.warning("events buffer unavailable: impressions written directly", exc_info=True)
         return False
 

@@ -99,3 +99,37 @@ def test_the_flush_task_and_command_drain_the_buffer(stream):
     _log(learner, courses)
     call_command("flush_events")
     assert Interaction.objects.count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_following_flusher_survives_its_stream_vanishing_under_a_blocked_read_and_writes_what_comes_next(stream):
+    import io
+    import threading
+    import time
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    learner, courses = UserFactory(), [CourseFactory() for _ in range(2)]
+    err = io.StringIO()
+
+    def follow():
+        try:
+            call_command("flush_events", follow=True, seconds=6, stderr=err, stdout=io.StringIO())
+        finally:
+            connection.close()
+
+    flusher = threading.Thread(target=follow)
+    flusher.start()
+    deadline = time.monotonic() + 5
+    while not any("b" in c["flags"] and c["cmd"] == "xreadgroup" for c in stream.client_list()):
+        assert time.monotonic() < deadline, "the flusher never blocked on the stream"
+        time.sleep(0.02)
+    stream.delete(buffer.STREAM)  # a restarted Redis or a FLUSHDB: the blocked read fails with UNBLOCKED
+    _log(learner, courses)
+    while Interaction.objects.count() < 2 and time.monotonic() < deadline + 5:
+        time.sleep(0.05)
+    flusher.join(10)
+    assert not flusher.is_alive()
+    assert "unavailable" in err.getvalue()
+    assert Interaction.objects.count() == 2
