@@ -5,12 +5,20 @@ feed that query was the only one and about 40 % of the request (bench/load.py pr
 user id for ``ACCOUNTS_USER_CACHE_S`` seconds and dropped whenever the row is saved or deleted, at once and again
 after the transaction commits. Everything Django checks on a cached user still runs per request: ``is_active``
 (``user_can_authenticate``) and the session hash against the cached password hash, so a password change (a save)
-ends the other sessions on their next request. One window remains: a request that read the old row just before the
-commit and stores it just after the second drop keeps it for up to the TTL.
+ends the other sessions on their next request.
+
+A drop is a new *generation* (a random token under its own key, read in the same round trip as the row), and a row
+is cached with the generation read before the database was: a request that read the row before a change committed
+and stores it after the drop stores it under the old generation, which no later request accepts (deleting the key
+let such a request keep the old row, an account still active or an old password hash, for the whole TTL). The
+generation outlives any row cached before it by ``FORGET_S`` seconds; a request slower than that between its reads
+and its store is the one window left.
 
 Writes that bypass ``save()`` (``QuerySet.update`` on the user table; none in this project) are seen within
 the TTL. While the cache is unreachable every lookup reads the database, as without this backend.
 """
+
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
@@ -25,8 +33,17 @@ def user_cache_seconds() -> int:
     return int(getattr(settings, "ACCOUNTS_USER_CACHE_S", 0))
 
 
+#: how much longer than a cached row a generation lives: a request that read generation None and the old row just
+#: before a drop, and stores them up to this many seconds after it, still finds them refused
+FORGET_S = 60
+
+
 def user_cache_key(user_id) -> str:
     return f"accounts:user:{user_id}"
+
+
+def generation_key(user_id) -> str:
+    return f"accounts:user:{user_id}:gen"
 
 
 class CachedModelBackend(ModelBackend):
@@ -34,23 +51,29 @@ class CachedModelBackend(ModelBackend):
         seconds = user_cache_seconds()
         if not seconds:
             return super().get_user(user_id)
-        key = user_cache_key(user_id)
-        user = cache.get(key)
-        if user is None:
-            user = super().get_user(user_id)  # None for an unknown or inactive user: not cached
-            if user is not None:
-                cache.set(key, user, seconds)
-            return user
-        return user if self.user_can_authenticate(user) else None
+        key, gen_key = user_cache_key(user_id), generation_key(user_id)
+        got = cache.get_many([key, gen_key])  # one round trip
+        generation, entry = got.get(gen_key), got.get(key)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation:
+            user = entry[1]
+            return user if self.user_can_authenticate(user) else None
+        user = super().get_user(user_id)  # None for an unknown or inactive user: not cached
+        if user is not None:  # under the generation read before the row (module docstring)
+            cache.set(key, (generation, user), seconds)
+        return user
 
 
 def forget_cached_user(user_id) -> None:
-    """Drop the cached row now and after the current transaction commits."""
-    if not user_cache_seconds():
+    """Drop the cached row now and after the current transaction commits: a new generation each time."""
+    seconds = user_cache_seconds()
+    if not seconds:
         return
-    key = user_cache_key(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+
+    def new_generation() -> None:
+        cache.set(generation_key(user_id), uuid.uuid4().hex, seconds + FORGET_S)
+
+    new_generation()
+    transaction.on_commit(new_generation)
 
 
 def forget_saved_user(sender, instance, **kwargs) -> None:

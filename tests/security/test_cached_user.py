@@ -2,7 +2,10 @@
 every change saved to the account is seen by the very next request: a new password ends the other sessions, a
 deactivated or deleted account is signed out."""
 
+from unittest import mock
+
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -65,3 +68,26 @@ def test_a_renamed_account_is_seen_by_the_next_request(signed_in):
     user.username = "ines2"
     user.save()
     assert _who(client) == "ines2"
+
+
+def test_a_row_read_before_a_deactivation_committed_is_not_cached_after_it(signed_in):
+    """A request reads the row, the account is deactivated and committed (the cached copy dropped), then the
+    request stores what it read: the next request must still see the deactivation, not the stored old row."""
+    from django.contrib.auth.backends import ModelBackend
+
+    from courseplatform.accounts.backends import user_cache_key
+
+    client, user = signed_in
+    cache.delete(user_cache_key(user.pk))  # the next request reads the database
+    read_row = ModelBackend.get_user
+
+    def read_then_deactivate(backend, user_id):
+        row = read_row(backend, user_id)  # still active
+        deactivated = type(user).objects.get(pk=user_id)
+        deactivated.is_active = False
+        deactivated.save(update_fields=["is_active"])  # commits (autocommit), drops the cached row
+        return row
+
+    with mock.patch.object(ModelBackend, "get_user", read_then_deactivate):
+        assert _who(client) == "ines"  # this request read the row before the change: served as it was
+    assert _who(client) == ""
