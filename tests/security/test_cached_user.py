@@ -91,3 +91,18 @@ def test_a_row_read_before_a_deactivation_committed_is_not_cached_after_it(signe
     with mock.patch.object(ModelBackend, "get_user", read_then_deactivate):
         assert _who(client) == "ines"  # this request read the row before the change: served as it was
     assert _who(client) == ""
+
+
+def test_permissions_of_a_group_left_since_the_row_was_cached_are_gone(signed_in):
+    """Group membership is a many-to-many change (no ``post_save``): permissions must not come from the cache."""
+    from django.contrib.auth import get_user
+    from django.contrib.auth.models import Group, Permission
+
+    client, user = signed_in
+    editors = Group.objects.create(name="editors")
+    editors.permissions.add(Permission.objects.get(codename="change_course"))
+    user.groups.add(editors)
+    request = client.get("/api/feed?limit=1").wsgi_request
+    assert get_user(request).has_perm("catalog.change_course")  # cached row, permissions read now
+    user.groups.remove(editors)
+    assert not get_user(client.get("/api/feed?limit=1").wsgi_request).has_perm("catalog.change_course")
