@@ -78,6 +78,10 @@ def local_dir(version) -> Path:
     names = list(walk_files(storage, ref))
     if not names:
         return copy  # nothing stored: loading reports the missing artifact
+    # metadata.json first, as writers store it last (save, an erasure's rewrite of ids.json): a copy that raced a
+    # rewrite then holds the old metadata, differs from the stored one and is fetched again; taken last, it could
+    # pair the new metadata with the old ids.json for good (the person still named, every load a sha256 mismatch)
+    names.sort(key=lambda name: name != f"{ref.rstrip('/')}/metadata.json")
     tmp = copy.with_name(f".tmp-{copy.name}-{uuid.uuid4().hex[:8]}")
     for name in names:
         target = tmp / name[len(ref):].lstrip("/")
