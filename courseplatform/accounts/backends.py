@@ -71,6 +71,7 @@ def forget_cached_user(user_id) -> None:
 
     def new_generation() -> None:
         cache.set(generation_key(user_id), uuid.uuid4().hex, seconds + FORGET_S)
+        cache.delete(user_cache_key(user_id))  # not only refused: an erased person's row leaves the cache now
 
     new_generation()
     transaction.on_commit(new_generation)

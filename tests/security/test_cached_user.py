@@ -106,3 +106,14 @@ def test_permissions_of_a_group_left_since_the_row_was_cached_are_gone(signed_in
     assert get_user(request).has_perm("catalog.change_course")  # cached row, permissions read now
     user.groups.remove(editors)
     assert not get_user(client.get("/api/feed?limit=1").wsgi_request).has_perm("catalog.change_course")
+
+
+def test_a_deleted_accounts_row_leaves_the_cache_at_once(signed_in):
+    """An erasure deletes the account: its cached row (name, e-mail, password hash) must not stay in the cache."""
+    from courseplatform.accounts.backends import user_cache_key
+
+    _client, user = signed_in
+    key = user_cache_key(user.pk)
+    assert cache.get(key) is not None
+    user.delete()
+    assert cache.get(key) is None
