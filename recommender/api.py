@@ -8,6 +8,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
@@ -89,4 +90,4 @@ class FeedView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
             if _first_showing(request, payload["ids"]):
                 visitor_impressions_log(request._request, course_ids=payload["ids"], surface="api")
             selectors.feed_payload_mark_logged(request, limit, window)
-        return Response({"version": payload["version"], "items": payload["items"]})
+        return HttpResponse(payload["body"], content_type="application/json")

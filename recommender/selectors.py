@@ -11,6 +11,7 @@ The ranked candidates are cached per learner (see :mod:`recommender.cache`); the
 came from, so activating another version makes it stale at once, and enrolling or clicking deletes it.
 """
 
+import json
 import logging
 import time
 import uuid
@@ -363,8 +364,8 @@ def feed_cache_keys(request) -> list[str]:
 
 
 def feed_payload(request, limit: int = 20, got: dict | None = None) -> dict:
-    """``GET /api/feed``'s answer for the visitor of ``request``: ``{"version", "items", "ids"}`` (``items``
-    JSON-ready, ``ids`` the course ids in order), cached per visitor, language and limit with the active version
+    """``GET /api/feed``'s answer for the visitor of ``request``: ``{"version", "ids", "body"}`` (``ids`` the
+    course ids in order, ``body`` the response's JSON, ``{"version", "items"}``), cached per visitor, language and limit with the active version
     and the catalogue generation it was rendered from (:mod:`recommender.cache`). A warm request is one cache
     round trip and no query (none with ``got``, what ``cache.get_many(feed_cache_keys(request))`` answered,
     e.g. read in the throttle's round trip); a stale or missing entry is ranked by :func:`feed_for_request`
@@ -379,11 +380,10 @@ def feed_payload(request, limit: int = 20, got: dict | None = None) -> dict:
     if not (isinstance(entry, dict) and entry.get("v") == info["id"] and entry.get("g") == gen):
         entry = {"v": info["id"], "g": gen, "views": {}}
     payload = entry["views"].get(view)
-    if payload is None:
+    if not (isinstance(payload, dict) and "body" in payload):  # missing, or cached by an older release
         items = feed_for_request(request, limit=limit)
-        payload = {
+        body = {
             "version": info["id"],
-            "ids": [item["course"].pk for item in items],
             "items": [
                 {"position": n, "reason": item["reason"], "reason_code": item["reason_code"],
                  "course": {"id": c.pk, "title": c.title, "url": c.get_absolute_url(), "category": str(c.category),
@@ -391,6 +391,10 @@ def feed_payload(request, limit: int = 20, got: dict | None = None) -> dict:
                 for n, item in enumerate(items, start=1) for c in [item["course"]]
             ],
         }
+        # rendered once, here (compact UTF-8, as DRF's renderer): a warm request answers these bytes, with no
+        # JSON encoding and a cheap unpickle
+        payload = {"version": info["id"], "ids": [item["course"].pk for item in items],
+                   "body": json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()}
         entry["views"][view] = payload
         cache.set(key, entry, keys.FEED_TTL_S)
     return payload

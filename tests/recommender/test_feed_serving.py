@@ -68,6 +68,27 @@ def test_a_warm_feed_request_reads_its_cache_in_the_throttles_round_trip(served,
     assert redis_round_trips == ["GET", "MGET", "EVALSHA"]
 
 
+def test_a_warm_feed_answers_the_json_rendered_when_it_was_cached(served):
+    client, *_ = served
+    first = client.get("/api/feed?limit=6")
+    again = client.get("/api/feed?limit=6")
+    assert again["Content-Type"] == "application/json" and again.content == first.content
+    assert again.json() == first.json() and set(again.json()) == {"version", "items"}
+
+
+def test_an_entry_cached_by_an_older_release_is_rendered_again_not_served(served):
+    """A deploy finds entries of the previous shape (no rendered body) in the cache until they expire."""
+    client, learner, version, _courses = served
+    expected = client.get("/api/feed?limit=6").json()
+    key = keys.rendered_key(learner.pk)
+    entry = caches["default"].get(key)
+    entry["views"] = {view: {"version": p["version"], "ids": p["ids"], "items": expected["items"]}
+                      for view, p in entry["views"].items()}
+    caches["default"].set(key, entry)
+    response = client.get("/api/feed?limit=6")
+    assert response.status_code == 200 and response.json() == expected
+
+
 def test_the_rendered_feed_is_cached_per_language(served):
     client, *_ = served
     english = client.get("/api/feed?limit=3").json()["items"]
