@@ -6,17 +6,29 @@ log-in page (throttle counters) and every DRF-throttled API call into 500s. The 
 survive (feeds, popularity tables and counters are recomputed), so reads answer the default and writes are
 dropped, with a warning at most every ``WARN_EVERY_S`` seconds; the next command reconnects by itself.
 
+A dropped write is not forgotten, though: a ``delete`` or ``set`` that failed leaves the key's *old* value in
+Redis, and when Redis only paused (a failover, a stall, a timeout) that old value is read again afterwards: a
+session a log-out deleted, a user row a deactivation dropped. So the process owes Redis a delete of every key
+whose write failed, and pays it before its next command (``_owed``, at most ``OWED_MAX`` keys). Deleting a cache
+entry only ever costs a miss. What a process owed when it died stays owed to nobody: the entries then live until
+their timeouts (a user row: ``ACCOUNTS_USER_CACHE_S``).
+
 Lives beside the settings that select it (``base.py``); it could move to a shared ``core`` package.
 """
 
 import logging
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 WARN_EVERY_S = 10.0
+#: keys whose write failed, per Redis location, still to delete (oldest dropped beyond this many)
+OWED_MAX = 10_000
+_owed: dict[tuple, dict[str, None]] = {}  # process-wide: Django makes a cache object per thread
+_owed_lock = threading.Lock()
 
 
 def _redis_errors() -> tuple[type[BaseException], ...]:
@@ -75,6 +87,7 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
         self._hit_script = None
+        self._where = tuple(self._servers)  # whose debts are whose (``_owed``)
 
     def _degraded(self, operation: str, error: BaseException) -> None:
         now = time.monotonic()
@@ -83,11 +96,35 @@ class ResilientRedisCache(RedisCache):
             logger.warning("cache unavailable (%s: %s); serving without cache", operation, error)
 
     def _call(self, operation: str, fallback, *args, **kwargs):
+        self._pay_owed()
         try:
             return getattr(super(), operation)(*args, **kwargs)
         except _redis_errors() as error:
             self._degraded(operation, error)
             return fallback()
+
+    def _owe(self, keys: Iterable[str], version=None) -> None:
+        """Remember to delete ``keys`` (unmade) once Redis answers again: their write failed (module docstring)."""
+        made = [self.make_and_validate_key(k, version=version) for k in keys]
+        with _owed_lock:
+            owed = _owed.setdefault(self._where, {})
+            owed.update(dict.fromkeys(made))
+            while len(owed) > OWED_MAX:
+                del owed[next(iter(owed))]
+
+    def _pay_owed(self) -> None:
+        where = self._where
+        if not _owed.get(where):
+            return
+        with _owed_lock:
+            keys = list(_owed.pop(where, {}))
+        if not keys:
+            return
+        try:
+            self._cache.get_client(write=True).delete(*keys)
+        except _redis_errors():
+            with _owed_lock:  # still unreachable: owed again (before what was owed meanwhile)
+                _owed[where] = {**dict.fromkeys(keys), **_owed.get(where, {})}
 
     def add(self, key, value, timeout=None, version=None):
         return self._call("add", lambda: False, key, value, timeout, version)
@@ -96,13 +133,13 @@ class ResilientRedisCache(RedisCache):
         return self._call("get", lambda: default, key, default, version)
 
     def set(self, key, value, timeout=None, version=None):
-        return self._call("set", lambda: None, key, value, timeout, version)
+        return self._call("set", lambda: self._owe([key], version), key, value, timeout, version)
 
     def touch(self, key, timeout=None, version=None):
         return self._call("touch", lambda: False, key, timeout, version)
 
     def delete(self, key, version=None):
-        return self._call("delete", lambda: False, key, version)
+        return self._call("delete", lambda: self._owe([key], version) or False, key, version)
 
     def get_many(self, keys, version=None):
         return self._call("get_many", dict, keys, version)
@@ -123,6 +160,7 @@ class ResilientRedisCache(RedisCache):
         counter (the keys are dropped, so the next request opens fresh windows)."""
         import redis
 
+        self._pay_owed()
         counter_keys = [self.make_and_validate_key(k, version=version) for k, _w in counters]
         names = {self.make_and_validate_key(k, version=version): k for k in keys}
         client = self._cache.get_client(counter_keys[0], write=True)
@@ -155,10 +193,11 @@ class ResilientRedisCache(RedisCache):
         return self._call("incr", missing, key, delta, version)
 
     def set_many(self, data, timeout=None, version=None):
-        return self._call("set_many", lambda: list(data), data, timeout, version)
+        return self._call("set_many", lambda: self._owe(data, version) or list(data), data, timeout, version)
 
     def delete_many(self, keys, version=None):
-        return self._call("delete_many", lambda: None, keys, version)
+        keys = list(keys)
+        return self._call("delete_many", lambda: self._owe(keys, version), keys, version)
 
     def clear(self):
         return self._call("clear", lambda: False)
