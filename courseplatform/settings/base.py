@@ -202,7 +202,7 @@ if REDIS_URL:
     # API request no longer pays a database query for its session (bench/load.py).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     # the signed-in user read from Redis too, dropped on every save (accounts.backends); 0 turns it off
-    ACCOUNTS_USER_CACHE_S = env.int("ACCOUNTS_USER_CACHE_S", default=300)
+    ACCOUNTS_USER_CACHE_S = env.int("ACCOUNTS_USER_CACHE_S", default=60)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_table"}}
 # Impressions and exposures leave the request path through a durable Redis stream written in batches by the
