@@ -62,3 +62,24 @@ def test_a_differentiable_term_steers_the_optimiser_and_is_reported():
     s = steered["scores"]
     assert s["U"] == pytest.approx(DEFAULT_ALPHA * s["H"] + DEFAULT_BETA * s["V"] + DEFAULT_GAMMA * s["B"]
                                    + 3.0 * s["green_accent"], abs=2e-3)
+
+
+def test_seed_distances_follow_a_replaced_seed_tensor():
+    # evaluate() caches the seeds' CIELAB/OKLab per seeds tensor; the generator swaps in a float64 copy for
+    # repair and ranking, and a different brand colour must change the seed distances, never reuse stale ones.
+    from themes.palette.colorspace import hex_to_linear
+    from themes.palette.objective import Context, evaluate
+
+    light = hex_to_linear(["#FFFFFF", "#F2F2F2", "#222222", "#1E88E5", "#2E7D32", "#C62828"])[None]
+    dark = hex_to_linear(["#101010", "#202020", "#EEEEEE", "#1E88E5", "#81C784", "#EF9A9A"])[None]
+
+    def ctx(seed: str) -> Context:
+        return Context(1.0, 1.0, 1.0, hex_to_linear([seed]), [], {"light": True, "dark": True}, False)
+
+    near, far = ctx("#1E88E5"), ctx("#FFB300")
+    b_near = float(evaluate(light, dark, near)["B"])
+    assert float(evaluate(light, dark, far)["B"]) < b_near
+    near.seeds_lin = hex_to_linear(["#FFB300"])  # same context, new seeds tensor
+    assert float(evaluate(light, dark, near)["B"]) == pytest.approx(float(evaluate(light, dark, far)["B"]))
+    assert float(evaluate(light.float(), dark.float(), far)["B"]) == pytest.approx(
+        float(evaluate(light, dark, far)["B"]), abs=1e-5)

@@ -108,3 +108,15 @@ def test_hex_parsing_and_rounding():
     for bad in ("#12345", "#GGGGGG", "blue", "", None):
         with pytest.raises(ValueError, match="#rrggbb"):
             cs.parse_hex(bad)
+
+
+def test_oklab_to_xyz_inverts_xyz_to_oklab_in_float32_and_float64():
+    # the inverse matrices are cached per dtype: each dtype must get its own, not the first caller's
+    from themes.palette.colorspace import oklab_to_xyz, xyz_to_oklab
+
+    gen = torch.Generator().manual_seed(3)
+    xyz = torch.rand(256, 3, generator=gen, dtype=torch.float64) * 0.9 + 0.05
+    for dtype, tol in ((torch.float32, 1e-4), (torch.float64, 1e-10), (torch.float32, 1e-4)):
+        back = oklab_to_xyz(xyz_to_oklab(xyz.to(dtype)))
+        assert back.dtype == dtype
+        assert torch.allclose(back.double(), xyz, atol=tol)

@@ -179,3 +179,16 @@ def test_harmony_gradient_is_finite_for_greys_and_identical_colours():
     labs.requires_grad_(True)
     harmony_score(labs).backward()
     assert bool(torch.isfinite(labs.grad).all())
+
+
+@pytest.mark.parametrize("n_chrom", [1, 3, 7])
+def test_harmony_score_per_colour_hue_effect_equals_the_mean_over_pairs_of_ou_luo_pair(n_chrom):
+    # harmony_score takes Ou-Luo's hue effect once per colour (2 / n times their sum) instead of twice per pair;
+    # pinned against the plain mean of ou_luo_pair over every pair, for several palette sizes and a batch.
+    from themes.palette.colorspace import linear_to_lab
+
+    gen = torch.Generator().manual_seed(n_chrom)
+    lab = linear_to_lab(torch.rand(64, 3 + n_chrom, 3, generator=gen, dtype=torch.float64))
+    first, second = harmony_pairs(n_chrom)
+    mean_ch = ou_luo_pair(lab[:, first], lab[:, second]).mean(-1)
+    assert torch.allclose(harmony_score(lab), 0.5 * (1.0 + torch.tanh(mean_ch)), atol=1e-12)

@@ -181,10 +181,18 @@ def xyz_to_oklab(xyz: torch.Tensor) -> torch.Tensor:
 
 def oklab_to_xyz(oklab: torch.Tensor) -> torch.Tensor:
     """OKLab -> CIE XYZ (D65), inverse of :func:`xyz_to_oklab` (Ottosson 2020)."""
-    m2_inv = torch.linalg.inv(_mat(M2_LMS_TO_LAB, oklab).double()).to(oklab.dtype)
-    m1_inv = torch.linalg.inv(_mat(M1_XYZ_TO_LMS, oklab).double()).to(oklab.dtype)
+    m2_inv, m1_inv = _oklab_inverses(oklab.dtype, oklab.device)
     lms = (oklab @ m2_inv.T) ** 3
     return lms @ m1_inv.T
+
+
+@functools.lru_cache(maxsize=16)
+def _oklab_inverses(dtype: torch.dtype, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Transposable inverses of Ottosson's M2 and M1 (computed once per dtype and device: repair, tonal ramps
+    and starts call :func:`oklab_to_xyz` inside bisection loops)."""
+    m2 = torch.tensor(M2_LMS_TO_LAB, dtype=torch.float64, device=device)
+    m1 = torch.tensor(M1_XYZ_TO_LMS, dtype=torch.float64, device=device)
+    return torch.linalg.inv(m2).to(dtype), torch.linalg.inv(m1).to(dtype)
 
 
 def linear_to_oklab(lin: torch.Tensor) -> torch.Tensor:

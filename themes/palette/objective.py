@@ -26,6 +26,7 @@ brand colours (the K best shown of C) that no chromatic role shows (:data:`SEED_
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,7 +48,7 @@ from .legibility import (
     simulate_cvd,
 )
 from .lexicon import Region
-from .scheme import TINT_RADIUS, neutral_tint_fit, scheme_fit, tint_offset, tone_pair_fit
+from .scheme import TINT_RADIUS, neutral_tint_fit_from, scheme_fit, tint_distance2, tone_pair_fit
 
 PENALTY_WEIGHT = 10.0
 #: Each variant's mean Ou-Luo CH over its role pairs should reach this (a soft floor: 0.30 is the level the
@@ -119,6 +120,28 @@ class Context:
     scheme: str = "analogous"
     pick: int | None = None
     terms: list[Term] = field(default_factory=list)
+    _seed_cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+@functools.lru_cache(maxsize=32)
+def _pair_index(n_chrom: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor, int]:
+    """Index tensors of the CIEDE2000 pairs (V's pairs, then background/surface) and the number of V's pairs;
+    cached, since every optimiser step asks for the same ones."""
+    first, second = pairwise_indices(n_chrom)
+    n_v = len(first)
+    return (torch.tensor(first + [0], device=device), torch.tensor(second + [1], device=device), n_v)
+
+
+def _seed_spaces(ctx: Context, like: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The brand seeds in CIELAB and OKLab, in ``like``'s dtype and device (constants: computed once per
+    seeds tensor, dtype and device, then reused by every step)."""
+    key = (id(ctx.seeds_lin), like.dtype, like.device)
+    cached = ctx._seed_cache.get(key)
+    if cached is None or cached[0] is not ctx.seeds_lin:
+        seeds = ctx.seeds_lin.to(like)
+        cached = (ctx.seeds_lin, linear_to_lab(seeds), linear_to_oklab(seeds))
+        ctx._seed_cache[key] = cached
+    return cached[1], cached[2]
 
 
 def _ratio(y: torch.Tensor, i: int, j: int | list[int]) -> torch.Tensor:
@@ -140,21 +163,14 @@ def evaluate(light: torch.Tensor, dark: torch.Tensor, ctx: Context, with_penalty
     n_chrom = n_roles - 3
     pals = torch.stack((light, dark))  # (2, B, R, 3)
     n_seeds = 0 if ctx.seeds_lin is None else ctx.seeds_lin.shape[0]
-    rows = pals
-    if n_seeds:  # seeds ride along as extra rows so their distances come out of the same CIEDE2000 call
-        seeds = ctx.seeds_lin.to(pals)[None, None].expand(2, pals.shape[1], n_seeds, 3)
-        rows = torch.cat((pals, seeds), -2)
-    allp = torch.cat((rows, simulate_cvd(rows, "deuteranopia"), simulate_cvd(rows, "protanopia")))
-    lab = linear_to_lab(allp)  # (6, B, R + S, 3)
-    first, second = pairwise_indices(n_chrom)
-    n_v = len(first)
-    first, second = first + [0], second + [1]  # background/surface (penalty only)
-    for j in range(n_seeds):  # seed j against every chromatic role
-        first += [n_roles + j] * n_chrom
-        second += list(range(3, n_roles))
-    fi = torch.tensor(first, device=lab.device)
-    si = torch.tensor(second, device=lab.device)
+    allp = torch.cat((pals, simulate_cvd(pals, "deuteranopia"), simulate_cvd(pals, "protanopia")))
+    lab = linear_to_lab(allp)  # (6, B, R, 3)
+    fi, si, n_v = _pair_index(n_chrom, lab.device)
     d = delta_e_2000(lab.index_select(-2, fi), lab.index_select(-2, si))  # (6, B, pairs)
+    seed_d = seed_ok = None
+    if n_seeds:  # seeds (constants) against every chromatic role, normal vision only: (2, B, S, n_chrom)
+        seeds_lab, seed_ok = _seed_spaces(ctx, pals)
+        seed_d = delta_e_2000(seeds_lab[:, None, :], lab[0:2, :, None, 3:n_roles])
     dist = distance_term(d[0:2, :, :n_v], d[2:4, :, :n_v], d[4:6, :, :n_v])  # (2, B)
     y = relative_luminance(pals)  # (2, B, R)
     cr_text = _ratio(y, 2, [0, 1])
@@ -163,12 +179,11 @@ def evaluate(light: torch.Tensor, dark: torch.Tensor, ctx: Context, with_penalty
     h = harmony_score(lab[0:2, :, :n_roles])
     oklab = linear_to_oklab(pals)
     oklch = lab_to_lch(oklab)  # (2, B, R, 3)
-    seed_d = d[0:2, :, n_v + 1 :].reshape(2, -1, n_seeds, n_chrom) if n_seeds else None
-    seed_ok = linear_to_oklab(ctx.seeds_lin.to(pals)) if n_seeds else None
     scheme = scheme_fit(oklab[:, :, 3:], ctx.scheme, seed_ok)
+    tint_d2 = torch.stack([tint_distance2(oklab[i, :, :3], oklab[i, :, 3], v) for i, v in enumerate(("light", "dark"))])
     extra = [
         *[scheme] * SCHEME_PARTS,
-        torch.stack([neutral_tint_fit(oklab[i, :, :3], oklab[i, :, 3], v) for i, v in enumerate(("light", "dark"))]),
+        neutral_tint_fit_from(tint_d2),
         tone_pair_fit(oklab[0, :, 3:], oklab[1, :, 3:])[None].expand(2, -1),
     ]
     b = brand_score_from(seed_d, oklch[:, :, 3:], ctx.regions, extra=extra, pick=ctx.pick)
@@ -178,8 +193,8 @@ def evaluate(light: torch.Tensor, dark: torch.Tensor, ctx: Context, with_penalty
         out[term.name] = term.fn(light, dark)
         out["U"] = out["U"] + term.weight * out[term.name]
     if with_penalty:
-        out["P"] = _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx)
-        tint = torch.stack([tint_offset(oklab[i, :, :3], oklab[i, :, 3], v) for i, v in enumerate(("light", "dark"))])
+        out["P"] = _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx, seed_ok)
+        tint = torch.sqrt(tint_d2 + 1e-12)  # (2, B, 3): tint_offset of each neutral
         mean_ch = torch.atanh((2.0 * h - 1.0).clamp(-0.999999, 0.999999))  # (2, B): mean Ou-Luo CH per variant
         out["P"] = out["P"] + HARMONY_FLOOR_WEIGHT * torch.relu(HARMONY_FLOOR - mean_ch).sum(0)
         out["P"] = out["P"] + TINT_WEIGHT * torch.relu(tint - TINT_RADIUS).sum(-1).sum(0)
@@ -205,11 +220,13 @@ def _seeds_unshown(seed_d: torch.Tensor, seed_ok: torch.Tensor, pick: int | None
     return (torch.relu(near - SEED_SHOWN_DE00) / 10.0).sum(-1).sum(0)
 
 
-def _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx: Context) -> torch.Tensor:
+def _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx: Context, seed_ok: torch.Tensor | None = None) -> torch.Tensor:
     """Soft constraint violation per palette (0 when comfortably feasible)."""
     total = _hinge_ln(cr_text, MIN_TEXT_CONTRAST).sum(0)
-    must = torch.tensor([ctx.primary_must_hold["light"], ctx.primary_must_hold["dark"]], dtype=pals.dtype)
-    total = total + (must.to(pals.device)[:, None] * _hinge_ln(cr_ui[..., :1], MIN_PRIMARY_CONTRAST)).sum(0)
+    primary_hinge = _hinge_ln(cr_ui[..., :1], MIN_PRIMARY_CONTRAST)  # (2, B)
+    for i, variant in enumerate(("light", "dark")):
+        if ctx.primary_must_hold[variant]:
+            total = total + primary_hinge[i]
     lch = oklch[:, :, :2]  # (2, B, 2, 3) grounds in OKLCh
     total = total + torch.relu(0.92 - lch[0, :, 0, 0]) + torch.relu(0.88 - lch[0, :, 1, 0])
     total = total + torch.relu(lch[1, :, 0, 0] - 0.25) + torch.relu(lch[1, :, 1, 0] - 0.32)
@@ -225,11 +242,10 @@ def _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx: Context) -> torch.Tensor:
     total = total + 5.0 * torch.relu(MIN_ROLE_CHROMA - chroma).sum(-1).sum(0)
     if cr_ui.shape[-1] > 1 and SUPPORT_UI_WEIGHT:
         short = torch.relu(math.log(SUPPORT_UI_CONTRAST * _MARGIN) - torch.log(cr_ui[..., 1:]))  # (2, B, roles)
-        if ctx.seeds_lin is not None and ctx.seeds_lin.shape[0]:
+        if seed_ok is not None:
             # a role showing one of the brand's own colours keeps it (brand fidelity wins over the aim)
             sup = linear_to_oklab(pals[..., 4:, :])
-            seeds = linear_to_oklab(ctx.seeds_lin.to(pals))
-            d2 = ((sup[..., :, None, :] - seeds) ** 2).sum(-1).min(-1).values
+            d2 = ((sup[..., :, None, :] - seed_ok) ** 2).sum(-1).min(-1).values
             short = short * (1.0 - torch.exp(-d2 / (2 * BRAND_ROLE_SIGMA**2)))
         total = total + SUPPORT_UI_WEIGHT * short.sum(-1).sum(0)
     n_chrom = pals.shape[-2] - 3

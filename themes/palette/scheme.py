@@ -143,6 +143,17 @@ def tint_offset(neutral_oklab: torch.Tensor, primary_oklab: torch.Tensor, varian
                       .sum(-1) + 1e-12)
 
 
+def tint_distance2(neutral_oklab: torch.Tensor, primary_oklab: torch.Tensor, variant: str) -> torch.Tensor:
+    """Squared OKLab a-b distance (..., 3) of each neutral from its brand-tinted target: the shared part of
+    :func:`tint_offset` (its square root) and :func:`neutral_tint_fit`, computed once per optimiser step."""
+    return ((neutral_oklab[..., 1:] - _tint_targets(neutral_oklab, primary_oklab, variant)) ** 2).sum(-1)
+
+
+def neutral_tint_fit_from(d2: torch.Tensor) -> torch.Tensor:
+    """:func:`neutral_tint_fit` from :func:`tint_distance2`."""
+    return torch.exp(-d2 / (2 * _TINT_SIGMA**2)).mean(-1)
+
+
 def neutral_tint_fit(neutral_oklab: torch.Tensor, primary_oklab: torch.Tensor, variant: str) -> torch.Tensor:
     """How close background/surface/text (..., 3, 3) are to the brand-tinted neutral targets, in [0, 1].
 
