@@ -116,3 +116,22 @@ def test_explicit_scheme_moves_the_accents():
 
     assert accent_gaps("analogous") <= 80.0
     assert accent_gaps("complementary") >= 120.0
+
+
+@pytest.mark.parametrize("scheme", ["analogous", "complementary", "triadic"])
+def test_grey_brand_supporting_colours_follow_the_first_supporting_colours_hue_family(scheme):
+    # A grey primary has no hue: the secondary may take any hue, and the accent is placed by the scheme around
+    # the secondary's hue (an unrelated accent hue scores lower). With a chromatic primary nothing changes.
+    def fit(primary_chroma, secondary_hue, accent_hue):
+        rows = [_oklab_lch(0.3, primary_chroma, 250.0), _oklab_lch(0.5, 0.05, secondary_hue),
+                _oklab_lch(0.65, 0.05, accent_hue)]
+        return float(scheme_fit(torch.tensor([rows], dtype=torch.float64), scheme)[0])
+
+    for secondary in (30.0, 150.0, 280.0):
+        on = fit(0.0, secondary, secondary + SCHEMES[scheme][-1])
+        off = fit(0.0, secondary, secondary + 90.0)
+        assert on > 0.9 and off < 0.7
+    # the secondary's own hue is free for a grey brand
+    assert fit(0.0, 30.0, 30.0) == pytest.approx(fit(0.0, 200.0, 200.0), abs=1e-9)
+    # chromatic primary: accent and secondary are each placed around the primary, not around each other
+    assert fit(0.15, 250.0, 250.0 + SCHEMES[scheme][-1]) > 0.9

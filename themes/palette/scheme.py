@@ -7,6 +7,9 @@ TOG 25(3):624-630 (after Matsuda 1995), where a palette is harmonious when its h
 relative to one another. Every scheme keeps the primary's own hue as a sector too: tints and shades of the brand
 hue, the way Material Design 3's tonal-spot scheme derives its secondary palette from the source hue
 (Material Color Utilities, ``SchemeTonalSpot``: secondary = source hue at low chroma, tertiary = hue + 60 deg).
+A grey brand (black, white, grey) has no hue to build on: its first supporting colour then sets the hue
+family and the others take the scheme's places around that hue, instead of each supporting colour taking any
+hue (which let harmony's hue preferences pick a steel blue and a khaki whatever the brand).
 
 Neutrals (background, surface, text) are tinted toward the brand hue with low chroma, as Material 3 builds its
 neutral palettes (source hue, HCT chroma 4-8, i.e. about 0.01-0.02 OKLCh chroma); a grey brand gives grey
@@ -107,16 +110,15 @@ def scheme_fit(chrom_oklab: torch.Tensor, scheme: str, seed_oklab: torch.Tensor 
         return torch.ones(chrom_oklab.shape[:-2], dtype=chrom_oklab.dtype, device=chrom_oklab.device)
     u, c = _unit(chrom_oklab[..., 1:, 1:])
     up, cp = _unit(chrom_oklab[..., :1, 1:])
-    cos_d = (u * up).sum(-1)  # cos(h_i - h_p)
-    sin_d = up[..., 0] * u[..., 1] - up[..., 1] * u[..., 0]  # sin(h_i - h_p)
-    fits = []
-    for offset in SCHEMES[scheme]:
-        o = math.radians(offset)
-        cos_rel = cos_d * math.cos(o) + sin_d * math.sin(o)  # cos(h_i - h_p - o)
-        fits.append(torch.exp(_KAPPA * (cos_rel - 1.0)))
-    fit = torch.stack(fits, -1).max(-1).values  # (..., n_chrom - 1)
+    fit = _sector_fit(u, up, scheme)  # (..., n_chrom - 1)
     weight = torch.sigmoid((cp - _HUE_CHROMA) / 0.01)  # (..., 1): how much the primary has a hue
-    hue_fit = weight * fit + (1.0 - weight)
+    # A grey primary has no hue to build on: the first supporting colour then sets the hue family and the
+    # other supporting colours take the scheme's places around it (its own hue is free).
+    if u.shape[-2] > 1:
+        rel = torch.cat((torch.ones_like(fit[..., :1]), _sector_fit(u[..., 1:, :], u[..., :1, :], scheme)), -1)
+    else:
+        rel = torch.ones_like(fit)
+    hue_fit = weight * fit + (1.0 - weight) * rel
     # Chroma hierarchy: supporting colours are less saturated than the brand colour (Material 3 tonal spot:
     # secondary at 16/36 and tertiary at 24/36 of the primary's chroma). Grey brands allow modest colour.
     cap = SUPPORT_CHROMA_RATIO * torch.maximum(cp, torch.full_like(cp, _GREY_BRAND_CHROMA))
@@ -127,6 +129,18 @@ def scheme_fit(chrom_oklab: torch.Tensor, scheme: str, seed_oklab: torch.Tensor 
         d2 = ((chrom_oklab[..., 1:, None, :] - seed_oklab.to(chrom_oklab)) ** 2).sum(-1)  # (..., roles, seeds)
         role_fit = torch.maximum(role_fit, torch.exp(-d2 / (2 * _SEED_SIGMA**2)).max(-1).values)
     return role_fit.mean(-1)
+
+
+def _sector_fit(u: torch.Tensor, ref: torch.Tensor, scheme: str) -> torch.Tensor:
+    """Best von Mises fit of unit hue vectors ``u`` (..., n, 2) to the scheme's sectors around ``ref`` (..., 1, 2)."""
+    cos_d = (u * ref).sum(-1)  # cos(h_i - h_ref)
+    sin_d = ref[..., 0] * u[..., 1] - ref[..., 1] * u[..., 0]  # sin(h_i - h_ref)
+    fits = []
+    for offset in SCHEMES[scheme]:
+        o = math.radians(offset)
+        cos_rel = cos_d * math.cos(o) + sin_d * math.sin(o)  # cos(h_i - h_ref - o)
+        fits.append(torch.exp(_KAPPA * (cos_rel - 1.0)))
+    return torch.stack(fits, -1).max(-1).values
 
 
 def _tint_targets(neutral_oklab: torch.Tensor, primary_oklab: torch.Tensor, variant: str) -> torch.Tensor:
