@@ -38,7 +38,7 @@ def test_404_on_a_chinese_page_is_in_chinese_and_leads_back_to_the_chinese_catal
 
 def test_403_for_a_learner_on_a_staff_page_is_a_styled_translated_page(client, learner):
     client.force_login(learner)
-    for prefix, text in (("", "You may not open this page"), ("/zh-hans", "您无权打开此页面")):
+    for prefix, text in (("", "You may not open this page"), ("/zh-hans", "你无权打开此页面")):
         response = client.get(f"{prefix}/staff/palettes/")
         assert response.status_code == 403
         html = response.content.decode()
