@@ -64,9 +64,9 @@ class FeedView(RequestLanguageMixin, DatabaseUnavailableMixin, APIView):
     permission_classes = [AllowAny]
     throttle_classes = [FeedThrottle]
 
-    def throttle_cache_reads(self, request) -> list[str]:
+    def throttle_cache_reads(self, request, user_id: int | None) -> list[str]:
         """The feed's cache keys, read in the throttle's round trip (:class:`ClientRateThrottle`)."""
-        return selectors.feed_cache_keys(request)
+        return selectors.feed_cache_keys(user_id)
 
     @extend_schema(
         operation_id="feed",

@@ -357,20 +357,19 @@ def _catalog_generation(got: dict) -> str:
     return gen
 
 
-def feed_cache_keys(request) -> list[str]:
-    """The cache keys :func:`feed_payload` reads for the visitor of ``request``."""
-    user = request.user if request.user.is_authenticated else None
-    return [keys.ACTIVE_KEY, keys.CATALOG_KEY, keys.rendered_key(user.pk if user else None)]
+def feed_cache_keys(user_id: int | None) -> list[str]:
+    """The cache keys :func:`feed_payload` reads for learner ``user_id`` (None: an anonymous visitor)."""
+    return [keys.ACTIVE_KEY, keys.CATALOG_KEY, keys.rendered_key(user_id)]
 
 
 def feed_payload(request, limit: int = 20, got: dict | None = None) -> dict:
     """``GET /api/feed``'s answer for the visitor of ``request``: ``{"version", "ids", "body"}`` (``ids`` the
     course ids in order, ``body`` the response's JSON, ``{"version", "items"}``), cached per visitor, language and limit with the active version
     and the catalogue generation it was rendered from (:mod:`recommender.cache`). A warm request is one cache
-    round trip and no query (none with ``got``, what ``cache.get_many(feed_cache_keys(request))`` answered,
+    round trip and no query (none with ``got``, what ``cache.get_many(feed_cache_keys(user_id))`` answered,
     e.g. read in the throttle's round trip); a stale or missing entry is ranked by :func:`feed_for_request`
     and stored."""
-    *_shared, key = wanted = feed_cache_keys(request)
+    *_shared, key = wanted = feed_cache_keys(request.user.pk if request.user.is_authenticated else None)
     if got is None:
         got = cache.get_many(wanted)
     info = got.get(keys.ACTIVE_KEY) or active_version_info()

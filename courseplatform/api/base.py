@@ -6,8 +6,10 @@ Session authentication with CSRF enforced for anonymous sessions too (a browser 
 """
 
 import logging
+from collections.abc import Sequence
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.db import InterfaceError, OperationalError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -21,18 +23,56 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from courseplatform.accounts.backends import (
+    CachedModelBackend,
+    prefetched_user_row,
+    user_cache_seconds,
+    user_row_keys,
+)
+
 logger = logging.getLogger(__name__)
 RETRY_AFTER_S = 5
+_UNKNOWN = object()  # ``_count_all``: no user id given, ``request.user`` says
 
 
 class CsrfSessionAuthentication(SessionAuthentication):
-    """Session authentication that checks CSRF for anonymous sessions as well as logged-in users."""
+    """Session authentication that checks CSRF for anonymous sessions as well as logged-in users.
+
+    On Redis, the signed-in user's cached row is read in the round trip of the view's throttles (and cache reads),
+    one round trip instead of two (:meth:`ClientRateThrottle.count_ahead`); Django's checks of the user (active,
+    the session hash) run as before. A session whose user does not check out is then counted and read again as
+    the anonymous visitor it is."""
 
     def authenticate(self, request):
-        result = super().authenticate(request)
+        user_id = _session_user_id(request)
+        counted = ClientRateThrottle.count_ahead(request, user_id) if user_id is not None else None
+        if counted is None:
+            result = super().authenticate(request)
+        else:
+            with prefetched_user_row(user_id, counted):
+                result = super().authenticate(request)
+            if result is None or str(result[0].pk) != str(user_id):  # counted for a user it turned out not to be
+                request.throttle_counts = request.cache_reads = None
         if result is None and request._request.method not in ("GET", "HEAD", "OPTIONS"):
             self.enforce_csrf(request)
         return result
+
+
+def _session_user_id(request):
+    """The user id the session names when the cached backend would read that user (else None). Reads the session,
+    which authenticating reads anyway."""
+    if not user_cache_seconds():
+        return None
+    session = getattr(request._request, "session", None)
+    try:
+        if session is None or session.get(BACKEND_SESSION_KEY) != _CACHED_BACKEND:
+            return None
+        return session.get(SESSION_KEY)
+    except Exception:  # the session store failed: authenticating reports it as it always has
+        return None
+
+
+_CACHED_BACKEND = f"{CachedModelBackend.__module__}.{CachedModelBackend.__qualname__}"
 
 
 class CsrfSessionScheme(OpenApiAuthenticationExtension):
@@ -53,9 +93,11 @@ class ClientRateThrottle(SimpleRateThrottle):
     end. Elsewhere (the database cache of development) DRF's sliding log of request times.
 
     The first of a view's throttles counts every one of them in a single round trip (``hit_many``; the others
-    answer from ``request.throttle_counts``), and a view with ``throttle_cache_reads(request) -> list of cache
-    keys`` has them read in that round trip too: ``request.cache_reads`` is then what ``cache.get_many`` would
-    answer (``None``: not read here).
+    answer from ``request.throttle_counts``), and a view with ``throttle_cache_reads(request, user_id) -> list of
+    cache keys`` (``user_id``: who the request is for, None anonymous) has them read in that round trip too:
+    ``request.cache_reads`` is then what ``cache.get_many`` would answer (``None``: not read here). For a signed-in
+    session that round trip happens during authentication and also reads the user's cached row
+    (:class:`CsrfSessionAuthentication`).
     """
 
     _retry_after: float | None = None
@@ -80,16 +122,44 @@ class ClientRateThrottle(SimpleRateThrottle):
         # its own key name: DRF's sliding log keeps a pickled list under the plain key (e.g. before a deploy)
         return f"{self.get_cache_key(request, view)}:n"
 
-    def _count_all(self, request, view) -> dict[str, tuple[int, float]]:
-        """Count this request against every rate-limited throttle of ``view`` at once (this one included)."""
+    def _count_all(self, request, view, user_id=_UNKNOWN, extra: Sequence[str] = ()) -> dict[str, tuple[int, float]]:
+        """Count this request against every rate-limited throttle of ``view`` at once (this one included), with
+        the view's cache reads and ``extra`` keys in the same round trip (``request.cache_reads`` then holds the
+        view's, the answer the extra ones). ``user_id``: the user the request is being authenticated as (before
+        ``request.user`` exists), else ``request.user``'s."""
         throttles = [t for t in view.get_throttles() if isinstance(t, ClientRateThrottle) and t.rate is not None]
         if not any(type(t) is type(self) for t in throttles):
             throttles.append(self)
-        counters = {t._counter_key(request, view): t.duration for t in throttles}
+        if user_id is _UNKNOWN:
+            counters = {t._counter_key(request, view): t.duration for t in throttles}
+            user_id = request.user.pk if request.user.is_authenticated else None
+        else:
+            request.counting_for = user_id  # get_cache_key's user while request.user is being worked out
+            try:
+                counters = {t._counter_key(request, view): t.duration for t in throttles}
+            finally:
+                del request.counting_for
         wanted = getattr(view, "throttle_cache_reads", None)
-        counts, request.cache_reads = self.cache.hit_many(list(counters.items()),
-                                                          wanted(request) if wanted else ())
+        reads = list(wanted(request, user_id)) if wanted else []
+        counts, got = self.cache.hit_many(list(counters.items()), [*reads, *extra])
+        request.cache_reads = None if got is None else {k: got[k] for k in reads if k in got}
+        request.prefetched = None if got is None else {k: got[k] for k in extra if k in got}
         return dict(zip(counters, counts, strict=True))
+
+    @classmethod
+    def count_ahead(cls, request, user_id) -> dict | None:
+        """Before authentication: count the request as user ``user_id`` against the view's throttles, read the
+        view's cache keys, and read that user's cached row, all in one round trip; answers what the cache holds
+        for ``accounts.backends.user_row_keys(user_id)`` (None: nothing counted, Redis not in use or unreachable,
+        or a view without these throttles)."""
+        view = (request.parser_context or {}).get("view")
+        if view is None:
+            return None
+        first = next((t for t in view.get_throttles() if isinstance(t, cls) and t.rate is not None), None)
+        if first is None or not hasattr(first.cache, "hit_many"):
+            return None
+        request.throttle_counts = first._count_all(request, view, user_id, user_row_keys(user_id))
+        return request.prefetched
 
     def wait(self):
         return self._retry_after if self._retry_after is not None else super().wait()
@@ -102,8 +172,11 @@ class ClientRateThrottle(SimpleRateThrottle):
         return super().get_ident(request)
 
     def get_cache_key(self, request, view):
-        user = getattr(request, "user", None)
-        ident = f"u{user.pk}" if user is not None and user.is_authenticated else f"ip{self.get_ident(request)}"
+        user_id = request.__dict__.get("counting_for", _UNKNOWN)  # counted ahead of authentication
+        if user_id is _UNKNOWN:
+            user = getattr(request, "user", None)
+            user_id = user.pk if user is not None and user.is_authenticated else None
+        ident = f"u{user_id}" if user_id is not None else f"ip{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 

@@ -26,8 +26,11 @@ def _cache_settings(location: str) -> dict:
                         "LOCATION": location, "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 
 
-@pytest.fixture
-def redis_cache(settings):
+@pytest.fixture(params=[0, 60], ids=["user-read-apart", "user-read-with-the-counters"])
+def redis_cache(settings, request):
+    """The production cache; the signed-in user's row uncached, or cached and read in the throttles' round trip
+    (``ACCOUNTS_USER_CACHE_S``: api.base.CsrfSessionAuthentication)."""
+    settings.ACCOUNTS_USER_CACHE_S = request.param
     require(redis_available(REDIS_URL), f"Redis at {REDIS_URL} (the production cache's throttle)", "redis-server",
             "SKIP_REDIS")
     server = redis.Redis.from_url(REDIS_URL)

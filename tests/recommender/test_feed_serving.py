@@ -56,16 +56,34 @@ def test_a_warm_feed_request_makes_at_most_one_query_and_writes_nothing(served, 
     assert not Interaction.objects.exists() and buffer.backlog()["entries"] == 1  # the first showing only
 
 
-def test_a_warm_feed_request_reads_its_cache_in_the_throttles_round_trip(served, settings, redis_round_trips):
-    """Three round trips: the session, the learner (its row and generation: accounts.backends), and one script
-    with the throttle counter and the feed."""
+def test_a_warm_feed_request_reads_the_learner_and_its_cache_in_the_throttles_round_trip(served, settings,
+                                                                                         redis_round_trips):
+    """Two round trips: the session, then one script with the throttle counter, the learner's cached row and
+    generation (accounts.backends) and the feed."""
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     client, learner, *_ = served
     client.force_login(learner)  # a session stored through the cache
     first = client.get("/api/feed?limit=6").json()
     redis_round_trips.clear()
     assert client.get("/api/feed?limit=6").json() == first
-    assert redis_round_trips == ["GET", "MGET", "EVALSHA"]
+    assert redis_round_trips == ["GET", "EVALSHA"]
+
+
+def test_a_session_whose_password_changed_gets_the_anonymous_feed_counted_by_address(served, settings):
+    """The script counted and read for the session's user; the session no longer checks out (another device
+    changed the password), so the request is anonymous: counted again by address, the learner's feed unread."""
+    from django.core.cache import cache
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "feed": "1000/min"}}
+    client, learner, *_ = served
+    mine = client.get("/api/feed?limit=6").json()
+    learner.set_password("a-new-password-2026")
+    learner.save()
+    response = client.get("/api/feed?limit=6")
+    assert response.status_code == 200 and response.wsgi_request.user.is_anonymous
+    assert response.json() != mine
+    assert cache.get("throttle_feed_ip127.0.0.1:n") == 1
 
 
 def test_a_warm_feed_answers_the_json_rendered_when_it_was_cached(served):
