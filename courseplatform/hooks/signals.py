@@ -15,6 +15,7 @@ Senders are the core services; receivers must not assume they run in the request
   creator's page of it): a reviewer decided; sent by the theming plugin, whose models the core does not know
 * ``job_failed``: ``job`` (a tracked job, any ``TrackedJob`` subclass, ended failed)
 * ``certificate_issued``: ``learner``, ``course``, ``certificate`` (a new certificate, not a repeated look-up)
+* ``user_signed_up``: ``user``, ``language`` (the language of the page they signed up on)
 """
 
 import logging
@@ -35,6 +36,7 @@ quiz_passed = Signal()
 palette_reviewed = Signal()
 job_failed = Signal()
 certificate_issued = Signal()
+user_signed_up = Signal()
 
 
 def send_on_commit(signal: Signal, sender, **kwargs) -> None:

@@ -324,7 +324,7 @@ def certificate_issue(*, learner, course: Course) -> Certificate:
     existing = Certificate.objects.filter(learner=learner, course=course).first()
     if existing is not None:
         return existing
-    name = (learner.get_full_name() or "").strip() or learner.get_username()
+    name = (learner.get_full_name() or "").strip() or str(learner)  # the display name, else the username
     try:
         with transaction.atomic():
             certificate = Certificate.objects.create(learner=learner, course=course, learner_name=name[:150],

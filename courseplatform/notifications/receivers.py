@@ -14,10 +14,11 @@ from courseplatform.hooks.signals import (
     job_failed,
     order_paid,
     palette_reviewed,
+    user_signed_up,
 )
 
 from . import kinds, selectors
-from .services import notify
+from .services import mail_language_default, notify
 
 
 def _path(name: str, *args) -> str:
@@ -68,3 +69,8 @@ def on_order_paid(sender, order, **kwargs) -> None:
     notify(order.learner, kinds.ORDER_RECEIPT, key=f"order:{order.pk}",
            params={"course": order.course.title, "number": str(order.number)},
            url=_path("commerce:receipt", order.number))
+
+
+@receiver(user_signed_up, dispatch_uid="notifications.user_signed_up")
+def on_user_signed_up(sender, user, language, **kwargs) -> None:
+    mail_language_default(user=user, language=language)

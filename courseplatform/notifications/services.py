@@ -192,6 +192,13 @@ def preferences_set(*, user, channels: dict[str, str], language: str | None = No
             MailLanguage.objects.update_or_create(user=user, defaults={"language": language})
 
 
+def mail_language_default(*, user, language: str) -> None:
+    """Write ``user``'s mails in ``language`` (one of ``LANGUAGES``, else nothing changes) unless they chose one
+    on the settings page: a person who signed up in Chinese gets Chinese mail from the first."""
+    if language in dict(settings.LANGUAGES):
+        MailLanguage.objects.get_or_create(user=user, defaults={"language": language})
+
+
 def unsubscribe(token: str):
     """Stop the mails a token names: one kind (it stays in the centre), or the digest (its kinds stay in the
     centre, without mail). Returns ``(user, kind)``; raises ``ValidationError`` for a forged or stale token."""

@@ -88,3 +88,11 @@ def test_plain_certificate_without_a_plugin(course, enrolled):
     certificate = certificate_issue(learner=enrolled, course=course)
     image = certificates._plain(certificate, "1 Jan 2026", certificates.SIZE)
     assert image.size == certificates.SIZE and image.convert("L").getextrema()[0] < 128
+
+
+def test_a_certificate_names_the_display_name_when_the_account_has_no_full_name(course, enrolled):
+    """Sign-up asks for a display name, never a first or last name."""
+    enrolled.first_name = enrolled.last_name = ""
+    enrolled.display_name = "王小明"
+    enrolled.save()
+    assert certificate_issue(learner=enrolled, course=course).learner_name == "王小明"
