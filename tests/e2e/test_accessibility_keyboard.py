@@ -85,3 +85,21 @@ def test_palette_review_approve_by_keyboard_only(live_server, browser):
         assert "Palette approved." in page.inner_text("body")
     finally:
         context.close()
+
+
+def test_the_first_tab_stop_skips_the_header_to_the_pages_content(live_server, browser):
+    world = seed_world()
+    context = axe_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/courses/{world.courses[0].pk}/")
+        page.keyboard.press("Tab")
+        first = page.evaluate(FOCUSED)
+        assert first["href"] == "#main" and first["text"] == "Skip to content" and first["visible"]
+        assert page.evaluate("document.activeElement.getBoundingClientRect().left") >= 0  # shown while focused
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+        page.keyboard.press("Tab")  # the next stop is in the page's content, past the header's links
+        assert page.evaluate("document.activeElement.closest('main') !== null")
+    finally:
+        context.close()
