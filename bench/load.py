@@ -35,7 +35,8 @@ The cache (throttle counters, sessions' feed cache) is Redis as in production (`
 the local Redis by default, flushed before and after; ``--redis-url ''`` measures the embedded default, the
 database cache).
 
-Prints a table and saves ``var/bench/load.json``. The load generator (Python threads, ``http.client``) runs on
+Prints a table and saves ``var/bench/load.json``, with the web processes' CPU per request in each closed-loop
+phase (``/proc``, gunicorn's master and workers): steadier than throughput on a shared machine. The load generator (Python threads, ``http.client``) runs on
 the same machine as gunicorn and competes with it for CPU, which is why only ratios to the ceiling measured in
 the same run mean anything. No dependency beyond the project's (gunicorn is in requirements/prod.txt).
 """
@@ -255,6 +256,40 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(root: int) -> set[int]:
+    """``root`` and its descendants (gunicorn's master and workers)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parents[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    tree, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return tree
+
+
+def cpu_seconds(pids: set[int]) -> float:
+    """User + system CPU seconds the processes ``pids`` have used so far (/proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / TICKS
+
+
 def summary(name: str, latencies, statuses, elapsed, unit_per_request: int = 1) -> dict:
     ok = statuses.get(200, 0)
     return {"name": name, "requests": sum(statuses.values()), "ok": ok, "statuses": statuses,
@@ -404,7 +439,12 @@ def main() -> int:
             return pingers[i].call("GET", "/bench/ping")[0]
 
         run_for(args.warmup_seconds, args.clients, ping)  # not measured: first requests, post-seed database work
+        # the web processes' CPU per request in each phase: far steadier than throughput on a shared machine, and
+        # what a request costs the server whatever else runs (the clients run in this process)
+        web = process_tree(server.pid)
+        cpu_at = cpu_seconds(web)
         ceiling_before = run_for(args.ceiling_seconds / 2, args.clients, ping)
+        ceiling_cpu = cpu_seconds(web) - cpu_at
         print(f"ceiling (before): {len(ceiling_before[0]) / ceiling_before[2]:.1f} req/s", flush=True)
 
         api_before = count_events(conninfo, "WHERE type = 'impression' AND surface = 'api'")
@@ -422,9 +462,11 @@ def main() -> int:
             cold_st[status] = cold_st.get(status, 0) + 1
         feed_cold = summary("GET /api/feed, first request each (cold)", cold_lat, cold_st,
                             sum(cold_lat) / 1000)
+        cpu_at = cpu_seconds(web)
         lat, st, el = run_for(args.feed_seconds, len(feed_sessions),
                               lambda i: feed_sessions[i].call("GET", f"/api/feed?limit={FEED_LIMIT}")[0])
         feed = summary(f"GET /api/feed ({len(feed_sessions)} learners)", lat, st, el)
+        feed["web_cpu_ms"] = round(1000 * (cpu_seconds(web) - cpu_at) / max(1, feed["requests"]), 3)
         print(f"feed: {feed['req_per_s']} req/s, p99 {feed['p99_ms']} ms", flush=True)
         impressions_buffered = buffered_rows() if REDIS_URL else 0
 
@@ -462,9 +504,12 @@ def main() -> int:
             return status
 
         before = count_events(conninfo)
+        cpu_at = cpu_seconds(web)
         lat, st, el = run_for(args.seconds, args.clients, ingest)
+        ingest_cpu = cpu_seconds(web) - cpu_at
         stored = count_events(conninfo) - before
         events = summary(f"POST /api/events ({args.batch}/batch)", lat, st, el, args.batch)
+        events["web_cpu_ms"] = round(1000 * ingest_cpu / max(1, events["requests"]), 3)
         events.update({"events_sent": sum(sent), "events_acknowledged": sum(acked), "events_stored": stored,
                        "events_per_s": round(stored / el, 1),
                        "zero_loss": stored == sum(acked) == sum(sent)})
@@ -484,13 +529,16 @@ def main() -> int:
         impressions_stored = count_events(conninfo, "WHERE type = 'impression' AND surface = 'api'") - api_before
         impressions_sent = FEED_LIMIT * lists_buffered() if REDIS_URL else impressions_stored
 
+        cpu_at = cpu_seconds(web)
         ceiling_after = run_for(args.ceiling_seconds / 2, args.clients, ping)
+        ceiling_cpu += cpu_seconds(web) - cpu_at
         halves = [round(len(lat) / el, 1) for lat, _st, el in (ceiling_before, ceiling_after)]
         statuses = {code: ceiling_before[1].get(code, 0) + ceiling_after[1].get(code, 0)
                     for code in {*ceiling_before[1], *ceiling_after[1]}}
         ceiling = summary("ceiling GET /bench/ping", ceiling_before[0] + ceiling_after[0], statuses,
                           ceiling_before[2] + ceiling_after[2])
         ceiling["halves_req_per_s"] = halves
+        ceiling["web_cpu_ms"] = round(1000 * ceiling_cpu / max(1, ceiling["requests"]), 3)
         print(f"ceiling: {ceiling['req_per_s']} req/s (before {halves[0]}, after {halves[1]})", flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -510,6 +558,8 @@ def main() -> int:
               f"{row['p99_ms']:>7} {row['ratio_to_ceiling']:>9}  {row['statuses']}")
     print(f"\nceiling before the measurements {ceiling['halves_req_per_s'][0]} req/s, after them "
           f"{ceiling['halves_req_per_s'][1]} req/s")
+    print(f"web processes' CPU per request: ping {ceiling['web_cpu_ms']} ms, feed {feed['web_cpu_ms']} ms "
+          f"(ping / feed {ceiling['web_cpu_ms'] / feed['web_cpu_ms']:.3f}), events batch {events['web_cpu_ms']} ms")
     print(f"events sent {events['events_sent']}, acknowledged {events['events_acknowledged']}, stored "
           f"{events['events_stored']}: zero loss {'yes' if events['zero_loss'] else 'NO'}; "
           f"{events['events_per_s']} events/s sustained over {events['seconds']} s")
