@@ -111,7 +111,8 @@ class ClientRateThrottle(SimpleRateThrottle):
         self.key = self._counter_key(request, view)
         counted = getattr(request, "throttle_counts", None)
         if counted is None or self.key not in counted:
-            counted = request.throttle_counts = self._count_all(request, view)
+            counted, _extra = self._count_all(request, view)
+            request.throttle_counts = counted
         count, seconds_left = counted[self.key]
         if count <= self.num_requests:  # 0: Redis unreachable, the request goes through
             return True
@@ -122,11 +123,12 @@ class ClientRateThrottle(SimpleRateThrottle):
         # its own key name: DRF's sliding log keeps a pickled list under the plain key (e.g. before a deploy)
         return f"{self.get_cache_key(request, view)}:n"
 
-    def _count_all(self, request, view, user_id=_UNKNOWN, extra: Sequence[str] = ()) -> dict[str, tuple[int, float]]:
+    def _count_all(self, request, view, user_id=_UNKNOWN,
+                   extra: Sequence[str] = ()) -> tuple[dict[str, tuple[int, float]], dict | None]:
         """Count this request against every rate-limited throttle of ``view`` at once (this one included), with
-        the view's cache reads and ``extra`` keys in the same round trip (``request.cache_reads`` then holds the
-        view's, the answer the extra ones). ``user_id``: the user the request is being authenticated as (before
-        ``request.user`` exists), else ``request.user``'s."""
+        the view's cache reads and ``extra`` keys in the same round trip: answers ``(counts by counter key, what
+        the cache holds of extra)`` (``None``: not read), and ``request.cache_reads`` holds the view's. ``user_id``:
+        the user the request is being authenticated as (before ``request.user`` exists), else ``request.user``'s."""
         throttles = [t for t in view.get_throttles() if isinstance(t, ClientRateThrottle) and t.rate is not None]
         if not any(type(t) is type(self) for t in throttles):
             throttles.append(self)
@@ -143,8 +145,7 @@ class ClientRateThrottle(SimpleRateThrottle):
         reads = list(wanted(request, user_id)) if wanted else []
         counts, got = self.cache.hit_many(list(counters.items()), [*reads, *extra])
         request.cache_reads = None if got is None else {k: got[k] for k in reads if k in got}
-        request.prefetched = None if got is None else {k: got[k] for k in extra if k in got}
-        return dict(zip(counters, counts, strict=True))
+        return dict(zip(counters, counts, strict=True)), None if got is None else {k: got[k] for k in extra if k in got}
 
     @classmethod
     def count_ahead(cls, request, user_id) -> dict | None:
@@ -158,8 +159,8 @@ class ClientRateThrottle(SimpleRateThrottle):
         first = next((t for t in view.get_throttles() if isinstance(t, cls) and t.rate is not None), None)
         if first is None or not hasattr(first.cache, "hit_many"):
             return None
-        request.throttle_counts = first._count_all(request, view, user_id, user_row_keys(user_id))
-        return request.prefetched
+        request.throttle_counts, row = first._count_all(request, view, user_id, user_row_keys(user_id))
+        return row
 
     def wait(self):
         return self._retry_after if self._retry_after is not None else super().wait()
