@@ -279,6 +279,19 @@ def verdict(s: dict) -> dict[str, bool]:
     }
 
 
+def print_per_brief(per: dict[str, dict[str, list[dict]]], sets: dict[str, list[dict]]) -> None:
+    """One row per brief of the project: rank-1 ratings, each candidate's Ou-Luo (light / dark), brand dE and
+    the rank-1 light and dark colours (background surface text primary secondary accent)."""
+    for set_name, rows in per.items():
+        for spec, row in zip(sets[set_name], rows["project"], strict=True):
+            ol = " ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(row["ou_luo_light"], row["ou_luo_dark"], strict=True))
+            print(f"{set_name:<10}{','.join(spec['brand_colors']):<32}{spec['keywords']:<14} "
+                  f"L {row['rating_light']:.2f} D {row['rating_dark']:.2f} brand {row['brand_de00']:5.1f}  OL {ol}")
+            for variant in ("light", "dark"):
+                c = row["first"][variant]
+                print(f"{'':<10}{variant:<6}" + " ".join(c[r] for r in ROLES6))
+
+
 # ------------------------------------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -290,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--candidates", type=int, default=5, help="default 5 (the engine's)")
     parser.add_argument("--device", default="cpu", choices=("auto", "cpu", "cuda"), help="default cpu")
     parser.add_argument("--no-random", action="store_true", help="skip the random-search baseline")
+    parser.add_argument("--per-brief", action="store_true",
+                        help="also print one row per brief (project): ratings, Ou-Luo per candidate, brand dE")
     parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "palette.json"))
     args = parser.parse_args(argv)
 
@@ -343,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{100 * s['ou_luo_dark']:>5.0f}%{100 * s['accent_share']:>7.0f}%{100 * s['deut_share']:>8.0f}%"
                   f"{s['accent_median']:>7.1f}{s['brand_median']:>9.1f}{100 * s['hard']:>6.0f}%")
     print("-" * len(header))
+    if args.per_brief:
+        print_per_brief(per, sets)
     walls = [t["wall_s"] for t in timing]
     cpus = [t["cpu_s"] for t in timing]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
