@@ -77,6 +77,7 @@ if os.environ.get("BENCH_LOAD_SERVER") == "1":
     urlpatterns = [path("bench/ping", ping), *_project_urls.urlpatterns]
 
 import argparse  # noqa: E402
+import asyncio  # noqa: E402
 import http.client  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
@@ -338,35 +339,71 @@ def buffered_rows() -> int:
 
 
 def open_loop(sessions: list, rate: float, seconds: float, path: str) -> tuple[list[float], dict[int, int], float]:
-    """Requests due at a fixed ``rate`` (request i at i / rate), spread over ``sessions`` (one thread each,
-    request i on session i mod n); latency counts from the due time, so a late send is counted as waiting."""
+    """Requests due at a fixed ``rate`` (request i at i / rate), spread over ``sessions`` (request i on session
+    i mod n, each on its own kept-alive connection, reopened every ``Session.REQUESTS_PER_CONNECTION`` requests);
+    latency counts from the due time, so a late send is counted as waiting (no coordinated omission).
+
+    One thread drives every session with asyncio: the closed-loop phases' fifty client threads would each wait for
+    this process's GIL (handed over every 5 ms) before sending or reading, and that wait, the generator's own,
+    was counted as the server's latency."""
+    return asyncio.run(_open_loop(sessions, rate, seconds, path))
+
+
+async def _open_loop(sessions: list, rate: float, seconds: float, path: str):
     n = len(sessions)
     total = int(rate * seconds)
-    latencies: list[list[float]] = [[] for _ in range(n)]
-    statuses: list[dict[int, int]] = [{} for _ in range(n)]
-    start = time.perf_counter() + 0.2
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    loop = asyncio.get_running_loop()
+    start = loop.time() + 0.2
 
-    def loop(k: int) -> None:
+    async def client(k: int) -> None:
+        session = sessions[k]
+        cookie = "; ".join(f"{key}={value}" for key, value in session.cookies.items())
+        request = (f"GET {path} HTTP/1.1\r\nHost: {HOST}:{session.port}\r\nCookie: {cookie}\r\n\r\n").encode()
+        reader = writer = None
+        left = 0
         for i in range(k, total, n):
             due = start + i / rate
-            pause = due - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
-            status = sessions[k].call("GET", path)[0]
-            latencies[k].append((time.perf_counter() - due) * 1000)
-            statuses[k][status] = statuses[k].get(status, 0) + 1
+            if (pause := due - loop.time()) > 0:
+                await asyncio.sleep(pause)
+            for attempt in (1, 2):
+                if writer is None or left <= 0:
+                    if writer is not None:
+                        writer.close()
+                    reader, writer = await asyncio.open_connection(HOST, session.port)
+                    left = Session.REQUESTS_PER_CONNECTION
+                try:
+                    writer.write(request)
+                    status, close = await _read_response(reader)
+                    break
+                except (asyncio.IncompleteReadError, ConnectionError):
+                    left = 0  # the server closed an idle kept-alive connection: one retry on a fresh one
+                    if attempt == 2:
+                        raise
+            latencies.append((loop.time() - due) * 1000)
+            statuses[status] = statuses.get(status, 0) + 1
+            left = 0 if close else left - 1
+        if writer is not None:
+            writer.close()
 
-    pool = [threading.Thread(target=loop, args=(k,), daemon=True) for k in range(n)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    elapsed = time.perf_counter() - start
-    merged: dict[int, int] = {}
-    for st in statuses:
-        for code, count in st.items():
-            merged[code] = merged.get(code, 0) + count
-    return [x for lat in latencies for x in lat], merged, elapsed
+    began = loop.time()
+    await asyncio.gather(*(client(k) for k in range(n)))
+    return latencies, statuses, loop.time() - began - 0.2
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Read one HTTP/1.1 response (Content-Length or chunked body); (status, the server closes the connection)."""
+    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+    status = int(head[0].split(" ", 2)[1])
+    fields = {name.strip().lower(): value.strip() for name, _, value in (line.partition(":") for line in head[1:] if line)}
+    if fields.get("transfer-encoding", "").lower() == "chunked":
+        while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
+            await reader.readexactly(size + 2)
+        await reader.readuntil(b"\r\n")
+    else:
+        await reader.readexactly(int(fields.get("content-length", "0")))
+    return status, fields.get("connection", "").lower() == "close"
 
 
 def main() -> int:

@@ -1,0 +1,54 @@
+"""Keep the cyclic garbage collector's full passes out of the web's tail latency.
+
+A web process holds about 130,000 container objects once Django and every app are loaded, and about 30,000 more
+once its first requests have imported what loads lazily (views' modules, renderers, translation and template
+caches). A full collection walks every one of them with the GIL held, so every request in flight in that process
+waits: 60-130 ms each, several times a minute, under ``bench/load.py`` (the open-loop feed's p99 was made of them).
+These objects live as long as the process. So, as Instagram did for its Django web servers ("Dismissing Python
+Garbage Collection at Instagram", 2017) and as CPython documents for ``gc.freeze`` ("move all objects tracked by the
+garbage collector into a permanent generation, i.e. ignore them in all the future collections"), a web process
+collects once and freezes them: at start-up and again after its first requests. Full collections then walk only
+what requests leave behind (about 1 ms). The Celery workers do the same at start-up (``workers.signals``).
+
+Gunicorn calls :func:`arm` from ``gunicorn.conf.py`` (its ``post_worker_init`` hook, in each worker process).
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+from django.conf import settings
+from django.core.signals import request_finished
+
+_lock = threading.Lock()
+_left = 0
+
+
+def freeze() -> None:
+    """Collect what is garbage now, then move every object left out of the collector's reach."""
+    gc.collect()
+    gc.freeze()
+
+
+def arm(after_requests: int | None = None) -> None:
+    """Freeze what start-up loaded now, and again once this process has finished ``after_requests`` requests
+    (``WEB_GC_FREEZE_AFTER_REQUESTS``; 0: only now)."""
+    global _left
+    if after_requests is None:
+        after_requests = settings.WEB_GC_FREEZE_AFTER_REQUESTS
+    freeze()
+    with _lock:
+        _left = after_requests
+    if after_requests > 0:
+        request_finished.connect(_count, dispatch_uid="web_gc")
+
+
+def _count(**kwargs: object) -> None:
+    global _left
+    with _lock:
+        _left -= 1
+        due = _left == 0
+    if due:
+        request_finished.disconnect(dispatch_uid="web_gc")
+        freeze()

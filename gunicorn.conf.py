@@ -1,0 +1,11 @@
+"""Gunicorn's settings for this project: gunicorn reads ``./gunicorn.conf.py`` from the directory it starts in.
+
+Command-line options (workers, threads, bind) stay on the command line (README, "Deploying on several machines").
+"""
+
+
+def post_worker_init(worker: object) -> None:
+    """In each worker, once the application is loaded: keep full garbage collections off the requests' path."""
+    from courseplatform import web_gc
+
+    web_gc.arm()
