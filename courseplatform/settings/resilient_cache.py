@@ -89,6 +89,10 @@ class ResilientRedisCache(RedisCache):
         self._hit_script = None
         self._where = tuple(self._servers)  # whose debts are whose (``_owed``)
 
+    def validate_key(self, key: str) -> None:
+        """Nothing to check: Redis takes any key. Django's check warns of keys memcached would refuse (over 250
+        characters, spaces, control characters) and walked every key of every command (7 per feed request)."""
+
     def _degraded(self, operation: str, error: BaseException) -> None:
         now = time.monotonic()
         if now - ResilientRedisCache._last_warning >= WARN_EVERY_S:
