@@ -302,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=DEFAULT_STEPS, help=f"default {DEFAULT_STEPS}")
     parser.add_argument("--candidates", type=int, default=5, help="default 5 (the engine's)")
     parser.add_argument("--device", default="cpu", choices=("auto", "cpu", "cuda"), help="default cpu")
+    parser.add_argument("--seed", type=int, default=0, help="the briefs' seed (default 0, the engine's)")
     parser.add_argument("--no-random", action="store_true", help="skip the random-search baseline")
     parser.add_argument("--per-brief", action="store_true",
                         help="also print one row per brief (project): ratings, Ou-Luo per candidate, brand dE")
@@ -320,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         for spec in briefs:
             brief = Brief(brand_colors=spec["brand_colors"], locks=spec["locks"], keywords=spec["keywords"],
                           k=K, starts=args.starts, steps=args.steps, candidates=args.candidates,
-                          device=args.device)
+                          device=args.device, seed=args.seed)
             t0, c0 = time.perf_counter(), time.process_time()
             result = generate(brief).to_dict()
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0

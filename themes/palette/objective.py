@@ -48,7 +48,14 @@ from .legibility import (
     simulate_cvd,
 )
 from .lexicon import Region
-from .scheme import TINT_RADIUS, neutral_tint_fit_from, scheme_fit, tint_distance2, tone_pair_fit
+from .scheme import (
+    TINT_RADIUS,
+    neutral_tint_fit_from,
+    scheme_fit,
+    tint_band_distance2,
+    tint_distance2,
+    tone_pair_fit,
+)
 
 PENALTY_WEIGHT = 10.0
 #: Each variant's mean Ou-Luo CH over its role pairs should reach this (a soft floor: 0.30 is the level the
@@ -70,12 +77,19 @@ SCHEME_PARTS = 3
 #: they are constants).
 MIN_ROLE_CHROMA = 0.06
 _MARGIN = 1.08
-#: Text is a soft ink, not pure black: OKLab lightness band of the text per variant. Material Design 3 draws
-#: onSurface from the neutral palette at a tone near 20 on light schemes (HCT tone = CIE L*, i.e. OKLab L about
-#: 0.32; Material Color Utilities, ``MaterialDynamicColors.onSurface``), and near-black ink on near-white is the
-#: harshest pairing of a page. The band keeps text well past WCAG AAA (7:1) on a light ground (L* 21 on L* 95
-#: is about 12:1); repair still enforces 4.5:1 exactly. Dark text (light ink) is free up to near white.
-INK_L = {"light": (0.28, 0.36), "dark": (0.88, 0.97)}
+#: Text is a soft ink, not pure black: OKLab lightness band of the text per variant. On light grounds body text
+#: is a dark slate, the way Tailwind CSS's typography plugin sets prose body text in its 700 greys (slate-700
+#: #334155 is OKLab L 0.37, slate-600 #475569 L 0.45; Tailwind CSS v3 default palette, @tailwindcss/typography)
+#: and Refactoring UI (Wathan & Schoger 2018, "Don't use grey text on coloured backgrounds" / "Greys don't have
+#: to be grey") advises against near-black: L 0.37-0.45 keeps text at WCAG AAA (7:1) or better on a white ground
+#: (#475569 on #FFFFFF is 7.6:1) while near-black ink on near-white is the harshest pairing of a page. Repair still
+#: enforces 4.5:1 exactly. Material Design 3 draws onSurface darker (neutral tone 10-20); a lighter, tinted ink
+#: also lifts the Ou & Luo (2006) lightness-sum effect of every text pair. Dark text (light ink) is free up to
+#: near white.
+INK_L = {"light": (0.37, 0.45), "dark": (0.88, 0.97)}
+#: Largest OKLab chroma of the text per variant: ink, not a colour. Light-ground ink carries the brand tint of
+#: :data:`themes.palette.scheme.NEUTRAL_TINT` (slate-700 has chroma 0.039), dark-ground ink stays near white.
+TEXT_MAX_CHROMA = {"light": 0.05, "dark": 0.04}
 INK_WEIGHT = 5.0
 #: Supporting colours (secondary, accents) are interface colours too (chips, tags, icons, charts): WCAG 2.x SC
 #: 1.4.11 asks 3:1 of user-interface components against adjacent colours. A soft aim on the background in each
@@ -194,7 +208,9 @@ def evaluate(light: torch.Tensor, dark: torch.Tensor, ctx: Context, with_penalty
         out["U"] = out["U"] + term.weight * out[term.name]
     if with_penalty:
         out["P"] = _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx, seed_ok)
-        tint = torch.sqrt(tint_d2 + 1e-12)  # (2, B, 3): tint_offset of each neutral
+        band_d2 = torch.stack([tint_band_distance2(oklab[i, :, :3], oklab[i, :, 3], v)
+                               for i, v in enumerate(("light", "dark"))])
+        tint = torch.sqrt(band_d2 + 1e-12)  # (2, B, 3): each neutral's distance from grey-to-brand-tint
         mean_ch = torch.atanh((2.0 * h - 1.0).clamp(-0.999999, 0.999999))  # (2, B): mean Ou-Luo CH per variant
         out["P"] = out["P"] + HARMONY_FLOOR_WEIGHT * torch.relu(HARMONY_FLOOR - mean_ch).sum(0)
         out["P"] = out["P"] + TINT_WEIGHT * torch.relu(tint - TINT_RADIUS).sum(-1).sum(0)
@@ -231,7 +247,8 @@ def _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx: Context, seed_ok: torch.T
     total = total + torch.relu(0.92 - lch[0, :, 0, 0]) + torch.relu(0.88 - lch[0, :, 1, 0])
     total = total + torch.relu(lch[1, :, 0, 0] - 0.25) + torch.relu(lch[1, :, 1, 0] - 0.32)
     total = total + 5.0 * (torch.relu(lch[..., 0, 1] - 0.03) + torch.relu(lch[..., 1, 1] - 0.04)).sum(0)
-    total = total + 5.0 * torch.relu(oklch[:, :, 2, 1] - 0.04).sum(0)  # text is ink, not a colour
+    total = total + 5.0 * (torch.relu(oklch[0, :, 2, 1] - TEXT_MAX_CHROMA["light"])  # text is ink, not a colour
+                           + torch.relu(oklch[1, :, 2, 1] - TEXT_MAX_CHROMA["dark"]))
     ink = oklch[:, :, 2, 0]  # (2, B) text lightness per variant
     (lo_l, hi_l), (lo_d, hi_d) = INK_L["light"], INK_L["dark"]
     total = total + INK_WEIGHT * (torch.relu(lo_l - ink[0]) + torch.relu(ink[0] - hi_l)

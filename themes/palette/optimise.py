@@ -25,7 +25,7 @@ import torch
 from .brief import Brief
 from .colorspace import hex_to_linear, linear_to_oklab, oklab_to_xyz, srgb_to_linear, xyz_to_linear
 from .lexicon import lookup
-from .objective import PENALTY_WEIGHT, Context, evaluate, scores
+from .objective import INK_L, PENALTY_WEIGHT, Context, evaluate, scores
 from .plan import Plan, plan_locks
 from .repair import repair_variant
 from .result import Result, build_result, meets_aims, select_diverse
@@ -38,7 +38,7 @@ _LR_FLOOR = 0.1
 #: sRGB ranges for initial neutrals: light bg, surface, text; dark bg, surface, text.
 _NEUTRAL_INIT = ((0.88, 1.0), (0.82, 1.0), (0.0, 0.35), (0.0, 0.2), (0.05, 0.3), (0.75, 1.0))
 #: OKLab lightness ranges of the tinted neutral starts, same order.
-_NEUTRAL_L = ((0.95, 0.995), (0.90, 0.97), (0.28, 0.36), (0.12, 0.22), (0.18, 0.28), (0.88, 0.97))
+_NEUTRAL_L = ((0.95, 0.995), (0.90, 0.97), INK_L["light"], (0.12, 0.22), (0.18, 0.28), INK_L["dark"])
 #: Share of starts whose free secondary/accent roles begin on the scheme's hue sectors (the rest uniform).
 _SCHEME_SHARE = 0.75
 #: Optimisation stops at this fraction of ``deadline_s``; the rest is left for repair and selection.

@@ -61,9 +61,15 @@ REGION_SCHEME: dict[str, str] = {
 #: Sector half-width: a von Mises kernel exp(kappa (cos dh - 1)) with kappa = 1 / (20 deg)^2 in radians.
 _KAPPA = 1.0 / math.radians(20.0) ** 2
 #: Target OKLab chroma of the tinted neutrals, (background, surface, text) per variant (Material 3's neutral
-#: palette at HCT chroma 4-8 lands here), and the Gaussian width of the tint fit.
-NEUTRAL_TINT = {"light": (0.008, 0.014, 0.016), "dark": (0.010, 0.014, 0.010)}
+#: palette at HCT chroma 4-8 lands here), and the Gaussian width of the tint fit. Light-ground text is a
+#: brand-hued slate (chroma 0.035, as Tailwind CSS's slate-600/700 inks are a blue-tinted grey of chroma 0.037):
+#: "greys don't have to be grey" (Wathan & Schoger 2018, *Refactoring UI*).
+NEUTRAL_TINT = {"light": (0.008, 0.014, 0.035), "dark": (0.010, 0.014, 0.010)}
 _TINT_SIGMA = 0.012
+#: Share of its target tint each neutral (background, surface, text) keeps at least, per variant: grounds keep
+#: the brand tint, the light variant's dark ink may be grey (see :func:`tint_band_distance2`); the dark variant's
+#: light ink has a faint tint (0.010) that carries almost no hue effect, and keeps it.
+TINT_FLOOR = {"light": (1.0, 1.0, 0.0), "dark": (1.0, 1.0, 1.0)}
 #: Largest OKLab a-b distance of a free neutral from its tinted target that the optimiser tolerates.
 TINT_RADIUS = 0.008
 #: Supporting roles' chroma aim relative to the primary's (soft cap), and the chroma a grey brand's
@@ -151,16 +157,32 @@ def _tint_targets(neutral_oklab: torch.Tensor, primary_oklab: torch.Tensor, vari
 
 
 def tint_offset(neutral_oklab: torch.Tensor, primary_oklab: torch.Tensor, variant: str) -> torch.Tensor:
-    """OKLab a-b distance (..., 3) of each neutral from its brand-tinted target (see :func:`neutral_tint_fit`);
-    the optimiser's penalty keeps it under :data:`TINT_RADIUS`, so neutrals never drift to a stray hue."""
-    return torch.sqrt(((neutral_oklab[..., 1:] - _tint_targets(neutral_oklab, primary_oklab, variant)) ** 2)
-                      .sum(-1) + 1e-12)
+    """OKLab a-b distance (..., 3) of each neutral from the band between grey and its brand-tinted target (see
+    :func:`tint_band_distance2`); the optimiser's penalty keeps it under :data:`TINT_RADIUS`, so neutrals never
+    drift to a stray hue."""
+    return torch.sqrt(tint_band_distance2(neutral_oklab, primary_oklab, variant) + 1e-12)
 
 
 def tint_distance2(neutral_oklab: torch.Tensor, primary_oklab: torch.Tensor, variant: str) -> torch.Tensor:
-    """Squared OKLab a-b distance (..., 3) of each neutral from its brand-tinted target: the shared part of
-    :func:`tint_offset` (its square root) and :func:`neutral_tint_fit`, computed once per optimiser step."""
+    """Squared OKLab a-b distance (..., 3) of each neutral from its brand-tinted target: :func:`neutral_tint_fit`'s
+    distance, computed once per optimiser step."""
     return ((neutral_oklab[..., 1:] - _tint_targets(neutral_oklab, primary_oklab, variant)) ** 2).sum(-1)
+
+
+def tint_band_distance2(neutral_oklab: torch.Tensor, primary_oklab: torch.Tensor, variant: str) -> torch.Tensor:
+    """Squared OKLab a-b distance (..., 3) of each neutral from its band: the segment from
+    :data:`TINT_FLOOR` times its brand-tinted target to the target. Background and surface keep their full tint
+    (the brand's hue family, as Material 3 builds its neutral palettes); light-ground text may be any tint of the
+    brand hue from grey to its target, never another hue. The optimiser's penalty keeps the distance under
+    :data:`TINT_RADIUS` (the Gaussian tint fit still prefers the target), so harmony can take the tint out of the
+    ink where the brand hue is one Ou & Luo (2006) rate low: their hue effect H_S is negative for reds and
+    purples, and a dark ink tinted at chroma 0.035 carries it fully (E_C near 1), a grey one hardly."""
+    target = _tint_targets(neutral_oklab, primary_oklab, variant)  # (..., 3, 2)
+    floor = torch.tensor(TINT_FLOOR[variant], dtype=target.dtype, device=target.device)[:, None]
+    length2 = (target**2).sum(-1, keepdim=True)
+    ab = neutral_oklab[..., 1:]
+    t = torch.maximum(((ab * target).sum(-1, keepdim=True) / (length2 + 1e-12)).clamp(max=1.0), floor)
+    return ((ab - t * target) ** 2).sum(-1)
 
 
 def neutral_tint_fit_from(d2: torch.Tensor) -> torch.Tensor:
