@@ -3,6 +3,7 @@ and decodes its logo once): a memoised cover is the same pixels as a fresh one, 
 their paint depends on are memoised."""
 
 import io
+from dataclasses import replace
 
 from PIL import Image
 
@@ -108,3 +109,17 @@ def test_a_memoised_text_fit_is_handed_out_as_a_copy():
     first.shift(0, 100)
     again = fit_text("Ada Lovelace", (10, 10, 400, 60), weight="regular", max_size=24, min_size=12, max_lines=1)
     assert again.bbox == bbox and again.lines[0].runs[0].y == first.lines[0].runs[0].y - 100
+
+
+def test_the_geometric_panel_drawn_as_an_opaque_layer_is_the_same_pixels_as_composited(monkeypatch):
+    from themes.covers import layouts, paint
+
+    specs = [replace(_spec("geometric", course_id), size=size) for course_id in (1, 2, 3)
+             for size in ((1280, 720), (480, 270))]
+    opaque = [render_cover(spec).tobytes() for spec in specs]
+
+    def composited(canvas, draw_fn, box=None, scale=2, opaque=False):
+        paint.overlay(canvas, draw_fn, box, scale)  # the RGBA layer, alpha-blended
+
+    monkeypatch.setattr(layouts, "overlay", composited)
+    assert [render_cover(spec).tobytes() for spec in specs] == opaque

@@ -193,7 +193,7 @@ class GeometricPattern(Layout):
                         m = t // 5
                         d.ellipse((x + m, y + m, x + t - m, y + t - m), outline=fg, width=max(2, t // 9))
 
-        overlay(canvas, tiles, panel, scale=s)
+        overlay(canvas, tiles, panel, scale=s, opaque=True)  # every tile paints its square first
         # tiles drawn past the panel edge are clipped by the panel box; a thin accent rule marks the edge
         ImageDraw.Draw(canvas).rectangle((x_start - max(2, round(w * 0.006)), 0, x_start, h), fill=p.accent)
 

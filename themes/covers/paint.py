@@ -32,16 +32,20 @@ def linear_gradient(size: tuple[int, int], start: RGB, end: RGB, angle: float = 
 
 
 def overlay(canvas: Image.Image, draw_fn: Callable[[ImageDraw.ImageDraw], None], box: Box | None = None,
-            scale: int = 2) -> None:
+            scale: int = 2, opaque: bool = False) -> None:
     """Draw with ``draw_fn`` on a transparent RGBA layer (``scale``× supersampled for smooth edges) over ``box``
-    of ``canvas`` and composite it in place. ``draw_fn`` gets coordinates relative to ``box`` times ``scale``."""
+    of ``canvas`` and composite it in place. ``draw_fn`` gets coordinates relative to ``box`` times ``scale``.
+
+    ``opaque``: ``draw_fn`` covers every pixel of the box, so the layer is RGB and replaces the box. Same pixels,
+    without the RGBA layer's cost: reducing it converts it to premultiplied alpha and back (two passes over the
+    supersampled layer, 8.6 of a geometric card's 19.7 ms)."""
     box = box or (0, 0, canvas.width, canvas.height)
     w, h = box[2] - box[0], box[3] - box[1]
-    layer = Image.new("RGBA", (w * scale, h * scale), (0, 0, 0, 0))
+    layer = Image.new("RGB" if opaque else "RGBA", (w * scale, h * scale), (0, 0, 0) if opaque else (0, 0, 0, 0))
     draw_fn(ImageDraw.Draw(layer))
     if scale > 1:
         layer = layer.reduce(scale)
-    canvas.paste(layer, box[:2], layer)  # the layer's alpha is the blend mask (source-over onto opaque RGB)
+    canvas.paste(layer, box[:2], None if opaque else layer)  # RGBA: its alpha is the mask (source-over)
 
 
 def rgba(color: RGB, alpha: float) -> tuple[int, int, int, int]:
