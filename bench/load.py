@@ -548,7 +548,7 @@ def main() -> int:
         events = summary(f"POST /api/events ({args.batch}/batch)", lat, st, el, args.batch)
         events["web_cpu_ms"] = round(1000 * ingest_cpu / max(1, events["requests"]), 3)
         events.update({"events_sent": sum(sent), "events_acknowledged": sum(acked), "events_stored": stored,
-                       "events_per_s": round(stored / el, 1),
+                       "events_per_s": round(stored / el, 1), "log_rows_before": before,
                        "zero_loss": stored == sum(acked) == sum(sent)})
         print(f"events: {events['events_per_s']} events/s, p99 {events['p99_ms']} ms", flush=True)
 
@@ -599,7 +599,9 @@ def main() -> int:
           f"(ping / feed {ceiling['web_cpu_ms'] / feed['web_cpu_ms']:.3f}), events batch {events['web_cpu_ms']} ms")
     print(f"events sent {events['events_sent']}, acknowledged {events['events_acknowledged']}, stored "
           f"{events['events_stored']}: zero loss {'yes' if events['zero_loss'] else 'NO'}; "
-          f"{events['events_per_s']} events/s sustained over {events['seconds']} s")
+          f"{events['events_per_s']} events/s sustained over {events['seconds']} s, into an interaction log of "
+          f"{events['log_rows_before']:,} rows (it grows by every run with --reuse-db; PostgreSQL's cost per row "
+          f"grows with its indexes)")
     print(f"impressions of the feed: {impressions_sent} buffered by the web processes, {impressions_stored} stored "
           f"by the flusher ({impressions_buffered} of them written during ingestion): zero loss "
           f"{'yes' if impressions_sent == impressions_stored else 'NO'}")
