@@ -4,8 +4,15 @@ Command-line options (workers, threads, bind) stay on the command line (README, 
 """
 
 
-def post_worker_init(worker: object) -> None:
-    """In each worker, once the application is loaded: keep full garbage collections off the requests' path."""
-    from courseplatform import web_gc
+import logging
 
-    web_gc.arm()
+
+def post_worker_init(worker: object) -> None:
+    """In each worker, once the application is loaded: keep full garbage collections off the requests' path.
+    A failure is logged, never fatal: a collector setting must not keep a worker from serving."""
+    try:
+        from courseplatform import web_gc
+
+        web_gc.arm()
+    except Exception:
+        logging.getLogger("gunicorn.error").exception("web_gc.arm failed; serving without the freeze")

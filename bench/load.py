@@ -363,6 +363,7 @@ async def _open_loop(sessions: list, rate: float, seconds: float, path: str):
         request = (f"GET {path} HTTP/1.1\r\nHost: {HOST}:{session.port}\r\nCookie: {cookie}\r\n\r\n").encode()
         reader = writer = None
         left = 0
+        first = session.left  # clients reconnect at different times (Session.__init__)
         for i in range(k, total, n):
             due = start + i / rate
             if (pause := due - loop.time()) > 0:
@@ -372,7 +373,7 @@ async def _open_loop(sessions: list, rate: float, seconds: float, path: str):
                     if writer is not None:
                         writer.close()
                     reader, writer = await asyncio.open_connection(HOST, session.port)
-                    left = Session.REQUESTS_PER_CONNECTION
+                    left, first = first or Session.REQUESTS_PER_CONNECTION, 0
                 try:
                     writer.write(request)
                     status, close = await _read_response(reader)
@@ -384,6 +385,9 @@ async def _open_loop(sessions: list, rate: float, seconds: float, path: str):
             latencies.append((loop.time() - due) * 1000)
             statuses[status] = statuses.get(status, 0) + 1
             left = 0 if close else left - 1
+            if left <= 0:  # closed at once: gunicorn waits for the client to close first (up to 2 s) when it does
+                writer.close()
+                writer = None
         if writer is not None:
             writer.close()
 

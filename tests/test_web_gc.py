@@ -60,3 +60,23 @@ def test_gunicorn_started_in_the_checkout_arms_it_in_each_worker(unfrozen, setti
 
     assert gc.get_freeze_count() > 1000
     assert _armed()
+
+
+def test_a_negative_setting_turns_it_off(unfrozen):
+    web_gc.arm(after_requests=-1)
+
+    assert gc.get_freeze_count() == 0
+    assert not _armed()
+
+
+def test_a_failing_arm_is_logged_and_the_worker_still_boots(unfrozen, monkeypatch, caplog):
+    namespace: dict = {}
+    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("settings not configured")
+
+    monkeypatch.setattr(web_gc, "arm", broken)
+    namespace["post_worker_init"](object())  # does not raise
+
+    assert "web_gc.arm failed" in caplog.text

@@ -210,7 +210,7 @@ else:
 EVENTS_BUFFER_URL = env("EVENTS_BUFFER_URL", default=REDIS_URL)
 EVENTS_BUFFER_CLAIM_S = env.float("EVENTS_BUFFER_CLAIM_S", default=30.0)  # a dead flusher's entries: taken over
 EVENTS_BUFFER_BATCH = env.int("EVENTS_BUFFER_BATCH", default=200)  # stream entries (impression lists) per insert
-# a web process freezes what it holds after this many requests (courseplatform/web_gc.py; gunicorn.conf.py)
+# a web process freezes what it holds after this many requests (courseplatform/web_gc.py; gunicorn.conf.py; <0: off)
 WEB_GC_FREEZE_AFTER_REQUESTS = env.int("WEB_GC_FREEZE_AFTER_REQUESTS", default=200)
 
 # --- Celery (namespace CELERY_ in workers/app.py). See workers/README.md for every choice.
