@@ -16,7 +16,7 @@ rows are background, surface, text, then the chromatic roles. Each term is the m
 The penalties are *not* part of the reported U; they steer the optimiser towards the feasible region that
 :mod:`themes.palette.repair` then enforces exactly: hinges on ln(contrast) with an 8% margin for the hard WCAG
 constraints, on background/surface CIEDE2000 (target 3.2), on polarity (OKLab L of light background >= 0.92 and
-surface >= 0.88; dark background <= 0.25 and surface <= 0.32), on background/surface/text chroma (OKLab C <= 0.03 /
+surface >= 0.88; dark background <= 0.28 and surface <= 0.34, :data:`DARK_GROUND_MAX_L`), on background/surface/text chroma (OKLab C <= 0.03 /
 0.04 / 0.04, the near-neutral grounds and ink of current design systems), on chromatic roles' chroma (OKLab
 C >= 0.06), on text lightness outside the ink band :data:`INK_L`, on a variant's mean Ou-Luo CH below :data:`HARMONY_FLOOR`, on neutrals straying from their brand-tinted targets (OKLab a-b distance above
 :data:`themes.palette.scheme.TINT_RADIUS`), on the accent-distance aims (CIEDE2000 20, and 10 under deuteranopia, each with a 10 % margin),
@@ -87,6 +87,12 @@ _MARGIN = 1.08
 #: also lifts the Ou & Luo (2006) lightness-sum effect of every text pair. Dark text (light ink) is free up to
 #: near white.
 INK_L = {"light": (0.37, 0.45), "dark": (0.88, 0.97)}
+#: Largest OKLab lightness of the dark variant's background and surface. Dark grounds are a dimmed charcoal
+#: rather than near-black: GitHub Primer's "dark dimmed" theme puts its canvas at #22272E (OKLab L 0.27) and
+#: overlays at #2D333B (0.32), Material 2's dark theme starts at #121212 (0.18) and lightens elevated surfaces
+#: toward #383838 (Material Design, "Dark theme", 2019), Material 3's surface containers reach tone 22 (0.33).
+#: Lighter grounds also raise Ou & Luo's (2006) lightness-sum effect of every pair with a ground.
+DARK_GROUND_MAX_L = (0.28, 0.34)
 #: Largest OKLab chroma of the text per variant: ink, not a colour. Light-ground ink carries the brand tint of
 #: :data:`themes.palette.scheme.NEUTRAL_TINT` (slate-700 has chroma 0.039), dark-ground ink stays near white.
 TEXT_MAX_CHROMA = {"light": 0.05, "dark": 0.04}
@@ -245,7 +251,7 @@ def _penalty(pals, oklch, cr_text, cr_ui, d, n_v, ctx: Context, seed_ok: torch.T
             total = total + primary_hinge[i]
     lch = oklch[:, :, :2]  # (2, B, 2, 3) grounds in OKLCh
     total = total + torch.relu(0.92 - lch[0, :, 0, 0]) + torch.relu(0.88 - lch[0, :, 1, 0])
-    total = total + torch.relu(lch[1, :, 0, 0] - 0.25) + torch.relu(lch[1, :, 1, 0] - 0.32)
+    total = total + torch.relu(lch[1, :, 0, 0] - DARK_GROUND_MAX_L[0]) + torch.relu(lch[1, :, 1, 0] - DARK_GROUND_MAX_L[1])
     total = total + 5.0 * (torch.relu(lch[..., 0, 1] - 0.03) + torch.relu(lch[..., 1, 1] - 0.04)).sum(0)
     total = total + 5.0 * (torch.relu(oklch[0, :, 2, 1] - TEXT_MAX_CHROMA["light"])  # text is ink, not a colour
                            + torch.relu(oklch[1, :, 2, 1] - TEXT_MAX_CHROMA["dark"]))

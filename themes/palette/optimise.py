@@ -37,8 +37,9 @@ _LR = 0.25
 _LR_FLOOR = 0.1
 #: sRGB ranges for initial neutrals: light bg, surface, text; dark bg, surface, text.
 _NEUTRAL_INIT = ((0.88, 1.0), (0.82, 1.0), (0.0, 0.35), (0.0, 0.2), (0.05, 0.3), (0.75, 1.0))
-#: OKLab lightness ranges of the tinted neutral starts, same order.
-_NEUTRAL_L = ((0.95, 0.995), (0.90, 0.97), INK_L["light"], (0.12, 0.22), (0.18, 0.28), INK_L["dark"])
+#: OKLab lightness ranges of the tinted neutral starts, same order; dark grounds start as a dimmed charcoal
+#: (see :data:`themes.palette.objective.DARK_GROUND_MAX_L`).
+_NEUTRAL_L = ((0.95, 0.995), (0.90, 0.97), INK_L["light"], (0.20, 0.27), (0.26, 0.33), INK_L["dark"])
 #: Share of starts whose free secondary/accent roles begin on the scheme's hue sectors (the rest uniform).
 _SCHEME_SHARE = 0.75
 #: Optimisation stops at this fraction of ``deadline_s``; the rest is left for repair and selection.

@@ -63,8 +63,10 @@ _KAPPA = 1.0 / math.radians(20.0) ** 2
 #: Target OKLab chroma of the tinted neutrals, (background, surface, text) per variant (Material 3's neutral
 #: palette at HCT chroma 4-8 lands here), and the Gaussian width of the tint fit. Light-ground text is a
 #: brand-hued slate (chroma 0.035, as Tailwind CSS's slate-600/700 inks are a blue-tinted grey of chroma 0.037):
-#: "greys don't have to be grey" (Wathan & Schoger 2018, *Refactoring UI*).
-NEUTRAL_TINT = {"light": (0.008, 0.014, 0.035), "dark": (0.010, 0.014, 0.010)}
+#: "greys don't have to be grey" (Wathan & Schoger 2018, *Refactoring UI*). Dark grounds carry a slightly
+#: stronger tint (0.015 / 0.017, GitHub Primer's dark-dimmed canvas #22272E and overlay #2D333B have 0.015 and
+#: 0.017), as Material 3 tints elevated dark surfaces with the primary (``surfaceTint``).
+NEUTRAL_TINT = {"light": (0.008, 0.014, 0.035), "dark": (0.015, 0.017, 0.010)}
 _TINT_SIGMA = 0.012
 #: Share of its target tint each neutral (background, surface, text) keeps at least, per variant: grounds keep
 #: the brand tint, the light variant's dark ink may be grey (see :func:`tint_band_distance2`); the dark variant's
