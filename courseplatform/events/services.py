@@ -101,8 +101,8 @@ def _published_storefronts(course_ids: set[int]) -> dict[int, int]:
 
 
 def _insert_events(rows: list[tuple]) -> set[str]:
-    """Write ``rows`` (tuples in ``_COLUMNS`` order) skipping event ids already stored; return the ids (str)
-    written by this call.
+    """Write ``rows`` (tuples in ``_COLUMNS`` order, the event id as its canonical string) skipping event ids
+    already stored; return the ids written by this call.
 
     PostgreSQL: one ``INSERT … SELECT … FROM json_populate_recordset(…) ON CONFLICT DO NOTHING
     RETURNING event_id`` says which rows were new, atomically (a concurrent retry that won the race is not
@@ -116,7 +116,7 @@ def _insert_events(rows: list[tuple]) -> set[str]:
         sql, names = _pg_insert(db)
         e, u, sk, c, ty, ts, v, su, po, ex, va, rc = names
         received = rows[0][11].isoformat()  # one value per batch
-        payload = json.dumps([{e: str(r[0]), u: r[1], sk: r[2], c: r[3], ty: r[4], ts: r[5].isoformat(), v: r[6],
+        payload = json.dumps([{e: r[0], u: r[1], sk: r[2], c: r[3], ty: r[4], ts: r[5].isoformat(), v: r[6],
                                su: r[7], po: r[8], ex: r[9], va: r[10], rc: received} for r in rows])
         with connection.cursor() as cursor:
             cursor.execute(sql, [payload])
@@ -125,7 +125,7 @@ def _insert_events(rows: list[tuple]) -> set[str]:
                 .values_list("event_id", flat=True)}
     new = [Interaction(**{name + ("_id" if name in ("user", "course") else ""): value
                           for name, value in zip(_COLUMNS, row, strict=True)})
-           for row in rows if str(row[0]) not in existing]
+           for row in rows if row[0] not in existing]
     # ignore_conflicts: a concurrent retry of the same batch may have won the race; nothing is doubled.
     Interaction.objects.using(db).bulk_create(new, ignore_conflicts=True, batch_size=500)
     return {str(r.event_id) for r in new}
@@ -166,14 +166,14 @@ def events_ingest(*, events: Sequence[dict], user=None, session_key: str = "",
         order.append((event_id, False))
         context = event.get("context") or {}
         tag = tags.get(event["course"], {})  # the client's own context tags are ignored
-        rows.append((event_uuid, user_id, row_session, event["course"], event["type"], event["ts"],
+        rows.append((event_id, user_id, row_session, event["course"], event["type"], event["ts"],
                      event.get("value"), context.get("surface", ""), context.get("position"),
                      tag.get("experiment", ""), tag.get("variant", ""), received))
     if rows:
         written = _insert_events(rows)
         for event_id, repeat in order:
             (result.stored if not repeat and event_id in written else result.duplicates).append(event_id)
-        _announce(user_id, {row[4] for row in rows if str(row[0]) in written})
+        _announce(user_id, {row[4] for row in rows if row[0] in written})
     return result
 
 
@@ -237,7 +237,7 @@ def buffer_flush(*, consumer: str, max_entries: int = 20_000, batch: int | None 
             if users:
                 users = set(get_user_model().objects.filter(pk__in=users).values_list("pk", flat=True))
             received = timezone.now()
-            tuples = [(uuid.UUID(r["e"]), r["u"], r["s"], r["c"], r["t"], datetime.fromisoformat(r["ts"]), None,
+            tuples = [(str(uuid.UUID(r["e"])), r["u"], r["s"], r["c"], r["t"], datetime.fromisoformat(r["ts"]), None,
                        r["f"], r["p"], r["x"], r["v"], received)
                       for r in rows if r["c"] in courses and (not r["u"] or r["u"] in users)]
             if tuples:
@@ -245,7 +245,7 @@ def buffer_flush(*, consumer: str, max_entries: int = 20_000, batch: int | None 
                     written = _insert_events(tuples)
                     by_user: dict[int | None, set[str]] = {}
                     for t in tuples:
-                        if str(t[0]) in written:
+                        if t[0] in written:
                             by_user.setdefault(t[1], set()).add(t[4])
                     for user_id, types in by_user.items():
                         _announce(user_id, types)
