@@ -109,7 +109,7 @@ def new_course_ids(version_id: int | None) -> list[int]:
             known_set = set(known)
             ids = [c for c in published.values_list("id", flat=True) if c not in known_set][:200]
         else:
-            ids = list(events.with_engagements(published, "n").filter(n__lt=NEW_COURSE_MAX_INTERACTIONS)
+            ids = list(events.with_few_engagements(published, NEW_COURSE_MAX_INTERACTIONS)
                        .values_list("id", flat=True)[:200])
         cache.set(key, ids, keys.POPULAR_TTL_S)
     return ids
