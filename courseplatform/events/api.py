@@ -25,7 +25,7 @@ from courseplatform.api.base import (
 )
 from courseplatform.privacy.consent import tracking_allowed
 
-from . import services
+from . import services, taggers
 from .serializers import (
     MAX_EVENTS,
     BatchErrorSerializer,
@@ -72,6 +72,10 @@ class EventsView(RequestLanguageMixin, BodyLimitMixin, DatabaseUnavailableMixin,
     permission_classes = [AllowAny]
     throttle_classes = [EventsThrottle, EventsAddressThrottle]
     parser_classes = [SafeJSONParser]
+
+    def throttle_cache_reads(self, request, user_id: int | None) -> list[str]:
+        """The taggers' cache keys, read in the throttle's round trip (``ClientRateThrottle``)."""
+        return taggers.read_ahead_keys()
 
     @extend_schema(
         operation_id="events_ingest",
@@ -137,7 +141,7 @@ class EventsView(RequestLanguageMixin, BodyLimitMixin, DatabaseUnavailableMixin,
         # Humanity bar: a client that did not bring back the session cookie of an earlier page view (a script
         # posting events cookieless) is stored but never counted in an experiment.
         result = services.events_ingest(events=valid, user=request.user, session_key=session_key,
-                                        experiment_tags=returning)
+                                        experiment_tags=returning, cache_reads=getattr(request, "cache_reads", None))
         refused = sorted(refused + result.refused, key=lambda r: r["index"])
         if not result.accepted:
             return Response({"detail": _("No event in the batch was valid."), "refused": refused},

@@ -132,10 +132,11 @@ def _insert_events(rows: list[tuple]) -> set[str]:
 
 
 def events_ingest(*, events: Sequence[dict], user=None, session_key: str = "",
-                  experiment_tags: bool = True) -> IngestResult:
+                  experiment_tags: bool = True, cache_reads: Mapping[str, object] | None = None) -> IngestResult:
     """Store validated events (dicts with ``index``, ``event_id``, ``type``, ``course``, ``ts``, ``value``,
     ``context``) in one bulk insert; idempotent on ``event_id``. ``experiment_tags=False`` stores them without
-    the taggers' tags (events from a visitor who has not passed the experiments' humanity bar).
+    the taggers' tags (events from a visitor who has not passed the experiments' humanity bar); ``cache_reads``:
+    the taggers' cache keys read ahead (``taggers.read_ahead_keys``).
 
     Events on unknown or unpublished courses are refused; an event id already stored (or repeated in the
     batch) is reported as a duplicate and stored nothing. Raises the database's ``OperationalError`` /
@@ -146,7 +147,8 @@ def events_ingest(*, events: Sequence[dict], user=None, session_key: str = "",
         raise ValidationError(_("At most %(n)d events per batch.") % {"n": MAX_BATCH})
     user_id = user.pk if user is not None and user.is_authenticated else None
     known = _published_storefronts({e["course"] for e in events})
-    tags = taggers.tags_for(user=user, session_key=session_key, courses=known) if known and experiment_tags else {}
+    tags = (taggers.tags_for(user=user, session_key=session_key, courses=known, cache_reads=cache_reads)
+            if known and experiment_tags else {})
     row_session = "" if user_id else session_key[:64]
     received = timezone.now()
     rows, seen, order = [], set(), []  # order: (event id, is a repeat inside the batch) of each known event

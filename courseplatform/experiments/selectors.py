@@ -1,6 +1,7 @@
 """Reads for experiments: which experiment and variant a visitor is in, results."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -54,11 +55,14 @@ def invalidate_running(storefront_id: int) -> None:
     cache.delete_many([_cache_key(storefront_id), RUNNING_STOREFRONTS_KEY])  # perf: and the global set
 
 
-def running_storefront_ids() -> frozenset[int]:
+def running_storefront_ids(cache_reads: Mapping[str, object] | None = None) -> frozenset[int]:
     """[perf: events ingestion] Ids of the storefronts running an experiment (usually none), cached like
     :func:`running_experiment` and dropped by :func:`invalidate_running` whenever an experiment changes state.
-    One cache read lets the events API skip every per-storefront lookup when no experiment runs."""
-    ids = cache.get(RUNNING_STOREFRONTS_KEY)
+    One cache read lets the events API skip every per-storefront lookup when no experiment runs; none when
+    ``cache_reads`` holds the key (read ahead in the request's throttle round trip)."""
+    ids = (cache_reads or {}).get(RUNNING_STOREFRONTS_KEY)
+    if ids is None:
+        ids = cache.get(RUNNING_STOREFRONTS_KEY)
     if ids is None:
         ids = sorted(Experiment.objects.filter(status=ExperimentStatus.RUNNING).exclude(kind__in=unit_kinds())
                      .values_list("storefront_id", flat=True).distinct())
@@ -136,11 +140,13 @@ def visitor_arm(request, storefront, kind: str) -> str | None:
     return context["arm"]
 
 
-def event_tags(*, user=None, session_key: str = "", courses: dict[int, int]) -> dict[int, dict]:
-    """The events tagger (``courseplatform.events.taggers``, registered in ``ExperimentsConfig.ready``):
-    ``{course_id: {"experiment", "variant"}}`` for the courses (``{course_id: storefront_id}``) on storefronts
-    running an experiment. One cached read first (usually no experiment runs anywhere)."""
-    running = set(courses.values()) & running_storefront_ids()
+def event_tags(*, user=None, session_key: str = "", courses: dict[int, int],
+               cache_reads: Mapping[str, object] | None = None) -> dict[int, dict]:
+    """The events tagger (``courseplatform.events.taggers``, registered in ``ExperimentsConfig.ready`` with
+    ``reads=[RUNNING_STOREFRONTS_KEY]``): ``{course_id: {"experiment", "variant"}}`` for the courses
+    (``{course_id: storefront_id}``) on storefronts running an experiment. One cached read first (usually no
+    experiment runs anywhere), read ahead by the events API."""
+    running = set(courses.values()) & running_storefront_ids(cache_reads)
     if not running:
         return {}
     by_storefront = {sid: experiment_tags(user=user, session_key=session_key, storefront=Storefront(pk=sid))

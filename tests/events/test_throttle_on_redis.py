@@ -127,3 +127,30 @@ def test_both_event_budgets_are_counted_in_one_round_trip(redis_cache, settings,
     user_id = client.session["_auth_user_id"]
     assert int(redis_cache.get(f":1:throttle_events_u{user_id}:n")) == 1
     assert [int(redis_cache.get(k)) for k in redis_cache.keys("*throttle_events_ip_*:n")] == [1]
+
+
+def test_the_taggers_cache_keys_ride_on_the_throttles_round_trip(redis_cache, monkeypatch):
+    from courseplatform.events import taggers
+    from courseplatform.experiments import selectors as experiments
+
+    course, client = CourseFactory(), _learner_client()
+    assert _post(client, course).status_code == 200  # running storefronts now cached (none)
+    seen, reads = [], []
+
+    def tag_with_reads(*, user, session_key, courses, cache_reads):
+        seen.append(dict(cache_reads))
+        return {}
+
+    cache = caches["default"]
+    real_get = type(cache).get
+    monkeypatch.setattr(type(cache), "get", lambda self, key, *a, **kw: reads.append(key) or real_get(
+        self, key, *a, **kw))
+    cache.set("tagger:read-ahead", {"running": [course.storefront_id]})
+    taggers.register(tag_with_reads, reads=["tagger:read-ahead"])
+    try:
+        assert _post(client, course).status_code == 200
+    finally:
+        taggers.unregister(tag_with_reads)
+
+    assert seen == [{"tagger:read-ahead": {"running": [course.storefront_id]}}]  # its own keys
+    assert experiments.RUNNING_STOREFRONTS_KEY not in reads and "tagger:read-ahead" not in reads
