@@ -289,3 +289,15 @@ def test_the_language_cookie_chooses_the_api_language_too(client):
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     assert post(client, {"events": []}, HTTP_ACCEPT_LANGUAGE="en").json()["detail"].startswith("请发送")
+
+
+def test_the_instant_of_an_event_is_stored_to_the_microsecond_whatever_its_offset(learner_client, course, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    when = (timezone.now() - timedelta(minutes=3)).replace(microsecond=123456)
+    stamps = [when.astimezone(timezone.get_fixed_timezone(offset)).isoformat() for offset in (480, -330, 0)]
+    ids = [str(uuid.uuid4()) for _ in stamps]
+    events = [event(course, event_id=i, ts=ts) for i, ts in zip(ids, stamps, strict=True)]
+
+    assert post(learner_client, {"events": events}).json()["stored"] == 3
+
+    assert {row.ts for row in Interaction.objects.filter(event_id__in=ids)} == {when}
