@@ -9,6 +9,7 @@ import torch
 
 from .apca import apca_lc
 from .colorspace import delta_e_2000, hex_to_linear, linear_to_hex, linear_to_lab
+from .harmony import harmony_score
 from .legibility import (
     AIM_ACCENT_DE00,
     AIM_ACCENT_DE00_CVD,
@@ -27,6 +28,8 @@ from .tones import tonal_ramps
 DIVERSITY_MIN_DE00 = 8.0
 
 ENGINE_VERSION = "2.1.0"
+#: Mean Ou & Luo (2006) CH over a variant's role pairs at which its candidates rank first (the issue's level).
+HARMONY_LEVEL = 0.30
 #: An unlocked brand colour counts as shown by a palette when a role is this close to it (CIEDE2000).
 SHOWN_DE00 = 10.0
 
@@ -57,13 +60,33 @@ def meets_aims(light: torch.Tensor, dark: torch.Tensor) -> torch.Tensor:
     return good
 
 
+def harmonious(light: torch.Tensor, dark: torch.Tensor) -> torch.Tensor:
+    """Per palette of ``light``/``dark`` (batch, roles, 3): whether both variants' mean Ou & Luo (2006) CH over
+    their role pairs reaches :data:`HARMONY_LEVEL` (the level the issue asks of candidates)."""
+    good = torch.ones(light.shape[0], dtype=torch.bool)
+    for pal in (light, dark):
+        h = harmony_score(linear_to_lab(pal))
+        good &= torch.atanh((2.0 * h - 1.0).clamp(-0.999999, 0.999999)) >= HARMONY_LEVEL
+    return good
+
+
 def select_diverse(pool: list, plan: Plan, n: int) -> list:
     """Greedy: candidates that meet the accent aims (:func:`meets_aims`) first, each group by best U, skipping any
-    candidate within :data:`DIVERSITY_MIN_DE00` of one already chosen."""
+    candidate within :data:`DIVERSITY_MIN_DE00` of one already chosen. The first candidate is the best U; among
+    the alternatives after it, harmonious ones (:func:`harmonious`) rank before the others of their group.
+
+    Why only the alternatives: U already weighs harmony against brand fit and legibility, and its best palette
+    stays first (ranking harmony above U there let Ou & Luo's preference for blues override a green keyword
+    brief); but U's harmony term is a mean that the other terms can outweigh, so without the preference the
+    diverse alternatives often fell below the level the issue asks of every candidate."""
     if not pool:
         return []
-    meets = meets_aims(torch.stack([c[1] for c in pool]), torch.stack([c[2] for c in pool])).tolist()
-    ranked = [pool[i] for i in sorted(range(len(pool)), key=lambda i: (not meets[i], -pool[i][0]))]
+    light, dark = torch.stack([c[1] for c in pool]), torch.stack([c[2] for c in pool])
+    meets = meets_aims(light, dark).tolist()
+    calm = harmonious(light, dark).tolist()
+    order = sorted(range(len(pool)), key=lambda i: (not meets[i], -pool[i][0]))
+    order = order[:1] + sorted(order[1:], key=lambda i: (not meets[i], not calm[i], -pool[i][0]))
+    ranked = [pool[i] for i in order]
     rows = _free_rows(plan)
     labs = linear_to_lab(torch.stack([torch.cat((c[1], c[2]), 0) for c in ranked]))
     chosen: list[int] = []
