@@ -11,8 +11,9 @@ Brief sets:
   the seed locked as primary, K = 6;
 - ``dev-multi``: twelve development briefs of the held-out kinds with other colours and keywords
   (:data:`themes.palette.development_briefs.MULTI_DEVELOPMENT_BRIEFS`), for tuning multi-colour briefs;
-- ``held-out``: twelve harder briefs written for this bench and never used to tune the engine: two to four
-  brand colours, locks in several roles (a neutral included), Chinese keywords.
+- ``held-out``: twelve harder briefs written for this bench: two to four brand colours, locks in several roles (a
+  neutral included), Chinese keywords. Never fitted to, but read brief by brief while tuning in session 7;
+- ``unseen``: twelve more of that kind, written afterwards and run once to report (not in the default sets).
 
 Methods, each judged on the hex values it returns:
 
@@ -104,11 +105,31 @@ HELD_OUT: list[dict] = [
 ]
 
 
+#: Twelve more briefs of the held-out kinds, written at the end of session 7 (after ``HELD_OUT`` had been read brief by
+#: brief while tuning, so it no longer is unseen) and run once to report; not for tuning either.
+UNSEEN: list[dict] = [
+    {"brand_colors": ["#E91E63", "#3F51B5"], "locks": ["#E91E63"], "keywords": "时尚, 活力"},
+    {"brand_colors": ["#006064", "#FF7043", "#ECEFF1"], "locks": ["#006064:primary"], "keywords": "海洋, 清新"},
+    {"brand_colors": ["#8D6E63", "#FFCC80"], "locks": [], "keywords": "咖啡, 温馨"},
+    {"brand_colors": ["#1B5E20", "#FDD835"], "locks": ["#1B5E20", "#FDD835:accent"], "keywords": "环保, 阳光"},
+    {"brand_colors": ["#311B92", "#00E5FF"], "locks": ["#311B92"], "keywords": "游戏, 科技, 酷"},
+    {"brand_colors": ["#B71C1C", "#263238"], "locks": ["#B71C1C:primary", "#263238"], "keywords": "传统, 书法"},
+    {"brand_colors": ["#F57F17", "#4E342E", "#FFF8E1"], "locks": ["#F57F17"], "keywords": "烘焙, 家庭"},
+    {"brand_colors": ["#00838F", "#C2185B"], "locks": ["#F5F5F0:background"], "keywords": "医疗, 关怀"},
+    {"brand_colors": ["#455A64", "#B0BEC5", "#FFAB00"], "locks": ["#455A64"], "keywords": "建筑, 极简"},
+    {"brand_colors": ["#7CB342", "#5E35B1"], "locks": ["#7CB342"], "keywords": "瑜伽, 平静"},
+    {"brand_colors": ["#C62828", "#FFD54F", "#2E7D32", "#1565C0"], "locks": ["#C62828"],
+     "keywords": "节日, 欢乐, 儿童"},
+    {"brand_colors": ["#0D47A1", "#90CAF9"], "locks": ["#0D47A1:primary"], "keywords": "编程, 专业, 信任"},
+]
+
+
 def brief_sets(names: list[str], limit: int | None) -> dict[str, list[dict]]:
     sets = {
         "dev": [{"brand_colors": [h], "locks": [h], "keywords": kw} for h, kw in DEVELOPMENT_BRIEFS.items()],
         "dev-multi": MULTI_DEVELOPMENT_BRIEFS,
         "held-out": HELD_OUT,
+        "unseen": UNSEEN,
     }
     return {n: sets[n][:limit] for n in names}
 
@@ -296,7 +317,7 @@ def print_per_brief(per: dict[str, dict[str, list[dict]]], sets: dict[str, list[
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default="dev,dev-multi,held-out",
-                        help="comma list of brief sets: dev, dev-multi, held-out")
+                        help="comma list of brief sets: dev, dev-multi, held-out, unseen")
     parser.add_argument("--briefs", type=int, default=None, help="only the first N briefs of each set")
     parser.add_argument("--starts", type=int, default=DEFAULT_STARTS, help=f"default {DEFAULT_STARTS}")
     parser.add_argument("--steps", type=int, default=DEFAULT_STEPS, help=f"default {DEFAULT_STEPS}")
