@@ -3,7 +3,8 @@
 A web process holds about 130,000 container objects once Django and every app are loaded, and about 30,000 more
 once its first requests have imported what loads lazily (views' modules, renderers, translation and template
 caches). A full collection walks every one of them with the GIL held, so every request in flight in that process
-waits: 60-130 ms each, several times a minute, under ``bench/load.py`` (the open-loop feed's p99 was made of them).
+waits: 15-22 ms of CPU each, several times a minute, and 60-130 ms of wall time on a loaded machine (gc callbacks
+in the workers under ``bench/load.py``; on a quiet machine the open-loop p99 did not move measurably).
 These objects live as long as the process. So, as Instagram did for its Django web servers ("Dismissing Python
 Garbage Collection at Instagram", 2017) and as CPython documents for ``gc.freeze`` ("move all objects tracked by the
 garbage collector into a permanent generation, i.e. ignore them in all the future collections"), a web process
@@ -20,13 +21,11 @@ Gunicorn calls :func:`arm` from ``gunicorn.conf.py`` (its ``post_worker_init`` h
 from __future__ import annotations
 
 import gc
-import logging
 import threading
 
 from django.conf import settings
 from django.core.signals import request_finished
 
-logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _left = 0
 DEFAULT_AFTER_REQUESTS = 200

@@ -49,9 +49,10 @@ def tags_for(*, user, session_key: str, courses: Mapping[int, int],
     if not courses:
         return out
     for tagger in _taggers:
-        reads = _reads.get(tagger)
-        extra = {"cache_reads": {k: cache_reads[k] for k in reads if k in cache_reads} if cache_reads else {}} \
-            if reads else {}
+        extra = {}
+        if reads := _reads.get(tagger):
+            held = cache_reads or {}
+            extra["cache_reads"] = {key: held[key] for key in reads if key in held}
         for course_id, tags in (tagger(user=user, session_key=session_key, courses=courses, **extra) or {}).items():
             if course_id in courses and course_id not in out:
                 out[course_id] = {name: str(tags.get(name, ""))[:TAG_MAX] for name in TAG_FIELDS}
