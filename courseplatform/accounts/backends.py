@@ -4,8 +4,11 @@ Every signed-in request loads its user (``SessionMiddleware`` gives the id, ``ge
 feed that query was the only one and about 40 % of the request (bench/load.py profile). The row is cached per
 user id for ``ACCOUNTS_USER_CACHE_S`` seconds and dropped whenever the row is saved or deleted, at once and again
 after the transaction commits. Everything Django checks on a cached user still runs per request: ``is_active``
-(``user_can_authenticate``) and the session hash against the cached password hash, so a password change (a save)
-ends the other sessions on their next request.
+(``user_can_authenticate``) and the session hash, so a password change (a save) ends the other sessions on their
+next request. The cache holds no password hash: the cached copy keeps the session hashes Django compares (HMACs of
+the hash under ``SECRET_KEY``, which do not give it back) and reads the hash itself from the database only when
+something asks for it (a password check). The entry carries a digest of ``SECRET_KEY`` and its fallbacks, and one
+made under other keys is a miss, so that a rotated key is checked against hashes made with it, as without the cache.
 
 A drop is a new *generation* (a random token under its own key, read in the same round trip as the row), and a row
 is cached with the generation read before the database was: a request that read the row before a change committed
@@ -22,6 +25,9 @@ Writes that bypass ``save()`` (``QuerySet.update`` on the user table; none in th
 the TTL. While the cache is unreachable every lookup reads the database, as without this backend.
 """
 
+import copy
+import functools
+import hashlib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +49,15 @@ def user_cache_seconds() -> int:
 #: how much longer than a cached row a generation lives: a request that read generation None and the old row just
 #: before a drop, and stores them up to this many seconds after it, still finds them refused
 FORGET_S = 60
+
+
+@functools.lru_cache(maxsize=4)
+def _keys_digest(secret: str, fallbacks: tuple[str, ...]) -> str:
+    return hashlib.blake2b("\0".join((secret, *fallbacks)).encode(), digest_size=6).hexdigest()
+
+
+def _current_keys_digest() -> str:
+    return _keys_digest(settings.SECRET_KEY, tuple(getattr(settings, "SECRET_KEY_FALLBACKS", ())))
 
 
 def user_cache_key(user_id) -> str:
@@ -85,13 +100,24 @@ class CachedModelBackend(ModelBackend):
         else:
             got = cache.get_many([key, gen_key])  # one round trip
         generation, entry = got.get(gen_key), got.get(key)
-        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation:
-            user = entry[1]
+        digest = _current_keys_digest()
+        if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == generation and entry[1] == digest:
+            user = entry[2]
             return user if self.user_can_authenticate(user) else None
         user = super().get_user(user_id)  # None for an unknown or inactive user: not cached
         if user is not None:  # under the generation read before the row (module docstring)
-            cache.set(key, (generation, user), seconds)
+            cache.set(key, (generation, digest, _cacheable(user)), seconds)
         return user
+
+
+def _cacheable(user):
+    """The copy of ``user`` the cache keeps: what Django asks of its password hash kept (``User._cached_auth``), the
+    hash itself left out (deferred)."""
+    kept = copy.copy(user)
+    kept._cached_auth = (user.get_session_auth_hash(), tuple(user.get_session_auth_fallback_hash()),
+                         user.has_usable_password())
+    kept.__dict__.pop("password", None)
+    return kept
 
 
 def forget_cached_user(user_id) -> None:
