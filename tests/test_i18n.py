@@ -258,8 +258,8 @@ def test_palette_role_and_pair_labels_are_translated_while_the_keys_stay_english
     entries["palette role\x04accent {n}"] = "强调色 {n}"
     with zh_catalogue_with(entries):
         swatches = presentation.swatches(palette)
-        assert [s["role"] for s in swatches] == list(presentation.ROLE_ORDER)
-        assert [str(s["label"]) for s in swatches] == list(ROLE_ZH.values())
+        assert [s["role"] for s in swatches] == [*presentation.ROLE_ORDER, "accent2"]  # a seven-colour palette
+        assert [str(s["label"]) for s in swatches] == [*ROLE_ZH.values(), "强调色 2"]
         rows = {row["pair"]: str(row["label"]) for row in presentation.contrast_rows(palette)}
         assert rows["text/background"] == "文字/背景" and rows["primary/background"] == "主色/背景"
         assert rows["accent2/background"] == "强调色 2/背景"

@@ -21,6 +21,15 @@ class Slider(forms.NumberInput):
 
 #: brand colours a brief may carry (the engine's ``MAX_SEEDS``: it picks the best K of them for the palette)
 MAX_BRIEF_COLOURS = 8
+#: Roles that share another's colour below six colours (the engine's ``themes.palette.roles``, which the web
+#: process does not import: it loads torch): a lock there is refused before a job is queued, with the creator's
+#: own words, instead of failing the job.
+_MERGED_BELOW = {"secondary": 6, "accent": 5}
+
+
+def _free_brand_roles(k: int) -> int:
+    """How many chromatic roles K colours have (primary, secondary, accents): where an unassigned lock goes."""
+    return k - 3 if k >= 6 else (2 if k == 5 else 1)
 
 
 class PaletteBriefForm(forms.Form):
@@ -79,15 +88,59 @@ class PaletteBriefForm(forms.Form):
                 continue
             colors.append(value)
             if data.get(f"lock_{i}"):
-                locks.append([value, data.get(f"role_{i}") or None])
+                locks.append([value, data.get(f"role_{i}") or None, i])
+        for i in range(1, MAX_BRIEF_COLOURS + 1):
+            if (data.get(f"lock_{i}") or data.get(f"role_{i}")) and not (data.get(f"color_{i}") or "").strip():
+                self.add_error(f"color_{i}", ValidationError(
+                    _("Enter the colour to keep, or untick “keep exactly” and clear its role."), code="lock_without_color"))
+            elif data.get(f"role_{i}") and not data.get(f"lock_{i}") and f"color_{i}" not in self.errors:
+                self.add_error(f"role_{i}", ValidationError(
+                    _("A role is kept only for a colour kept exactly: tick “keep exactly” or choose “any role”."),
+                    code="role_without_lock"))
         try:
             data["keywords_list"] = parse_keywords(data.get("keywords", ""))
         except ValidationError as error:
             self.add_error("keywords", error)
+        else:
+            if not colors and not data["keywords_list"] and not self.errors:
+                self.add_error(None, ValidationError(_("Give at least one brand colour or a brand keyword: the "
+                                                       "palette is built from them."), code="empty_brief"))
         if all(data.get(w) == 0 for w in ("alpha", "beta", "gamma")):
             raise ValidationError(_("At least one of harmony, legibility and on-brand must be above zero."))
-        data["colors"], data["locks"] = colors, locks
+        if data.get("k") is not None:
+            self._check_locks(locks, data["k"])
+        data["colors"], data["locks"] = colors, [lock[:2] for lock in locks]
         return data
+
+    def _check_locks(self, locks: list[list], k: int) -> None:
+        """The engine's lock rules (``Brief.resolved_locks``), checked here so that the creator reads them on the
+        form, in their language, instead of in a failed job."""
+        taken: dict[str, int] = {}
+        for _value, role, row in locks:
+            if role is None:
+                continue
+            if k < _MERGED_BELOW.get(role, 0):
+                self.add_error(f"role_{row}", ValidationError(
+                    _("A palette of %(k)d colours has no separate %(role)s: raise the number of colours or "
+                      "choose another role.") % {"k": k, "role": dict(ROLE_CHOICES)[role]}, code="merged_role"))
+            elif role in taken:
+                self.add_error(f"role_{row}", ValidationError(
+                    _("Brand colour %(n)d already keeps this role: each role takes one colour.")
+                    % {"n": taken[role]}, code="role_taken"))
+            else:
+                taken[role] = row
+        if len(locks) > k:
+            self.add_error("k", ValidationError(
+                _("%(locks)d colours are kept exactly but a palette of %(k)d colours has only %(k)d roles: raise "
+                  "the number of colours or keep fewer.") % {"locks": len(locks), "k": k}, code="too_many_locks"))
+            return
+        free = _free_brand_roles(k) - sum(1 for role in taken if role != "background")
+        unassigned = sum(1 for lock in locks if lock[1] is None)
+        if unassigned > max(free, 0):
+            self.add_error("k", ValidationError(
+                _("%(n)d colours are kept exactly without a role, but only %(free)d brand roles are left for them: "
+                  "give them roles or raise the number of colours.") % {"n": unassigned, "free": max(free, 0)},
+                code="too_many_unassigned_locks"))
 
     def brief(self) -> dict:
         d = self.cleaned_data

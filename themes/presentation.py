@@ -57,9 +57,17 @@ USE_LABELS = {"text": _("text"), "ui": _("interface (buttons, borders, large tex
               "info": _("decoration")}
 
 
+def shown_roles(colors: dict) -> list[str]:
+    """The roles a palette of ``colors`` shows, in display order: the six core roles, then accent 2, 3 … (a
+    palette of more than six colours)."""
+    numbered = sorted((r for r in colors if isinstance(r, str) and _NUMBERED_ACCENT.fullmatch(r)),
+                      key=lambda r: int(r[6:]))
+    return [*ROLE_ORDER, *numbered]
+
+
 def swatches(palette) -> list[dict]:
     return [{"role": role, "label": role_label(role), "light": palette.colors.get(role, ""),
-             "dark": palette.dark.get(role, "")} for role in ROLE_ORDER if role in palette.colors]
+             "dark": palette.dark.get(role, "")} for role in shown_roles(palette.colors) if role in palette.colors]
 
 
 def review_note(palette) -> str:
@@ -96,8 +104,10 @@ def contrast_rows(palette) -> list[dict]:
             ratio = {**palette.contrast.get(variant, {}), **links.get(variant, {})}.get(pair)
             threshold = required or INFO_THRESHOLD
             passed = ratio is not None and ratio >= threshold
-            label = (_("pass") if passed else _("fail")) if required else (_("ok for large text") if passed
-                                                                                else _("decorative only"))
+            if required:
+                label = _("pass") if passed else _("fail")
+            else:  # a decoration pair: the WCAG level it reaches, as the style guide's matrix says it
+                label = LEVEL_LABELS[contrast_level(ratio)] if passed else _("decorative only")
             apca = (getattr(palette, "details", None) or {}).get("apca", {}).get(variant, {}).get(pair)
             row["cells"].append({"variant": variant, "ratio": ratio, "passed": passed, "label": label,
                                  "hard": bool(required), "apca": apca})
@@ -212,7 +222,7 @@ def cvd_previews(palette) -> list[dict]:
         for kind, label in CVD_KINDS.items():
             colours = stored.get(variant, {}).get(kind, {})
             swatches_ = [{"role": role, "label": role_label(role), "hex": colours[role].lower()}
-                         for role in ROLE_ORDER if _HEX.fullmatch(str(colours.get(role, "")))]
+                         for role in shown_roles(colours) if _HEX.fullmatch(str(colours.get(role, "")))]
             if swatches_:
                 kinds.append({"kind": kind, "label": label, "swatches": swatches_})
         if kinds:
@@ -225,15 +235,16 @@ def tone_keys(tones: dict) -> list[str]:
     return sorted((t for t in keys if t.isascii() and t.isdigit()), key=int)
 
 
-def validated_tones(palette) -> dict[str, dict[str, dict[str, str]]]:
+def validated_tones(palette, every_role: bool = False) -> dict[str, dict[str, dict[str, str]]]:
     """The candidate's tonal ramps (``details["tones"]``, OKLab tones 0-100 per role and variant) as
-    ``{variant: {role: {tone: "#rrggbb"}}}`` with only the theme's roles, numeric tones and ``#rrggbb`` values
-    (they are written into CSS and tokens); empty when the palette has none."""
+    ``{variant: {role: {tone: "#rrggbb"}}}`` with only the theme's roles (with ``every_role``, accent 2, 3 … of
+    a larger palette too: shown, not written into the theme), numeric tones and ``#rrggbb`` values (they are
+    written into CSS and tokens); empty when the palette has none."""
     stored = (getattr(palette, "details", None) or {}).get("tones") or {}
     out: dict[str, dict[str, dict[str, str]]] = {}
     for variant in ("light", "dark"):
         roles = {}
-        for role in ROLE_ORDER:
+        for role in shown_roles(stored.get(variant, {})) if every_role else ROLE_ORDER:
             ramp = stored.get(variant, {}).get(role, {})
             clean = {t: str(v.get("hex", "")).lower() for t, v in ramp.items()
                      if isinstance(v, dict) and str(t).isascii() and str(t).isdigit() and len(str(t)) <= 3
@@ -249,7 +260,7 @@ def tone_tables(palette) -> list[dict]:
     """Per variant, a table of each role's ramp: tones as columns, each cell the tone's colour and its WCAG
     contrast on that variant's background (so a designer sees which tints still read as text, ≥ 4.5:1)."""
     stored = (getattr(palette, "details", None) or {}).get("tones") or {}
-    clean = validated_tones(palette)
+    clean = validated_tones(palette, every_role=True)
     tables = []
     for variant, roles in clean.items():
         tones = tone_keys({variant: roles})

@@ -321,7 +321,8 @@ def palette_activate(*, palette: Palette, actor) -> Palette:
     if palette.status not in (S.APPROVED, S.RETIRED):
         raise InvalidTransition(_("Only an approved palette can be activated."), code="invalid_transition")
     if current:
-        _transition(current, S.RETIRED, actor, note=f"replaced by palette {palette.pk}")
+        # written like a reviewer's note, in the language of whoever activated (it is shown as such)
+        _transition(current, S.RETIRED, actor, note=_("Replaced by %(name)s") % {"name": palette.display_name})
     palette = _transition(palette, S.ACTIVE, actor)
     cover_batch_request(storefront=palette.storefront)
     return palette

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courseplatform.accounts.decorators import staff_required
@@ -116,8 +116,8 @@ def palette_job_progress(request, pk):
 #: how many candidates the compare view puts side by side
 COMPARE_MIN, COMPARE_MAX = 2, 3
 #: score rows of the compare view: (key in Palette.scores, label)
-COMPARE_SCORES = (("U", _lazy("Overall")), ("H", _lazy("Harmony")), ("V", _lazy("Legibility")),
-                  ("B", _lazy("On-brand")))
+COMPARE_SCORES = (("U", gettext_lazy("Overall")), ("H", gettext_lazy("Harmony")),
+                  ("V", gettext_lazy("Legibility")), ("B", gettext_lazy("On-brand")))
 
 
 @creator_required
@@ -140,12 +140,27 @@ def palette_job_compare(request, pk):
         best = max((v for v in values if isinstance(v, int | float)), default=None)
         rows.append({"label": label, "cells": [{"value": v, "best": v is not None and v == best and len(chosen) > 1}
                                                for v in values]})
+    columns = [{"palette": p, "swatches": presentation.swatches(p), "contrast": presentation.contrast_rows(p)}
+               for p in chosen]
     return render(request, "themes/palette_compare.html", {
         "job": job, "storefront": job.storefront, "error": error, "score_rows": rows if chosen else [],
         "preview_title": selectors.preview_course_title(job.storefront) if chosen else "",
-        "columns": [{"palette": p, "swatches": presentation.swatches(p), "contrast": presentation.contrast_rows(p)}
-                    for p in chosen],
+        "columns": columns, "contrast_rows": _compare_contrast(columns),
     }, status=400 if error else 200)
+
+
+def _compare_contrast(columns: list[dict]) -> list[dict]:
+    """One contrast table for the compared candidates: a row per pair, a cell per candidate with its light and dark
+    figures (``None`` where a candidate has no such pair), so the figures are read across, not scrolled to."""
+    by_pair = [{row["pair"]: row for row in col["contrast"]} for col in columns]
+    pairs = list(dict.fromkeys(pair for rows in by_pair for pair in rows))
+    out = []
+    for pair in pairs:
+        first = next(rows[pair] for rows in by_pair if pair in rows)
+        out.append({"label": first["label"], "required": first["required"], "use_label": first["use_label"],
+                    "candidates": [dict(zip(("light", "dark"), rows[pair]["cells"], strict=True)) if pair in rows
+                                   else None for rows in by_pair]})
+    return out
 
 
 def _job_context(job: PaletteJob) -> dict:

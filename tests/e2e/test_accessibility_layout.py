@@ -48,6 +48,12 @@ def test_compare_view_shows_candidates_in_columns_on_a_desktop(live_server, brow
         assert columns.count() == 2
         left, right = (columns.nth(i).bounding_box() for i in (0, 1))
         assert abs(left["y"] - right["y"]) < 2 and right["x"] >= left["x"] + left["width"], (left, right)
+        first, second, third = world.job.palettes.order_by("rank")  # three: every figure in view, none scrolled to
+        page.goto(f"{live_server.url}/studio/palette-jobs/{world.job.pk}/compare/?ids={first.pk}&ids={second.pk}"
+                  f"&ids={third.pk}")
+        widths = page.evaluate("[...document.querySelectorAll('table.compare-scores, table.compare-contrast')]"
+                               ".map(t => [t.parentElement.scrollWidth, t.parentElement.clientWidth])")
+        assert len(widths) == 2 and all(scroll <= client for scroll, client in widths), widths
     finally:
         context.close()
 

@@ -114,3 +114,44 @@ def test_a_b_test_arm_choices_name_palettes_after_their_colours(storefront, job)
     approved.save()
     (label,) = [label for ref, label in PaletteArms().choices(storefront) if ref == str(approved.pk)]
     assert label.startswith("Candidate 1 — Deep teal with light pink (approved; harmony ")
+
+
+def test_compare_reads_every_candidates_contrast_across_one_table(client, creator, job):
+    """The figures being compared sit side by side in one table (they were scrolled out of narrow columns)."""
+    client.force_login(creator)
+    first, second, _third, _fourth = job.palettes.order_by("rank")
+    for palette, ratio in ((first, 15.0), (second, 12.34)):
+        palette.contrast = {"light": {"text/background": ratio, "accent/background": 7.5},
+                            "dark": {"text/background": ratio - 1}}
+        palette.save(update_fields=["contrast"])
+    html = client.get(f"/studio/palette-jobs/{job.pk}/compare/", {"ids": [first.pk, second.pk]}).content.decode()
+    table = html[html.index('class="data compare-contrast"'):]
+    table = table[:table.index("</table>")]
+    assert first.display_name in table and second.display_name in table
+    row = table[table.index("text/background"):]
+    row = row[:row.index("</tr>")]
+    assert "15.00:1" in row and "14.00:1" in row and "12.34:1" in row and "11.34:1" in row
+    assert 'class="data contrast-table"' not in html  # no per-column copy left to scroll
+
+
+def test_an_activation_notes_the_replaced_palette_by_its_name_in_the_actors_language(creator, make_palette):
+    from themes import services
+
+    old, new = make_palette(status="active"), make_palette(status="approved")
+    with translation.override("zh-hans"):
+        services.palette_activate(palette=new, actor=creator)
+    old.refresh_from_db()
+    assert old.status == "retired"
+    note = old.transitions.order_by("pk").last().note
+    assert note.startswith("已被") or "候选" in note, note
+    assert f"palette {new.pk}" not in note
+
+
+def test_a_refused_lock_plan_shows_its_reason_beside_the_row(client, creator, storefront):
+    client.force_login(creator)
+    response = client.post(f"/studio/storefronts/{storefront.slug}/palettes/", {
+        "color_1": "#1e88e5", "lock_1": "on", "role_1": "primary", "color_2": "#e53935", "lock_2": "on",
+        "role_2": "primary", "keywords": "", "k": 6, "alpha": 1, "beta": 1, "gamma": 1, "candidates": 2, "seed": 0})
+    html = response.content.decode()
+    assert response.status_code == 200 and not PaletteJob.objects.filter(storefront=storefront).exists()
+    assert "Brand colour 1 already keeps this role" in html

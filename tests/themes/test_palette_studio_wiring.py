@@ -260,3 +260,103 @@ def test_a_torch_score_that_fails_its_probe_falls_back_to_re_ranking(storefront,
         assert "broken_torch" not in palette.scores  # not in the engine's U
         assert palette.scores["total"] == pytest.approx(
             palette.scores["U"] + 3.0 * palette.scores["plugins"]["broken_torch"], abs=1e-3)
+
+
+# --- the brief's own rules, on the form (before a job is queued) -------------------------------------------------
+
+def test_an_empty_brief_is_refused_with_a_message():
+    form = PaletteBriefForm(_brief_data([], keywords=""))
+    assert not form.is_valid()
+    assert "at least one brand colour or a brand keyword" in str(form.non_field_errors())
+
+
+def test_a_lock_on_an_empty_colour_row_is_refused_not_dropped():
+    form = PaletteBriefForm(_brief_data([], lock_1="on", role_1="primary"))
+    assert not form.is_valid()
+    assert "Enter the colour to keep" in str(form.errors["color_1"])
+
+
+def test_a_role_without_keep_exactly_is_refused_not_dropped():
+    form = PaletteBriefForm(_brief_data(["#1e88e5"], role_1="primary"))
+    assert not form.is_valid()
+    assert "tick “keep exactly”" in str(form.errors["role_1"])
+
+
+def test_two_locks_in_one_role_are_refused_on_the_second_row():
+    form = PaletteBriefForm(_brief_data(["#1e88e5", "#e53935"], lock_1="on", role_1="primary", lock_2="on",
+                                        role_2="primary"))
+    assert not form.is_valid()
+    assert "Brand colour 1 already keeps this role" in str(form.errors["role_2"])
+
+
+def test_more_locks_than_the_palette_has_roles_are_refused_on_the_number_of_colours():
+    locks = {f"lock_{i}": "on" for i in range(1, 9)}
+    form = PaletteBriefForm(_brief_data(EIGHT, **locks))
+    assert not form.is_valid()
+    assert "8 colours are kept exactly but a palette of 6 colours" in str(form.errors["k"])
+
+
+def test_unassigned_locks_beyond_the_free_brand_roles_are_refused():
+    form = PaletteBriefForm(_brief_data(EIGHT[:4], k=6, lock_1="on", lock_2="on", lock_3="on", lock_4="on"))
+    assert not form.is_valid()
+    assert "only 3 brand roles are left" in str(form.errors["k"])
+
+
+def test_a_role_merged_at_this_number_of_colours_is_refused():
+    form = PaletteBriefForm(_brief_data(["#1e88e5"], k=5, lock_1="on", role_1="secondary"))
+    assert not form.is_valid()
+    assert "no separate secondary" in str(form.errors["role_1"])
+
+
+@pytest.mark.parametrize("k,locks", [
+    (6, {"lock_1": "on", "role_1": "primary", "lock_2": "on", "role_2": "background", "lock_3": "on", "lock_4": "on"}),
+    (6, {"lock_1": "on", "role_1": "primary", "lock_2": "on", "lock_3": "on", "lock_4": "on"}),
+    (3, {"lock_1": "on", "role_1": "primary", "lock_2": "on", "role_2": "background"}),
+    (3, {"lock_1": "on", "lock_2": "on"}),
+    (4, {"lock_1": "on", "role_1": "accent"}),
+    (5, {"lock_1": "on", "role_1": "accent", "lock_2": "on"}),
+    (10, {f"lock_{i}": "on" for i in range(1, 8)}),
+    (10, {f"lock_{i}": "on" for i in range(1, 9)}),
+])
+def test_the_form_accepts_a_lock_plan_exactly_when_the_engine_does(k, locks):
+    from themes.palette import Brief
+
+    form = PaletteBriefForm(_brief_data(EIGHT, k=k, **locks))
+    engine_locks = [(EIGHT[i - 1], locks.get(f"role_{i}") or None) for i in range(1, 9) if f"lock_{i}" in locks]
+    try:
+        Brief(brand_colors=EIGHT, locks=engine_locks, k=k).validate()
+    except ValueError:
+        engine_ok = False
+    else:
+        engine_ok = True
+    assert form.is_valid() == engine_ok, form.errors
+
+
+def test_a_palette_of_eight_colours_shows_every_accent_in_the_roles_previews_and_ramps(client, creator, storefront):
+    job = PaletteJob.objects.create(storefront=storefront, requested_by=creator, brief={**FAST_BRIEF, "k": 8},
+                                    brief_hash="k8")
+    services.palette_job_execute(job.pk, "cpu")
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    palette = job.palettes.order_by("rank").first()
+    assert {"accent2", "accent3"} <= set(palette.colors)
+    client.force_login(creator)
+    page = client.get(reverse("themes:palette_job", args=[job.pk])).content.decode()
+    for role in ("accent2", "accent3"):  # the swatch row (its colour drawn), the CVD preview, the ramp
+        assert f'<tr data-role="{role}">' in page and f'fill="{palette.colors[role].lower()}"' in page
+        assert palette.details["cvd"]["light"]["deuteranopia"][role].lower() in page
+        assert palette.details["tones"]["light"][role]["40"]["hex"].lower() in page
+    from themes.presentation import swatches
+
+    assert [s["role"] for s in swatches(palette)][-2:] == ["accent2", "accent3"]
+
+
+def test_a_decoration_pair_is_labelled_with_the_wcag_level_it_reaches(make_palette):
+    from themes.presentation import contrast_rows
+
+    palette = make_palette()
+    palette.contrast = {"light": {"accent/background": 9.12, "secondary/background": 5.0,
+                                  "secondary/surface": 3.2, "accent/surface": 2.1}, "dark": {}}
+    labels = {row["pair"]: str(row["cells"][0]["label"]) for row in contrast_rows(palette)}
+    assert labels["accent/background"] == "AAA" and labels["secondary/background"] == "AA"
+    assert labels["secondary/surface"] == "ok for large text" and labels["accent/surface"] == "decorative only"
