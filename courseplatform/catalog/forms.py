@@ -32,7 +32,7 @@ class StorefrontForm(forms.ModelForm):
         label=_("Brand colours"),
         required=False,
         max_length=80,
-        help_text=_("Up to three colours as #rrggbb, separated by commas, e.g. #1e88e5, #f9a825."),
+        help_text=_("Up to eight colours as #rrggbb, separated by commas, e.g. #1e88e5, #f9a825."),
     )
 
     class Meta:

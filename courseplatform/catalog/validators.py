@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
-MAX_BRAND_COLORS = 3
+#: as many as a palette brief takes (``themes.forms.MAX_BRIEF_COLOURS``): the studio starts from these
+MAX_BRAND_COLORS = 8
 
 
 def normalise_hex(value: object) -> str:
@@ -25,7 +26,7 @@ def normalise_hex(value: object) -> str:
 
 
 def parse_brand_colors(text: str) -> list[str]:
-    """Parse a comma- or space-separated list of up to three ``#rrggbb`` colours."""
+    """Parse a comma- or space-separated list of up to :data:`MAX_BRAND_COLORS` ``#rrggbb`` colours."""
     colors = [normalise_hex(p) for p in re.split(r"[\s,;]+", text or "") if p]
     if len(colors) > MAX_BRAND_COLORS:
         raise ValidationError(

@@ -35,10 +35,12 @@ def test_brand_colours_are_normalised_to_lower_case():
     assert parse_brand_colors("#1E88E5, #F9A825") == ["#1e88e5", "#f9a825"]
 
 
-def test_more_than_three_brand_colours_is_refused():
-    form = storefront_form(colors="#000000 #111111 #222222 #333333")
+def test_more_than_eight_brand_colours_is_refused_and_eight_are_kept():
+    eight = " ".join(f"#{i}{i}{i}{i}{i}{i}" for i in range(8))
+    assert storefront_form(colors=eight).is_valid()
+    form = storefront_form(colors=eight + " #999999")
     assert not form.is_valid()
-    assert "at most 3" in str(form.errors["brand_colors_text"])
+    assert "at most 8" in str(form.errors["brand_colors_text"])
 
 
 def test_keywords_split_on_english_and_chinese_commas():
