@@ -75,6 +75,19 @@ def derived_text_colors(values: dict[str, str]) -> dict[str, str]:
     return {"--c-link": link, "--c-muted": muted}
 
 
+def _on_ink(roles: dict[str, str], role: str) -> str:
+    """The ink for text on a ``role`` fill (buttons, badges): the most legible of white, black, text, background."""
+    return on_color(roles[role], ("#ffffff", "#000000", roles["text"], roles["background"]))
+
+
+def derived_colors(roles: dict[str, str]) -> dict[str, str]:
+    """What the theme derives from validated ``roles`` (as :func:`theme_css` writes it): ``on-primary`` and
+    ``on-accent`` (ink on those fills), ``link`` and ``muted`` (text colours at 4.5:1 on background and surface)."""
+    out = {f"on-{role}": _on_ink(roles, role) for role in ("primary", "accent")}
+    text = derived_text_colors({f"--c-{role}": value for role, value in roles.items()})
+    return {**out, **{name.removeprefix("--c-"): value for name, value in text.items()}}
+
+
 def _block(selector: str, roles: dict[str, str], role_map: dict[str, str]) -> str:
     lines = []
     values = {f"--c-{role}": roles[role] for role in ALLOWED_ROLES}
@@ -84,8 +97,7 @@ def _block(selector: str, roles: dict[str, str], role_map: dict[str, str]) -> st
         lines.append(f"  {variable}: {roles[role]};")
         values[variable] = roles[role]
     for role in ("primary", "accent"):
-        ink = on_color(roles[role], ("#ffffff", "#000000", roles["text"], roles["background"]))
-        lines.append(f"  --c-on-{role}: {ink};")
+        lines.append(f"  --c-on-{role}: {_on_ink(roles, role)};")
     for variable, value in derived_text_colors(values).items():
         lines.append(f"  {variable}: {value};")
     return selector + " {\n" + "\n".join(lines) + "\n}\n"

@@ -22,7 +22,7 @@ from courseplatform.catalog.models import Course, Storefront
 from courseplatform.catalog.permissions import creator_required
 
 from . import cover_store, presentation, selectors, services
-from .css import preview_css, theme_css, validated_roles
+from .css import derived_colors, preview_css, theme_css, validated_roles
 from .experiment_arms import experiment_palettes
 from .forms import CoverPreviewForm, PaletteBriefForm, ReviewForm
 from .models import Palette, PaletteJob, PaletteStatus
@@ -384,8 +384,9 @@ def download_tokens(request, slug, exporter):
     plugin = TOKEN_EXPORTERS.get(exporter)
     if palette is None or plugin is None:
         raise Http404
-    tokens = {"name": storefront.slug, "light": validated_roles(palette.colors), "dark": validated_roles(palette.dark),
-              "tones": presentation.validated_tones(palette)}
+    light, dark = validated_roles(palette.colors), validated_roles(palette.dark)
+    tokens = {"name": storefront.slug, "light": light, "dark": dark, "tones": presentation.validated_tones(palette),
+              "derived": {"light": derived_colors(light), "dark": derived_colors(dark)}}
     response = HttpResponse(plugin.export(tokens), content_type=f"{plugin.media_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{storefront.slug}-{plugin.filename}"'
     return response

@@ -219,3 +219,22 @@ def test_cover_is_served_with_etag_and_long_cache_and_changes_url_when_input_cha
     course.title = "A different title"
     course.save()
     assert cover_url(course, "thumb") != url
+
+
+def test_every_token_format_carries_the_colours_the_css_derives(client, make_palette):
+    """The W3C and Tailwind files carry link, muted and the inks on primary and accent, with the values the
+    theme's CSS uses (a component built from the tokens gets the same legible colours as the site)."""
+    import re
+
+    palette = make_palette(status="active")
+    slug = palette.storefront.slug
+    css = client.get(reverse("themes:download_tokens", args=[slug, "css"])).content.decode()
+    light_block = css[:css.index("@media")]
+    expected = {name: re.search(rf"--c-{name}: (#[0-9a-f]{{6}});", light_block).group(1)
+                for name in ("on-primary", "on-accent", "link", "muted")}
+    w3c = json.loads(client.get(reverse("themes:download_tokens", args=[slug, "w3c"])).content)
+    tailwind = client.get(reverse("themes:download_tokens", args=[slug, "tailwind"])).content.decode()
+    for name, value in expected.items():
+        assert w3c["color"]["light"][name] == {"$type": "color", "$value": value}
+        assert w3c["color"]["dark"][name]["$type"] == "color"
+        assert re.search(rf'"{name}": \{{\s*"DEFAULT": "{value}",\s*"dark": "#[0-9a-f]{{6}}"', tailwind), name

@@ -4,7 +4,9 @@
 {tone: "#rrggbb"}}}}`` with values already re-validated (:func:`themes.css.validated_roles`,
 :func:`themes.presentation.validated_tones`). ``tones`` are the engine's tonal ramps (OKLab lightness 0-100 at each
 role's hue, :mod:`themes.palette.tones`), so components can use tints; it is empty for palettes made before the
-engine reported them, and the exporters then write the roles alone.
+engine reported them, and the exporters then write the roles alone. ``derived`` (``{variant: {name: "#rrggbb"}}``,
+:func:`themes.css.derived_colors`) holds the colours the theme derives: ``on-primary``, ``on-accent``, ``link`` and
+``muted``; every format carries them, as the CSS does.
 """
 
 import json
@@ -47,8 +49,10 @@ class W3CDesignTokens:
     filename: str = "palette.tokens.json"
 
     def export(self, tokens: dict) -> str:
+        derived = tokens.get("derived") or {}
         doc = {
-            variant: {role: {"$type": "color", "$value": value} for role, value in tokens[variant].items()}
+            variant: {role: {"$type": "color", "$value": value}
+                      for role, value in {**tokens[variant], **derived.get(variant, {})}.items()}
             for variant in ("light", "dark")
         }
         out = {"color": doc}
@@ -67,7 +71,9 @@ class TailwindTheme:
     filename: str = "tailwind.palette.js"
 
     def export(self, tokens: dict) -> str:
-        colors = {role: {"DEFAULT": tokens["light"][role], "dark": tokens["dark"][role]} for role in tokens["light"]}
+        derived = tokens.get("derived") or {}
+        light, dark = {**tokens["light"], **derived.get("light", {})}, {**tokens["dark"], **derived.get("dark", {})}
+        colors = {role: {"DEFAULT": light[role], "dark": dark[role]} for role in light if role in dark}
         tones = tokens.get("tones") or {}
         for role, ramp in tones.get("light", {}).items():  # bg-primary-40 …
             colors.setdefault(role, {}).update(ramp)
