@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,10 @@ class PaletteJob(TrackedJob):
         ordering = ["-created_at"]
         verbose_name = _("palette job")
         verbose_name_plural = _("palette jobs")
+
+    def get_absolute_url(self) -> str:
+        """The job's page in the studio (a failure notification links to it)."""
+        return reverse("themes:palette_job", args=[self.pk])
 
     def __str__(self) -> str:
         return gettext("Palette job %(id)s for %(storefront)s") % {"id": self.pk, "storefront": self.storefront}

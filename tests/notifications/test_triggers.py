@@ -62,6 +62,7 @@ def test_a_failed_job_notifies_who_requested_it(storefront, creator, django_capt
         jobs.job_fail(job, "The palette engine failed (MemoryError).")
     notification = only(creator, kinds.JOB_FAILED)
     assert "palette job failed" in notification.message and "MemoryError" in notification.message
+    assert notification.url == f"/studio/palette-jobs/{job.pk}/"  # to the job's page, where it can be retried
 
 
 def test_a_job_the_sweeper_gives_up_on_notifies_too(storefront, creator, settings,
