@@ -89,14 +89,10 @@ class PaletteBriefForm(forms.Form):
             colors.append(value)
             if data.get(f"lock_{i}"):
                 locks.append([value, data.get(f"role_{i}") or None, i])
-        for i in range(1, MAX_BRIEF_COLOURS + 1):
-            if (data.get(f"lock_{i}") or data.get(f"role_{i}")) and not (data.get(f"color_{i}") or "").strip():
+        for i in range(1, MAX_BRIEF_COLOURS + 1):  # a role belongs to "keep exactly": unticked, it is not used
+            if data.get(f"lock_{i}") and not (data.get(f"color_{i}") or "").strip() and f"color_{i}" not in self.errors:
                 self.add_error(f"color_{i}", ValidationError(
-                    _("Enter the colour to keep, or untick “keep exactly” and clear its role."), code="lock_without_color"))
-            elif data.get(f"role_{i}") and not data.get(f"lock_{i}") and f"color_{i}" not in self.errors:
-                self.add_error(f"role_{i}", ValidationError(
-                    _("A role is kept only for a colour kept exactly: tick “keep exactly” or choose “any role”."),
-                    code="role_without_lock"))
+                    _("Enter the colour to keep exactly, or untick “keep exactly”."), code="lock_without_color"))
         try:
             data["keywords_list"] = parse_keywords(data.get("keywords", ""))
         except ValidationError as error:
@@ -138,8 +134,8 @@ class PaletteBriefForm(forms.Form):
         unassigned = sum(1 for lock in locks if lock[1] is None)
         if unassigned > max(free, 0):
             self.add_error("k", ValidationError(
-                _("%(n)d colours are kept exactly without a role, but only %(free)d brand roles are left for them: "
-                  "give them roles or raise the number of colours.") % {"n": unassigned, "free": max(free, 0)},
+                _("Colours kept exactly without a role: %(n)d; brand roles left for them: %(free)d. Give them roles "
+                  "or raise the number of colours.") % {"n": unassigned, "free": max(free, 0)},
                 code="too_many_unassigned_locks"))
 
     def brief(self) -> dict:

@@ -322,7 +322,9 @@ def palette_activate(*, palette: Palette, actor) -> Palette:
         raise InvalidTransition(_("Only an approved palette can be activated."), code="invalid_transition")
     if current:
         # written like a reviewer's note, in the language of whoever activated (it is shown as such)
-        _transition(current, S.RETIRED, actor, note=_("Replaced by %(name)s") % {"name": palette.display_name})
+        # Translators: %(name)s is a palette's name, e.g. "Candidate 2 — Blue with orange"; %(job)s its job's number.
+        note = _("Replaced by %(name)s (palette job %(job)s)") % {"name": palette.display_name, "job": palette.job_id}
+        _transition(current, S.RETIRED, actor, note=note)
     palette = _transition(palette, S.ACTIVE, actor)
     cover_batch_request(storefront=palette.storefront)
     return palette

@@ -229,12 +229,14 @@ def test_every_token_format_carries_the_colours_the_css_derives(client, make_pal
     palette = make_palette(status="active")
     slug = palette.storefront.slug
     css = client.get(reverse("themes:download_tokens", args=[slug, "css"])).content.decode()
-    light_block = css[:css.index("@media")]
-    expected = {name: re.search(rf"--c-{name}: (#[0-9a-f]{{6}});", light_block).group(1)
-                for name in ("on-primary", "on-accent", "link", "muted")}
+    blocks = {"light": css[:css.index("@media")], "dark": css[css.index("@media"):]}
+    names = ("on-primary", "on-accent", "link", "muted")
+    expected = {variant: {name: re.search(rf"--c-{name}: (#[0-9a-f]{{6}});", block).group(1) for name in names}
+                for variant, block in blocks.items()}
     w3c = json.loads(client.get(reverse("themes:download_tokens", args=[slug, "w3c"])).content)
     tailwind = client.get(reverse("themes:download_tokens", args=[slug, "tailwind"])).content.decode()
-    for name, value in expected.items():
-        assert w3c["color"]["light"][name] == {"$type": "color", "$value": value}
-        assert w3c["color"]["dark"][name]["$type"] == "color"
-        assert re.search(rf'"{name}": \{{\s*"DEFAULT": "{value}",\s*"dark": "#[0-9a-f]{{6}}"', tailwind), name
+    for name in names:
+        light, dark = expected["light"][name], expected["dark"][name]
+        assert w3c["color"]["light"][name] == {"$type": "color", "$value": light}
+        assert w3c["color"]["dark"][name] == {"$type": "color", "$value": dark}
+        assert re.search(rf'"{name}": \{{\s*"DEFAULT": "{light}",\s*"dark": "{dark}"', tailwind), name

@@ -273,13 +273,14 @@ def test_an_empty_brief_is_refused_with_a_message():
 def test_a_lock_on_an_empty_colour_row_is_refused_not_dropped():
     form = PaletteBriefForm(_brief_data([], lock_1="on", role_1="primary"))
     assert not form.is_valid()
-    assert "Enter the colour to keep" in str(form.errors["color_1"])
+    assert "Enter the colour to keep exactly" in str(form.errors["color_1"])
 
 
-def test_a_role_without_keep_exactly_is_refused_not_dropped():
+def test_unticking_keep_exactly_on_the_prefilled_row_frees_the_colour_whatever_its_role():
+    """The studio prefills row 1 as kept, primary: unticking the box means "don't pin it"; the role goes with it."""
     form = PaletteBriefForm(_brief_data(["#1e88e5"], role_1="primary"))
-    assert not form.is_valid()
-    assert "tick “keep exactly”" in str(form.errors["role_1"])
+    assert form.is_valid(), form.errors
+    assert form.brief()["locks"] == [] and form.brief()["brand_colors"] == ["#1e88e5"]
 
 
 def test_two_locks_in_one_role_are_refused_on_the_second_row():
@@ -299,7 +300,7 @@ def test_more_locks_than_the_palette_has_roles_are_refused_on_the_number_of_colo
 def test_unassigned_locks_beyond_the_free_brand_roles_are_refused():
     form = PaletteBriefForm(_brief_data(EIGHT[:4], k=6, lock_1="on", lock_2="on", lock_3="on", lock_4="on"))
     assert not form.is_valid()
-    assert "only 3 brand roles are left" in str(form.errors["k"])
+    assert "without a role: 4; brand roles left for them: 3" in str(form.errors["k"])
 
 
 def test_a_role_merged_at_this_number_of_colours_is_refused():
