@@ -18,6 +18,11 @@ from themes.css import theme_css
 from themes.plugins.hookspecs import hookimpl
 
 
+def _colours(tokens: dict, variant: str) -> dict[str, str]:
+    """A variant's roles and the colours derived from them, as the theme's CSS has them."""
+    return {**tokens[variant], **(tokens.get("derived") or {}).get(variant, {})}
+
+
 @dataclass(frozen=True)
 class CssVariables:
     slug: str = "css"
@@ -49,12 +54,8 @@ class W3CDesignTokens:
     filename: str = "palette.tokens.json"
 
     def export(self, tokens: dict) -> str:
-        derived = tokens.get("derived") or {}
-        doc = {
-            variant: {role: {"$type": "color", "$value": value}
-                      for role, value in {**tokens[variant], **derived.get(variant, {})}.items()}
-            for variant in ("light", "dark")
-        }
+        doc = {variant: {role: {"$type": "color", "$value": value} for role, value in _colours(tokens, variant).items()}
+               for variant in ("light", "dark")}
         out = {"color": doc}
         tones = tokens.get("tones") or {}
         if tones:  # a group per variant and role; a token cannot also be a group, so ramps live beside the roles
@@ -71,8 +72,7 @@ class TailwindTheme:
     filename: str = "tailwind.palette.js"
 
     def export(self, tokens: dict) -> str:
-        derived = tokens.get("derived") or {}
-        light, dark = {**tokens["light"], **derived.get("light", {})}, {**tokens["dark"], **derived.get("dark", {})}
+        light, dark = _colours(tokens, "light"), _colours(tokens, "dark")
         colors = {role: {"DEFAULT": light[role], "dark": dark[role]} for role in light if role in dark}
         tones = tokens.get("tones") or {}
         for role, ramp in tones.get("light", {}).items():  # bg-primary-40 …
